@@ -1,0 +1,35 @@
+# Set-up contract: `make demo` and `make test` work on a fresh machine from a clean clone.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-dev
+
+# llama.cpp on a shared 2-core machine: spinning OpenMP threads starve each other.
+export OMP_WAIT_POLICY ?= PASSIVE
+# llama-cpp-python compiles from source; skip the parts we never use.
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_OPENSSL=OFF
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: install test demo bench clean
+
+# torch==2.13.0 first: it is the CPU build on local disk; anything that pulls a bare `torch` later is then satisfied.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+test: install
+	$(PY) -m pytest -q tests
+
+demo: install
+	$(PY) -m t2l_edge.demo
+
+bench: install
+	$(PY) tests/bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,1 @@
+"""Writers: GGUF LoRA adapters and their quantizers, PEFT directories (and later ONNX / TensorRT engines)."""

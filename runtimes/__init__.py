@@ -1,0 +1,1 @@
+"""Executors: the llama.cpp runner (and later ONNX Runtime / TensorRT generators)."""
