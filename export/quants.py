@@ -58,7 +58,7 @@ _MAGIC = _F(12582912.0)  # 1.5 * 2**23
 # Number of 256-superblocks processed per chunk in the K-quant kernels.  Keeps
 # the (candidates x sub-blocks) working set around a few hundred KiB (cache
 # friendly) and bounds peak memory independent of the matrix size.
-_Q4K_CHUNK = 256
+_Q4K_CHUNK = 1024
 _Q6K_CHUNK = 256
 
 
@@ -106,14 +106,6 @@ def _fp16_bits(f: np.ndarray) -> np.ndarray:
 
 def _fp16_to_f32(h: np.ndarray) -> np.ndarray:
     return h.view(np.float16).astype(_F)
-
-
-def _seq_sum(cols: np.ndarray) -> np.ndarray:
-    """Sequential float32 sum over axis 0 (C loop order), vectorised over the rest."""
-    acc = cols[0].copy()
-    for i in range(1, cols.shape[0]):
-        acc += cols[i]
-    return acc
 
 
 def _roundf(v: np.ndarray) -> np.ndarray:
@@ -191,100 +183,105 @@ _Q4K_CAND = np.array(
 )
 
 
+def _colsum(a: np.ndarray) -> np.ndarray:
+    """Sum over axis 0 of a C-contiguous (n, M) float32 array.
+
+    numpy reduces a non-contiguous (outer) axis row by row, i.e. sequentially
+    in index order -- the same order as ggml's C loop (pairwise summation only
+    applies along the contiguous axis).  The test-suite checks this bitwise."""
+    return np.add.reduce(a, axis=0)
+
+
 def _make_qkx2_q4k(xT: np.ndarray, wT: np.ndarray):
     """Vectorised make_qkx2_quants(n=32, nmax=15, rmin=-1, rdelta=.1, nstep=20, use_mad=false).
 
-    xT, wT: (32, M) float32 (element index first).  Returns (scale, the_min, L)
-    with L a (32, M) float32 array of levels 0..15."""
+    xT, wT: (32, M) float32 (element index first, one column per sub-block).
+    Returns (scale, the_min, L) with L a (32, M) float32 array of levels 0..15.
+
+    The 21 candidate scales are visited sequentially (vectorised across
+    sub-blocks) because ggml updates ``min`` -- and with it both the candidate
+    iscale and ``x - min`` -- whenever a candidate improves the error."""
     n, M = xT.shape
     nmax = _F(15)
-    vmin = xT.min(axis=0)
+    xmin = xT.min(axis=0)
     vmax = xT.max(axis=0)
-    sum_w = wT[0].copy()
-    sum_x = sum_w * xT[0]
-    for i in range(1, n):
-        sum_w += wT[i]
-        sum_x += wT[i] * xT[i]
-    vmin = np.minimum(vmin, _F(0))
+    sum_w = _colsum(wT)
+    sum_x = _colsum(wT * xT)
+    vmin = np.minimum(xmin, _F(0))
     degenerate = vmax == vmin
-    rng = vmax - vmin
-    rng[degenerate] = _F(1)
-
-    xm = xT - vmin  # (x[i] - min), float32
-    iscale = nmax / rng
-    scale = _F(1) / iscale
-    L = np.rint(xm * iscale)
-    np.clip(L, _F(0), nmax, out=L)
-    # best_error = sum w * (scale*L + min - x)^2, sequential
-    best_error = np.zeros(M, dtype=_F)
-    for i in range(n):
-        diff = L[i] * scale
-        diff += vmin
-        diff -= xT[i]
-        diff *= diff
-        diff *= wT[i]
-        best_error += diff
-
-    # candidate iscales: (21, M)
-    isc = _Q4K_CAND[:, None] / rng[None, :]
-    C = isc.shape[0]
-    Laux = np.empty((n, C, M), dtype=_F)
-    sum_l = np.zeros((C, M), dtype=_F)
-    sum_l2 = np.zeros((C, M), dtype=_F)
-    sum_xl = np.zeros((C, M), dtype=_F)
-    wl = np.empty((C, M), dtype=_F)
-    tmp = np.empty((C, M), dtype=_F)
-    for i in range(n):
-        li = Laux[i]
-        np.multiply(isc, xm[i], out=li)
-        np.rint(li, out=li)
-        np.clip(li, _F(0), nmax, out=li)
-        np.multiply(li, wT[i], out=wl)
-        sum_l += wl
-        np.multiply(wl, li, out=tmp)
-        sum_l2 += tmp
-        np.multiply(wl, xT[i], out=tmp)
-        sum_xl += tmp
+    if degenerate.any():
+        vmin = np.where(degenerate, vmax - _F(1), vmin).astype(_F)  # dummy, restored below
+    orig_min = np.minimum(xmin, _F(0))
 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        D = sum_w * sum_l2 - sum_l * sum_l
-        this_scale = (sum_w * sum_xl - sum_x * sum_l) / D
-        this_min = (sum_l2 * sum_x - sum_l * sum_xl) / D
-        pos = this_min > 0
-        if pos.any():
-            this_min[pos] = _F(0)
-            this_scale[pos] = sum_xl[pos] / sum_l2[pos]
-        cur = np.zeros((C, M), dtype=_F)
-        for i in range(n):
-            np.multiply(Laux[i], this_scale, out=tmp)
+        rng = vmax - vmin
+        iscale = nmax / rng
+        scale = _F(1) / iscale
+        L = _levels(xT, vmin, iscale, rng, xmin, nmax)
+        err = L * scale
+        err += vmin
+        err -= xT
+        err *= err
+        err *= wT
+        best_error = _colsum(err)
+
+        cur_min = vmin.copy()
+        wl = np.empty_like(xT)
+        tmp = np.empty_like(xT)
+        for c in range(_Q4K_CAND.shape[0]):
+            rng = vmax - cur_min
+            isc = _Q4K_CAND[c] / rng
+            la = _levels(xT, cur_min, isc, rng, xmin, nmax)
+            np.multiply(wT, la, out=wl)
+            sum_l = _colsum(wl)
+            np.multiply(wl, la, out=tmp)
+            sum_l2 = _colsum(tmp)
+            np.multiply(wl, xT, out=tmp)
+            sum_xl = _colsum(tmp)
+            D = sum_w * sum_l2 - sum_l * sum_l
+            this_scale = (sum_w * sum_xl - sum_x * sum_l) / D
+            this_min = (sum_l2 * sum_x - sum_l * sum_xl) / D
+            pos = this_min > 0
+            if pos.any():
+                this_min[pos] = _F(0)
+                this_scale[pos] = sum_xl[pos] / sum_l2[pos]
+            np.multiply(la, this_scale, out=tmp)
             tmp += this_min
-            tmp -= xT[i]
+            tmp -= xT
             tmp *= tmp
-            tmp *= wT[i]
-            cur += tmp
-
-    best_is = np.full(M, -1, dtype=np.int64)
-    min_out = vmin.copy()
-    Dpos = D > 0
-    for c in range(C):
-        upd = Dpos[c] & (cur[c] < best_error)
-        best_error = np.where(upd, cur[c], best_error)
-        scale = np.where(upd, this_scale[c], scale)
-        min_out = np.where(upd, this_min[c], min_out)
-        best_is[upd] = c
-
-    cols = np.arange(M)
-    chosen = best_is >= 0
-    if chosen.any():
-        sel = Laux[:, best_is[chosen], cols[chosen]]
-        L[:, chosen] = sel
+            tmp *= wT
+            cur = _colsum(tmp)
+            upd = (D > 0) & (cur < best_error)
+            if upd.any():
+                best_error = np.where(upd, cur, best_error)
+                scale = np.where(upd, this_scale, scale)
+                cur_min = np.where(upd, this_min, cur_min)
+                np.copyto(L, la, where=upd[None, :])
 
     # degenerate blocks (max == min): L = 0, scale 0, the_min = -min
     if degenerate.any():
         L[:, degenerate] = _F(0)
         scale = np.where(degenerate, _F(0), scale)
-        min_out = np.where(degenerate, vmin, min_out)
-    return scale.astype(_F), (-min_out).astype(_F), L
+        cur_min = np.where(degenerate, orig_min, cur_min)
+    return scale.astype(_F), (-cur_min).astype(_F), L
+
+
+def _levels(xT, vmin, iscale, rng, xmin, nmax):
+    """clamp(nearest_int(iscale*(x - min)), 0, nmax) as float32 (32, M).
+
+    Uses np.rint (== nearest_int for |arg| < 2**22) unless some block's
+    argument may be out of that range (min fitted near max => huge or
+    non-finite iscale), where ggml's bit trick is emulated exactly."""
+    v = xT - vmin
+    v *= iscale
+    bound = iscale * np.maximum(rng, vmin - xmin)
+    if np.all(bound < _F(4.0e6)):
+        np.rint(v, out=v)
+        np.clip(v, _F(0), nmax, out=v)
+        return v
+    q = _nearest_int(v)
+    np.clip(q, 0, int(nmax), out=q)
+    return q.astype(_F)
 
 
 def _quantize_q4_k_chunk(sb: np.ndarray) -> np.ndarray:
@@ -292,7 +289,7 @@ def _quantize_q4_k_chunk(sb: np.ndarray) -> np.ndarray:
     N = sb.shape[0]
     M = N * 8
     xT = np.ascontiguousarray(sb.reshape(M, 32).T)  # (32, M)
-    sum_x2 = _seq_sum(xT * xT)
+    sum_x2 = _colsum(xT * xT)
     av_x = np.sqrt(sum_x2 / _F(32))
     wT = av_x[None, :] + np.abs(xT)
 
@@ -435,11 +432,12 @@ def _quantize_q6_k_chunk(sb: np.ndarray) -> np.ndarray:
 
     Lb = L.T.reshape(N, 2, 4, 32)  # 2 halves of 128 = 4 groups of 32
     out = np.empty((N, 210), dtype=np.uint8)
-    ql = out[:, 0:128].reshape(N, 2, 2, 32)
+    ql = np.empty((N, 2, 2, 32), dtype=np.uint8)
     ql[:, :, 0, :] = (Lb[:, :, 0, :] & 0xF) | ((Lb[:, :, 2, :] & 0xF) << 4)
     ql[:, :, 1, :] = (Lb[:, :, 1, :] & 0xF) | ((Lb[:, :, 3, :] & 0xF) << 4)
-    qh = out[:, 128:192].reshape(N, 2, 32)
-    qh[:] = (Lb[:, :, 0, :] >> 4) | ((Lb[:, :, 1, :] >> 4) << 2) | ((Lb[:, :, 2, :] >> 4) << 4) | ((Lb[:, :, 3, :] >> 4) << 6)
+    out[:, 0:128] = ql.reshape(N, 128)
+    qh = (Lb[:, :, 0, :] >> 4) | ((Lb[:, :, 1, :] >> 4) << 2) | ((Lb[:, :, 2, :] >> 4) << 4) | ((Lb[:, :, 3, :] >> 4) << 6)
+    out[:, 128:192] = qh.reshape(N, 64)
     out[:, 192:208] = q_sc.view(np.uint8)
     out[:, 208:210] = d_bits[:, None].view(np.uint8)
     if zero_blk.any():

@@ -1,0 +1,196 @@
+"""GGUF LoRA adapters in the layout llama.cpp loads (src/llama-adapter.cpp), written and read back.
+
+Tensors are `<base tensor>.lora_a` (r, in) and `<base tensor>.lora_b` (out, r); llama.cpp computes
+y = Wx + user_scale · alpha / r · B(Ax). We write `adapter.lora.alpha = scale · r`, so llama.cpp's formula gives
+our scale whatever the rule (rsLoRA included), and keep the original alpha and rule under `t2l.*` keys.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from gguf import GGMLQuantizationType as QType
+
+from t2l_edge.adapter import LoraAdapter, ScaleRule
+from t2l_edge.errors import CorruptFileError, InvalidAdapterError
+from t2l_edge.gguf_reader import GGUFFile, read_gguf
+from t2l_edge.io import write_bytes_atomic
+from t2l_edge.keys import NATIVE_FORMAT_VERSION, T2L, Adapter, General
+from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec, get_architecture
+
+from .quants import dequantize, quantize
+from .recipes import Recipe, parse_recipe, tensor_type
+
+GGUF_VERSION = 3
+ALIGNMENT = 32
+_VT_UINT32, _VT_FLOAT32, _VT_STRING = 4, 6, 8
+
+
+@dataclass(frozen=True)
+class PlannedTensor:
+    name: str
+    layer: int
+    kind: ModuleKind
+    which: str  # "a" or "b"
+    shape: tuple[int, int]
+    qtype: QType
+
+
+def plan(adapter: LoraAdapter, recipe: Recipe | str) -> list[PlannedTensor]:
+    """The ggml type of every tensor the adapter's GGUF file will hold, in file order."""
+    recipe = parse_recipe(recipe)
+    out = []
+    for (layer, kind), a, b in adapter.items():
+        base = adapter.target.gguf_tensor_name(layer, kind)
+        for which, m in (("a", a), ("b", b)):
+            qtype = tensor_type(recipe, kind, layer, adapter.target.n_layers, m.shape[1])
+            out.append(PlannedTensor(f"{base}.lora_{which}", layer, kind, which, m.shape, qtype))
+    return out
+
+
+def adapter_metadata(adapter: LoraAdapter) -> dict[str, object]:
+    return {
+        General.ARCHITECTURE: adapter.target.gguf_architecture,
+        General.TYPE: Adapter.GENERAL_TYPE_VALUE,
+        Adapter.TYPE: Adapter.TYPE_VALUE,
+        # llama.cpp scales by alpha / r: bake our scale rule (rsLoRA too) into alpha.
+        Adapter.LORA_ALPHA: np.float32(adapter.scale * adapter.rank),
+        Adapter.LORA_TASK_NAME: adapter.task,
+        T2L.FORMAT_VERSION: np.uint32(NATIVE_FORMAT_VERSION),
+        T2L.TARGET: json.dumps(adapter.target.to_dict()),
+        T2L.ALPHA: np.float32(adapter.alpha),
+        T2L.SCALE_RULE: adapter.scale_rule.value,
+        T2L.GENERATOR: adapter.generator,
+    }
+
+
+def to_gguf_bytes(adapter: LoraAdapter, recipe: Recipe | str = Recipe.F16) -> bytes:
+    planned = plan(adapter, recipe)
+    blobs = []
+    for t in planned:
+        a, b = adapter.weights[(t.layer, t.kind)]
+        blobs.append(quantize(a if t.which == "a" else b, t.qtype).tobytes())
+    return build_gguf(adapter_metadata(adapter), [(t.name, t.shape, t.qtype, blob) for t, blob in zip(planned, blobs)])
+
+
+def write_gguf_adapter(adapter: LoraAdapter, path: str | os.PathLike, recipe: Recipe | str = Recipe.F16) -> Path:
+    return write_bytes_atomic(path, to_gguf_bytes(adapter, recipe))
+
+
+def build_gguf(metadata: dict[str, object], tensors: list[tuple[str, tuple[int, ...], QType, bytes]]) -> bytes:
+    """Serialise a complete GGUF v3 file: header, key/values, tensor infos, aligned data."""
+    out = bytearray()
+    out += b"GGUF" + struct.pack("<IQQ", GGUF_VERSION, len(tensors), len(metadata))
+    for key, value in metadata.items():
+        out += _string(key) + _value(key, value)
+    offset = 0
+    for name, shape, qtype, blob in tensors:
+        ne = tuple(reversed(shape))
+        out += _string(name) + struct.pack(f"<I{len(ne)}QIQ", len(ne), *ne, int(qtype), offset)
+        offset += _padded(len(blob))
+    out += bytes(_padded(len(out)) - len(out))
+    for _, _, _, blob in tensors:
+        out += blob
+        out += bytes(_padded(len(blob)) - len(blob))
+    return bytes(out)
+
+
+def _padded(n: int) -> int:
+    return -(-n // ALIGNMENT) * ALIGNMENT
+
+
+def _string(s: str) -> bytes:
+    raw = s.encode("utf-8")
+    return struct.pack("<Q", len(raw)) + raw
+
+
+def _value(key: str, value) -> bytes:
+    if isinstance(value, str):
+        return struct.pack("<I", _VT_STRING) + _string(value)
+    if isinstance(value, np.float32):
+        return struct.pack("<If", _VT_FLOAT32, value)
+    if isinstance(value, np.uint32):
+        return struct.pack("<II", _VT_UINT32, value)
+    raise TypeError(f"metadata {key}: unsupported value type {type(value).__name__}")
+
+
+# -- reading ----------------------------------------------------------------------------------------------------
+
+
+def read_gguf_adapter(source: str | os.PathLike | bytes | GGUFFile) -> LoraAdapter:
+    """A GGUF LoRA adapter, dequantized to float32. Ours carry `t2l.target`; others (convert_lora_to_gguf) are
+    understood from their tensor names, as long as every layer holds the same modules."""
+    gguf = source if isinstance(source, GGUFFile) else read_gguf(source)
+    meta = gguf.metadata
+    if meta.get(General.TYPE) != Adapter.GENERAL_TYPE_VALUE or meta.get(Adapter.TYPE) != Adapter.TYPE_VALUE:
+        raise CorruptFileError(f"{gguf.source}: not a LoRA adapter (general.type={meta.get(General.TYPE)!r})")
+    found = _lora_tensors(gguf)
+    target = TargetSpec.from_dict(json.loads(meta[T2L.TARGET])) if T2L.TARGET in meta else _infer_target(gguf, found)
+
+    weights, ranks = {}, set()
+    for layer, kind in target.slots():
+        pair = []
+        for which in "ab":
+            name = f"{target.gguf_tensor_name(layer, kind)}.lora_{which}"
+            info = gguf.tensors.get(name)
+            if info is None:
+                raise InvalidAdapterError(f"{gguf.source}: missing tensor {name}")
+            pair.append(dequantize(gguf.tensor_bytes(name), info.qtype, info.shape))
+        ranks.add(pair[0].shape[0])
+        weights[(layer, kind)] = tuple(pair)
+    if len(ranks) != 1:
+        raise InvalidAdapterError(f"{gguf.source}: tensors disagree on the rank ({sorted(ranks)})")
+    rank = ranks.pop()
+    gguf_alpha = float(meta.get(Adapter.LORA_ALPHA, rank))  # without alpha llama.cpp uses scale 1
+    if T2L.SCALE_RULE in meta:
+        rule, alpha = ScaleRule(meta[T2L.SCALE_RULE]), float(meta[T2L.ALPHA])
+    else:
+        rule, alpha = ScaleRule.STANDARD, gguf_alpha
+    return LoraAdapter(
+        target, rank, alpha, weights, rule, task=meta.get(Adapter.LORA_TASK_NAME, ""), generator=meta.get(T2L.GENERATOR, "")
+    )
+
+
+def _lora_tensors(gguf: GGUFFile) -> dict[str, list[str]]:
+    """Base tensor name -> which of lora_a / lora_b the file holds for it."""
+    found: dict[str, list[str]] = {}
+    for name in gguf.tensors:
+        m = re.fullmatch(r"(.+)\.lora_([ab])", name)
+        if m is None:
+            raise CorruptFileError(f"{gguf.source}: tensor {name} is neither a lora_a nor a lora_b")
+        found.setdefault(m.group(1), []).append(m.group(2))
+    for base, parts in found.items():
+        if sorted(parts) != ["a", "b"]:
+            raise InvalidAdapterError(f"{gguf.source}: {base} has lora_{parts[0]} but not its pair")
+    return found
+
+
+def _infer_target(gguf: GGUFFile, found: dict[str, list[str]]) -> TargetSpec:
+    table = get_architecture(gguf.architecture or "")
+    patterns = {kind: re.compile(re.escape(row.gguf_name).replace(r"\{layer\}", r"(\d+)")) for kind, row in table.rows.items()}
+    layers_by_kind: dict[ModuleKind, set[int]] = {}
+    shapes = {}
+    for base in found:
+        for kind, pattern in patterns.items():
+            m = pattern.fullmatch(base)
+            if m:
+                layers_by_kind.setdefault(kind, set()).add(int(m.group(1)))
+                a, b = gguf.tensors[base + ".lora_a"], gguf.tensors[base + ".lora_b"]
+                shapes[kind] = ModuleShape(a.shape[1], b.shape[0])
+                break
+        else:
+            raise InvalidAdapterError(f"{gguf.source}: {base} is not a LoRA target of {table.name}")
+    n_layers = 1 + max(max(layers) for layers in layers_by_kind.values())
+    for kind, layers in layers_by_kind.items():
+        if layers != set(range(n_layers)):
+            raise InvalidAdapterError(
+                f"{gguf.source}: {kind.value} is adapted on {len(layers)} of {n_layers} layers; "
+                "only adapters covering every layer are supported"
+            )
+    return TargetSpec(table.name, n_layers, shapes)

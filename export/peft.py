@@ -1,0 +1,138 @@
+"""PEFT adapter directories: `adapter_config.json` + `adapter_model.safetensors`, PEFT's key names.
+
+PEFT computes ΔW = lora_alpha / r · B·A, or lora_alpha / √r with `use_rslora`, so our scale rule maps onto
+`use_rslora` one to one. Our own metadata also goes into the safetensors header so a round trip is exact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from t2l_edge.adapter import LoraAdapter, ScaleRule
+from t2l_edge.errors import CorruptFileError, InvalidAdapterError, InvalidInputError, MissingFileError
+from t2l_edge.io import atomic_dir
+from t2l_edge.keys import T2L, Files
+from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec, get_architecture
+
+PEFT_PREFIX = "base_model.model."
+_KEY = re.compile(r"(?:.*\.)?layers\.(\d+)\.(?:self_attn|mlp)\.(\w+)\.lora_([AB])\.weight")
+
+
+def peft_key(target: TargetSpec, layer: int, kind: ModuleKind, which: str) -> str:
+    return f"{PEFT_PREFIX}{target.hf_module_path(layer, kind)}.lora_{which}.weight"
+
+
+def peft_config(adapter: LoraAdapter, base_model: str = "") -> dict:
+    return {
+        "peft_type": "LORA",
+        "task_type": "CAUSAL_LM",
+        "base_model_name_or_path": base_model or None,
+        "r": adapter.rank,
+        "lora_alpha": adapter.alpha,
+        "use_rslora": adapter.scale_rule is ScaleRule.RSLORA,
+        "target_modules": [k.value for k in adapter.target.modules],
+        "lora_dropout": 0.0,
+        "bias": "none",
+        "fan_in_fan_out": False,
+        "inference_mode": True,
+        "init_lora_weights": True,
+        "modules_to_save": None,
+        "layers_to_transform": None,
+        "rank_pattern": {},
+        "alpha_pattern": {},
+        "use_dora": False,
+    }
+
+
+def write_peft(adapter: LoraAdapter, directory: str | os.PathLike, base_model: str = "") -> Path:
+    from safetensors.numpy import save_file
+
+    tensors = {}
+    for (layer, kind), a, b in adapter.items():
+        tensors[peft_key(adapter.target, layer, kind, "A")] = np.ascontiguousarray(a)
+        tensors[peft_key(adapter.target, layer, kind, "B")] = np.ascontiguousarray(b)
+    with atomic_dir(directory) as tmp:
+        (tmp / Files.PEFT_CONFIG).write_text(json.dumps(peft_config(adapter, base_model), indent=2))
+        save_file(tensors, str(tmp / Files.PEFT_WEIGHTS), metadata={"format": "pt", **adapter.metadata()})
+    return Path(directory)
+
+
+def read_peft(directory: str | os.PathLike, architecture: str | None = None, target: TargetSpec | None = None) -> LoraAdapter:
+    """Read a PEFT LoRA directory. Foreign ones (without our metadata) need the architecture or the base's target."""
+    from safetensors import SafetensorError, safe_open
+
+    directory = Path(directory)
+    config_path, weights_path = directory / Files.PEFT_CONFIG, directory / Files.PEFT_WEIGHTS
+    for path in (config_path, weights_path):
+        if not path.is_file():
+            raise MissingFileError(f"{directory}: PEFT adapter directory lacks {path.name}")
+    try:
+        config = json.loads(config_path.read_text())
+    except json.JSONDecodeError as e:
+        raise CorruptFileError(f"{config_path}: not valid JSON ({e.msg} at line {e.lineno})") from None
+    if config.get("peft_type", "LORA") != "LORA":
+        raise InvalidInputError(f"{config_path}: peft_type {config.get('peft_type')!r} is not LORA")
+    for unsupported in ("rank_pattern", "alpha_pattern"):
+        if config.get(unsupported):
+            raise InvalidInputError(f"{config_path}: per-module {unsupported} is not supported")
+    if config.get("use_dora"):
+        raise InvalidInputError(f"{config_path}: DoRA adapters are not supported")
+    try:
+        rank, alpha = int(config["r"]), float(config["lora_alpha"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise CorruptFileError(f"{config_path}: missing or bad r / lora_alpha ({e})") from None
+    rule = ScaleRule.RSLORA if config.get("use_rslora") else ScaleRule.STANDARD
+
+    try:
+        with safe_open(str(weights_path), framework="numpy") as f:
+            meta = f.metadata() or {}
+            tensors = {key: f.get_tensor(key) for key in f.keys()}
+    except (SafetensorError, OSError) as e:
+        raise CorruptFileError(f"{weights_path}: unreadable safetensors file ({e})") from None
+
+    parsed: dict[tuple[int, ModuleKind], dict[str, np.ndarray]] = {}
+    for key, value in tensors.items():
+        m = _KEY.fullmatch(key)
+        if m is None:
+            raise InvalidAdapterError(f"{weights_path}: unexpected tensor {key}")
+        try:
+            kind = ModuleKind(m.group(2))
+        except ValueError:
+            raise InvalidAdapterError(f"{weights_path}: {m.group(2)} is not a supported LoRA target") from None
+        parsed.setdefault((int(m.group(1)), kind), {})[m.group(3)] = value.astype(np.float32)
+
+    if T2L.TARGET in meta:
+        target = TargetSpec.from_dict(json.loads(meta[T2L.TARGET]))
+    elif target is not None:
+        target = target.select({kind for _, kind in parsed})
+    elif architecture is not None:
+        target = _infer_target(architecture, parsed, weights_path)
+    else:
+        raise InvalidInputError(
+            f"{directory}: a PEFT adapter from elsewhere does not say its architecture; pass --architecture or --base-model"
+        )
+    weights = {}
+    for slot, pair in parsed.items():
+        if set(pair) != {"A", "B"}:
+            raise InvalidAdapterError(f"{weights_path}: layer {slot[0]} {slot[1].value} lacks lora_{'B' if 'A' in pair else 'A'}")
+        weights[slot] = (pair["A"], pair["B"])
+    return LoraAdapter(
+        target, rank, alpha, weights, rule, task=meta.get(T2L.TASK, ""), generator=meta.get(T2L.GENERATOR, "")
+    )
+
+
+def _infer_target(architecture: str, parsed, weights_path) -> TargetSpec:
+    table = get_architecture(architecture)
+    shapes = {}
+    for (_, kind), pair in parsed.items():
+        if kind not in table.rows:
+            raise InvalidAdapterError(f"{weights_path}: {kind.value} is not a LoRA target of {table.name}")
+        if "A" in pair and "B" in pair:
+            shapes[kind] = ModuleShape(pair["A"].shape[1], pair["B"].shape[0])
+    n_layers = 1 + max(layer for layer, _ in parsed)
+    return TargetSpec(table.name, n_layers, shapes)

@@ -1,0 +1,184 @@
+"""llama.cpp runner: one base model kept memory-mapped, LoRA adapters hot-swapped through the low-level API.
+
+`Llama(lora_path=...)` would apply a single adapter and silently turn mmap off (the whole base copied into RAM);
+here the base loads once and adapters switch in milliseconds. Every adapter is checked against the base's header
+before llama.cpp sees it: llama-cpp-python 0.3.36 crashes the process on an adapter llama.cpp rejects.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from t2l_edge.compat import check_adapter_fits
+from t2l_edge.errors import RuntimeBackendError
+from t2l_edge.gguf_reader import read_gguf
+from t2l_edge.models import resolve_base_model
+
+DEFAULT_CONTEXT = 512
+
+
+def _import_llama_cpp():
+    try:
+        import llama_cpp
+    except ImportError:
+        raise RuntimeBackendError("llama.cpp runtime not installed: pip install 't2l-edge[llama]'") from None
+    return llama_cpp
+
+
+@dataclass(eq=False)
+class LoadedAdapter:
+    """An adapter llama.cpp holds in memory; free it with `LlamaCppRunner.unload`."""
+
+    name: str
+    handle: object = field(repr=False)
+    task: str = ""
+
+
+class LlamaCppRunner:
+    def __init__(
+        self,
+        base_model: str | os.PathLike | None = None,
+        n_ctx: int = DEFAULT_CONTEXT,
+        n_threads: int | None = None,
+        seed: int = 0,
+        verbose: bool = False,
+    ):
+        llama_cpp = _import_llama_cpp()
+        self._lib = llama_cpp
+        self.model_path = resolve_base_model(base_model)
+        self.base = read_gguf(self.model_path)  # header only; tensor data stays on disk
+        self.llm = llama_cpp.Llama(
+            model_path=str(self.model_path),
+            n_ctx=n_ctx,
+            n_threads=n_threads or min(4, os.cpu_count() or 1),
+            seed=seed,
+            use_mmap=True,
+            verbose=verbose,
+        )
+        self._loaded: list[LoadedAdapter] = []
+        self.active: list[tuple[LoadedAdapter, float]] = []
+
+    # -- adapters -------------------------------------------------------------------------------------------------
+
+    def load_adapter(self, source: str | os.PathLike | bytes, name: str | None = None) -> LoadedAdapter:
+        """Validate a GGUF adapter (a path or the file's bytes) against the base, then hand it to llama.cpp."""
+        header = read_gguf(source)
+        check_adapter_fits(header, self.base)
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            handle = self._init_from_bytes(bytes(source))
+            name = name or header.metadata.get("adapter.lora.task_name") or "<memory>"
+        else:
+            handle = self._lib.llama_adapter_lora_init(self.llm.model, os.fsencode(source))
+            name = name or str(source)
+        if not handle:  # a NULL pointer is not None in 0.3.36
+            raise RuntimeBackendError(f"{name}: llama.cpp refused the adapter")
+        loaded = LoadedAdapter(name, handle, header.metadata.get("adapter.lora.task_name", ""))
+        self._loaded.append(loaded)
+        return loaded
+
+    def _init_from_bytes(self, data: bytes):
+        # llama.cpp reads adapters from files: an anonymous in-memory file keeps the bytes off the disk.
+        if hasattr(os, "memfd_create"):
+            fd = os.memfd_create("t2l-adapter")
+            try:
+                os.write(fd, data)
+                return self._lib.llama_adapter_lora_init(self.llm.model, f"/proc/self/fd/{fd}".encode())
+            finally:
+                os.close(fd)
+        with tempfile.NamedTemporaryFile(suffix=".gguf") as f:
+            f.write(data)
+            f.flush()
+            return self._lib.llama_adapter_lora_init(self.llm.model, f.name.encode())
+
+    def set_adapters(self, adapters: Sequence[LoadedAdapter | tuple[LoadedAdapter, float]] = ()) -> None:
+        """Make exactly these adapters active (empty: the plain base). The KV cache is reset: it holds the
+        previous adapter's states."""
+        pairs = [a if isinstance(a, tuple) else (a, 1.0) for a in adapters]
+        for adapter, _ in pairs:
+            if adapter not in self._loaded:
+                raise RuntimeBackendError(f"{adapter.name}: adapter was unloaded or belongs to another runner")
+        lib = self._lib
+        n = len(pairs)
+        handles = (lib.llama_adapter_lora_p_ctypes * max(n, 1))(*[a.handle for a, _ in pairs])
+        scales = (ctypes.c_float * max(n, 1))(*[s for _, s in pairs])
+        if lib.llama_set_adapters_lora(self.llm.ctx, handles if n else None, n, scales if n else None):
+            raise RuntimeBackendError("llama.cpp could not set the adapters")
+        self.active = pairs
+        self.reset()
+
+    def use(self, source: str | os.PathLike | bytes | None, scale: float = 1.0) -> LoadedAdapter | None:
+        """Load (if needed) and activate one adapter, freeing the one used before; None returns to the base."""
+        previous = [a for a, _ in self.active]
+        loaded = self.load_adapter(source) if source is not None else None
+        self.set_adapters([(loaded, scale)] if loaded else [])
+        for adapter in previous:
+            self.unload(adapter)
+        return loaded
+
+    def unload(self, adapter: LoadedAdapter) -> None:
+        if adapter not in self._loaded:
+            return
+        if any(a is adapter for a, _ in self.active):
+            self.set_adapters([p for p in self.active if p[0] is not adapter])
+        self._lib.llama_adapter_lora_free(adapter.handle)
+        self._loaded.remove(adapter)
+
+    def reset(self) -> None:
+        self.llm.reset()
+        memory = self._lib.llama_get_memory(self.llm.ctx)
+        if memory:
+            self._lib.llama_memory_clear(memory, True)
+
+    # -- inference ------------------------------------------------------------------------------------------------
+
+    def tokenize(self, text: str, add_bos: bool = True) -> list[int]:
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=False)
+
+    def last_logits(self, prompt: str) -> np.ndarray:
+        """Next-token logits after `prompt`, float32 (n_vocab,), from a fresh cache."""
+        tokens = self.tokenize(prompt)
+        self.reset()
+        self.llm.eval(tokens)
+        ptr = self._lib.llama_get_logits_ith(self.llm.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),)).astype(np.float32)
+
+    def generate(
+        self,
+        prompt: str,
+        max_tokens: int = 64,
+        stop: Sequence[str] = (),
+        temperature: float = 0.0,
+        top_p: float = 0.95,
+        top_k: int = 40,
+        seed: int | None = None,
+    ) -> str:
+        """Complete `prompt`: greedy when temperature is 0, else sampled (seeded when seed is given)."""
+        self.reset()
+        out = self.llm.create_completion(
+            prompt,
+            max_tokens=max_tokens,
+            stop=list(stop) or None,
+            temperature=temperature,
+            top_p=top_p,
+            top_k=top_k if temperature > 0 else 1,
+            seed=seed,
+        )
+        return out["choices"][0]["text"]
+
+    def close(self) -> None:
+        for adapter in list(self._loaded):
+            self.unload(adapter)
+        self.llm.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
