@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed-dev
 
 # llama.cpp on a shared 2-core machine: spinning OpenMP threads starve each other.
 export OMP_WAIT_POLICY ?= PASSIVE
-# llama-cpp-python compiles from source; skip the parts we never use.
-export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_OPENSSL=OFF
+# llama-cpp-python compiles from source; skip the parts we never use. Not -march=native: on these VMs the CPU
+# advertises AMX, ggml then uses it and dies with SIGILL (tilezero); AVX2+FMA is portable across machines and
+# safe to share through pip's wheel cache.
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_OPENSSL=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 .PHONY: install test demo bench clean

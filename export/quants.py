@@ -11,11 +11,13 @@ Exactness notes
 ---------------
 ggml computes in float32 with sequential (left-to-right) loops.  We mirror
 that: every intermediate is ``np.float32``, reductions inside a block are
-accumulated element by element (the vectorisation runs *across* blocks and,
-for the K-quants, across candidate scales), and C's ``a*b*c`` is evaluated
-as ``(a*b)*c``.  ``nearest_int`` (the ``12582912.f`` trick) is emulated bit
-for bit where its argument may be large; inside the scale searches its
-argument is provably small (< 2**22) and it equals ``np.rint`` on float32.
+accumulated element by element in C order (the vectorisation runs *across*
+blocks; for Q6_K also across its 18 candidate scales, which are independent,
+while Q4_K's 21 candidates are visited in order because ggml updates ``min``
+whenever a candidate wins), and C's ``a*b*c`` is evaluated as ``(a*b)*c``.
+``nearest_int`` (the ``12582912.f`` trick) is emulated bit for bit where its
+argument may be large; where the argument is provably below 2**22 it equals
+``np.rint`` on float32, which is used instead for speed.
 The float32 -> float16 conversion of ggml is round-to-nearest-even, which is
 what numpy's ``astype(np.float16)`` does.
 
@@ -118,9 +120,16 @@ def _roundf(v: np.ndarray) -> np.ndarray:
 def _first_absmax(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row of ``x`` (..., n): (amax, max) as ggml's strict ``amax < |v|`` loop."""
     ax = np.abs(x)
-    idx = np.argmax(ax, axis=-1)[..., None]
-    amax = np.take_along_axis(ax, idx, axis=-1)[..., 0]
+    nan = np.isnan(ax)
+    key = np.where(nan, _F(-1), ax) if nan.any() else ax  # NaN never wins `>`
+    idx = np.argmax(key, axis=-1)[..., None]
+    amax = np.take_along_axis(key, idx, axis=-1)[..., 0]
     vmax = np.take_along_axis(x, idx, axis=-1)[..., 0]
+    # C starts from amax = max = +0.f and only updates on a strict `>`:
+    # if nothing beats 0 (all +-0 / NaN), max stays +0.f.
+    pos = amax > 0
+    amax = np.where(pos, amax, _F(0)).astype(_F)
+    vmax = np.where(pos, vmax, _F(0)).astype(_F)
     return amax, vmax
 
 

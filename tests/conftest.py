@@ -1,0 +1,64 @@
+"""Shared fixtures: the real Gemma 3 270M base (GGUF), its target spec and one llama.cpp runner per session."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # llama.cpp on a shared 2-core machine
+
+from t2l_edge.adapter import LoraAdapter
+from t2l_edge.gguf_reader import read_gguf
+from t2l_edge.models import default_base_model
+from t2l_edge.targets import TargetSpec
+
+PROMPTS = [
+    "The capital of France is",
+    "Question: What is 2 + 3?\nAnswer:",
+    "Translate to German: good morning\nGerman:",
+    "def fibonacci(n):",
+]
+
+
+@pytest.fixture(scope="session")
+def gemma_path():
+    return default_base_model()
+
+
+@pytest.fixture(scope="session")
+def gemma_gguf(gemma_path):
+    return read_gguf(gemma_path)
+
+
+@pytest.fixture(scope="session")
+def gemma_spec(gemma_gguf) -> TargetSpec:
+    """All seven projections of Gemma 3 270M."""
+    return TargetSpec.from_gguf(gemma_gguf)
+
+
+@pytest.fixture(scope="session")
+def runner(gemma_path):
+    from t2l_edge.runtimes.llama_cpp import LlamaCppRunner
+
+    r = LlamaCppRunner(gemma_path, n_ctx=256, n_threads=2)
+    yield r
+    r.close()
+
+
+def strong_adapter(spec: TargetSpec, rank: int = 8, seed: int = 0, **kwargs) -> LoraAdapter:
+    """A random adapter large enough to move Gemma's logits well above the quantized base's jitter."""
+    return LoraAdapter.random(spec, rank, alpha=2.0 * rank, seed=seed, std=0.08, **kwargs)
+
+
+def kl_divergence(p_logits: np.ndarray, q_logits: np.ndarray) -> float:
+    """KL(p || q) of the softmax distributions, in nats."""
+    p = _log_softmax(p_logits.astype(np.float64))
+    q = _log_softmax(q_logits.astype(np.float64))
+    return float(np.sum(np.exp(p) * (p - q)))
+
+
+def _log_softmax(x):
+    x = x - x.max()
+    return x - np.log(np.exp(x).sum())
