@@ -60,8 +60,8 @@ _MAGIC = _F(12582912.0)  # 1.5 * 2**23
 # Number of 256-superblocks processed per chunk in the K-quant kernels.  Keeps
 # the (candidates x sub-blocks) working set around a few hundred KiB (cache
 # friendly) and bounds peak memory independent of the matrix size.
-_Q4K_CHUNK = 1024
-_Q6K_CHUNK = 256
+_Q4K_CHUNK = 512
+_Q6K_CHUNK = 512
 
 
 # --------------------------------------------------------------------------

@@ -32,6 +32,23 @@ def _import_llama_cpp():
     return llama_cpp
 
 
+_log_callback = None  # kept alive for as long as llama.cpp may call it
+
+
+def _quiet_logs(llama_cpp, verbose: bool) -> None:
+    """llama.cpp logs warnings to stderr even with verbose=False; a CLI must print only its own lines."""
+    global _log_callback
+    if verbose or _log_callback is not None:
+        return
+
+    @llama_cpp.llama_log_callback
+    def _drop(level, text, user_data):
+        pass
+
+    _log_callback = _drop
+    llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p(0))
+
+
 @dataclass(eq=False)
 class LoadedAdapter:
     """An adapter llama.cpp holds in memory; free it with `LlamaCppRunner.unload`."""
@@ -52,6 +69,7 @@ class LlamaCppRunner:
     ):
         llama_cpp = _import_llama_cpp()
         self._lib = llama_cpp
+        _quiet_logs(llama_cpp, verbose)
         self.model_path = resolve_base_model(base_model)
         self.base = read_gguf(self.model_path)  # header only; tensor data stays on disk
         self.llm = llama_cpp.Llama(
@@ -69,9 +87,10 @@ class LlamaCppRunner:
 
     def load_adapter(self, source: str | os.PathLike | bytes, name: str | None = None) -> LoadedAdapter:
         """Validate a GGUF adapter (a path or the file's bytes) against the base, then hand it to llama.cpp."""
-        header = read_gguf(source)
+        in_memory = isinstance(source, (bytes, bytearray, memoryview))
+        header = read_gguf(source, name=name or ("adapter in memory" if in_memory else None))
         check_adapter_fits(header, self.base)
-        if isinstance(source, (bytes, bytearray, memoryview)):
+        if in_memory:
             handle = self._init_from_bytes(bytes(source))
             name = name or header.metadata.get("adapter.lora.task_name") or "<memory>"
         else:

@@ -224,9 +224,9 @@ def infer(
 
     with console.status("loading the base model and adapters"):
         runner = LlamaCppRunner(base_model, n_ctx=context)
-        adapters = {"adapter": runner.load_adapter(_gguf_bytes(adapter, runner))}
+        adapters = {"adapter": _load_into(runner, adapter)}
         if compare_adapter is not None:
-            adapters["compare"] = runner.load_adapter(_gguf_bytes(compare_adapter, runner))
+            adapters["compare"] = _load_into(runner, compare_adapter)
 
     def answer(text: str) -> dict:
         row = {"prompt": text}
@@ -255,16 +255,16 @@ def infer(
             _print_answers(rows, json_output)
 
 
-def _gguf_bytes(path: Path, runner) -> bytes:
-    """Any adapter format as GGUF bytes for llama.cpp (GGUF files pass through unchanged)."""
+def _load_into(runner, path: Path):
+    """Any adapter format into llama.cpp: GGUF files as they are, others converted to f16 GGUF in memory."""
     from .export.formats import AdapterFormat, detect_format, load_adapter
     from .export.gguf import to_gguf_bytes
     from .targets import TargetSpec
 
     if detect_format(path) is AdapterFormat.GGUF:
-        return path.read_bytes()
+        return runner.load_adapter(path)
     lora = load_adapter(path, target=TargetSpec.from_gguf(runner.base))
-    return to_gguf_bytes(lora, "f16")
+    return runner.load_adapter(to_gguf_bytes(lora, "f16"), name=str(path))
 
 
 def _read_prompts(path: Path) -> list[str]:

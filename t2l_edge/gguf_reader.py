@@ -132,9 +132,9 @@ class _Cursor:
         raise CorruptFileError(f"{self.source}: unknown GGUF value type {vtype} at byte {self.pos}")
 
 
-def _open_buffer(source) -> tuple[Any, str]:
+def _open_buffer(source, name: str | None) -> tuple[Any, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return memoryview(source), "<memory>"
+        return memoryview(source), name or "<memory>"
     path = Path(source)
     if not path.is_file():
         raise MissingFileError(f"{path}: no such file")
@@ -144,9 +144,10 @@ def _open_buffer(source) -> tuple[Any, str]:
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), str(path)
 
 
-def read_gguf(source: str | os.PathLike | bytes | bytearray | memoryview) -> GGUFFile:
-    """Parse the header and tensor table; check every tensor lies inside the file. Data stays memory-mapped."""
-    buf, name = _open_buffer(source)
+def read_gguf(source: str | os.PathLike | bytes | bytearray | memoryview, name: str | None = None) -> GGUFFile:
+    """Parse the header and tensor table; check every tensor lies inside the file. Data stays memory-mapped.
+    `name` labels bytes in error messages."""
+    buf, name = _open_buffer(source, name)
     cur = _Cursor(buf, name)
     if cur.size < 4 or bytes(buf[:4]) != GGUF_MAGIC:
         raise CorruptFileError(f"{name}: not a GGUF file (bad magic)")
