@@ -20,7 +20,15 @@ from t2l_edge.export.quants import QType, dequantize, quantize
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ggml_reference as gr  # noqa: E402
 
-needs_ggml = pytest.mark.skipif(not gr.available(), reason=f"ggml reference unavailable: {gr.load_error()}")
+
+
+@pytest.fixture(autouse=False)
+def ggml():
+    """ggml's own quantizer is the reference: its absence is a failure, never a skip."""
+    assert gr.available(), f"ggml reference unavailable: {gr.load_error()}"
+
+
+needs_ggml = pytest.mark.usefixtures("ggml")
 
 BLOCK_TYPES = [QType.Q4_0, QType.Q5_0, QType.Q8_0, QType.Q4_K, QType.Q6_K]
 K_TYPES = {QType.Q4_K, QType.Q6_K}

@@ -84,9 +84,9 @@ def test_gemma_270m_from_gguf(gemma_gguf, gemma_path):
         info = gemma_gguf.tensors[spec.gguf_tensor_name(layer, kind)]
         in_f, out_f = GEMMA_270M[kind]
         assert info.shape == (out_f, in_f)
-    assert f"blk.18.attn_q.weight" not in gemma_gguf.tensors
+    assert "blk.18.attn_q.weight" not in gemma_gguf.tensors
     assert gemma_gguf.tensors["blk.3.attn_v.weight"].qtype in (Q.Q8_0, Q.Q5_0)  # a quantized base, as FACTS says
-    # A subset of modules, from bytes of the header alone is not possible (tensors are checked), from the path is.
+    # A subset of the modules.
     assert TargetSpec.from_gguf(gemma_path, modules=["q", "v"]).to_dict()["modules"] == {
         "q_proj": [640, 1024],
         "v_proj": [640, 256],
