@@ -1,0 +1,47 @@
+"""The one prompt format. Training, generation and evaluation must agree on it, so it lives here and its name
+is recorded in checkpoints and bundles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import InvalidInputError
+
+
+@dataclass(frozen=True)
+class PromptFormat:
+    name: str
+    template: str  # formatted with input=
+    with_description: str  # formatted with description= and input=
+    answer_prefix: str  # put before the answer text in training targets
+    stop: tuple[str, ...]  # where generation of an answer ends
+
+    def prompt(self, text: str, description: str | None = None) -> str:
+        if description:
+            return self.with_description.format(description=description, input=text)
+        return self.template.format(input=text)
+
+    def target(self, answer: str) -> str:
+        return self.answer_prefix + answer + self.stop[0]
+
+
+PROMPT_FORMATS = {
+    f.name: f
+    for f in (
+        PromptFormat(
+            name="io-v1",
+            template="Input: {input}\nOutput:",
+            with_description="{description}\n\nInput: {input}\nOutput:",
+            answer_prefix=" ",
+            stop=("\n",),
+        ),
+    )
+}
+DEFAULT_PROMPT_FORMAT = "io-v1"
+
+
+def get_prompt_format(name: str = DEFAULT_PROMPT_FORMAT) -> PromptFormat:
+    try:
+        return PROMPT_FORMATS[name]
+    except KeyError:
+        raise InvalidInputError(f"unknown prompt format {name!r} (known: {', '.join(PROMPT_FORMATS)})") from None
