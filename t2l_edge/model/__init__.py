@@ -1,0 +1,1 @@
+"""The PyTorch side: text encoder, hypernetwork, base model with functional LoRA hooks."""
