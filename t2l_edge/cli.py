@@ -309,6 +309,10 @@ def _progress(items, description: str):
     return track(items, description=description, console=console)
 
 
+from .tasks.cli import tasks_app  # noqa: E402
+app.add_typer(tasks_app, name="tasks")
+
+
 # -- helpers ------------------------------------------------------------------------------------------------------
 
 

@@ -30,6 +30,11 @@ def load_hf_from_gguf(gguf_path: Path):
     if not (cached / "config.json").is_file():
         model = AutoModelForCausalLM.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name, dtype=torch.float32)
         tokenizer = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
+        # The weights are already dequantized fp32; transformers only keeps a GGUF "quantizer" marker, which
+        # refuses save_pretrained. Drop the marker so the plain fp32 checkpoint can be written.
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
         with atomic_dir(cached) as tmp:
             model.save_pretrained(tmp)
             tokenizer.save_pretrained(tmp)

@@ -1,0 +1,116 @@
+"""Hypernetwork checkpoints: a directory with `config.json` (the `HypernetConfig`, the weights' sha256, the
+generator hash) and `hypernet.safetensors`. No pickle: loading someone else's checkpoint never runs code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ..errors import CorruptFileError, InvalidInputError, MissingFileError
+from ..io import atomic_dir
+from ..keys import Files
+from .config import HypernetConfig
+from .hypernet import HyperNetwork
+
+CHECKPOINT_CONFIG = Files.HF_CONFIG  # "config.json"
+CHECKPOINT_WEIGHTS = "hypernet.safetensors"
+CHECKPOINT_FORMAT_VERSION = 1
+
+
+def save_checkpoint(model: HyperNetwork, directory: str | os.PathLike, extra: dict[str, Any] | None = None) -> Path:
+    """Write the checkpoint directory atomically (a reader sees the old one or the new one, never half)."""
+    from safetensors.torch import save_file
+
+    tensors = {name: t.detach().cpu().contiguous() for name, t in model.state_dict().items()}
+    with atomic_dir(directory) as tmp:
+        save_file(tensors, str(tmp / CHECKPOINT_WEIGHTS), metadata={"format": "pt"})
+        config = {
+            "format_version": CHECKPOINT_FORMAT_VERSION,
+            "hypernet": model.config.to_dict(),
+            "generator_hash": model.generator_hash(),
+            "weights_sha256": _sha256(tmp / CHECKPOINT_WEIGHTS),
+            "extra": extra or {},
+        }
+        (tmp / CHECKPOINT_CONFIG).write_text(json.dumps(config, indent=2))
+    return Path(directory)
+
+
+def read_checkpoint_config(directory: str | os.PathLike) -> tuple[HypernetConfig, dict[str, Any]]:
+    """The checkpoint's `HypernetConfig` and its whole config.json (for `extra`, hashes), without the weights."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise MissingFileError(f"{directory}: checkpoint directory not found")
+    path = directory / CHECKPOINT_CONFIG
+    if not path.is_file():
+        raise MissingFileError(f"{directory}: checkpoint lacks {CHECKPOINT_CONFIG}")
+    try:
+        data = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CorruptFileError(f"{path}: not valid JSON ({e})") from None
+    if not isinstance(data, dict) or "hypernet" not in data:
+        raise CorruptFileError(f"{path}: not a t2l-edge hypernetwork checkpoint (no 'hypernet' section)")
+    version = data.get("format_version")
+    if not isinstance(version, int) or version > CHECKPOINT_FORMAT_VERSION:
+        raise CorruptFileError(
+            f"{path}: checkpoint format {version!r} is not one this t2l-edge reads (up to {CHECKPOINT_FORMAT_VERSION})"
+        )
+    try:
+        config = HypernetConfig.from_dict(data["hypernet"])
+    except InvalidInputError as e:
+        raise CorruptFileError(f"{path}: invalid hypernetwork config ({e})") from None
+    except CorruptFileError as e:
+        raise CorruptFileError(f"{path}: {e}") from None
+    return config, data
+
+
+def load_checkpoint(directory: str | os.PathLike, device: str | torch.device = "cpu") -> HyperNetwork:
+    """Rebuild the hypernetwork from its config and load its weights, checking the file's sha256 and every tensor."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    directory = Path(directory)
+    config, data = read_checkpoint_config(directory)
+    path = directory / CHECKPOINT_WEIGHTS
+    if not path.is_file():
+        raise MissingFileError(f"{directory}: checkpoint lacks {CHECKPOINT_WEIGHTS}")
+    expected = data.get("weights_sha256")
+    if expected is not None and _sha256(path) != expected:
+        raise CorruptFileError(f"{path}: sha256 does not match the one in {CHECKPOINT_CONFIG} (modified or truncated)")
+    try:
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError) as e:
+        raise CorruptFileError(f"{path}: unreadable safetensors file ({e})") from None
+
+    model = HyperNetwork(config)
+    state = model.state_dict()
+    missing = sorted(state.keys() - tensors.keys())
+    unexpected = sorted(tensors.keys() - state.keys())
+    if missing or unexpected:
+        parts = ([f"missing {missing[:3]}"] if missing else []) + ([f"unexpected {unexpected[:3]}"] if unexpected else [])
+        raise CorruptFileError(f"{path}: tensors do not match the config: {'; '.join(parts)}")
+    for name, t in tensors.items():
+        if t.shape != state[name].shape or t.dtype != state[name].dtype:
+            raise CorruptFileError(
+                f"{path}: {name} is {t.dtype} {tuple(t.shape)}, the config implies {state[name].dtype} "
+                f"{tuple(state[name].shape)}"
+            )
+    model.load_state_dict(tensors, strict=True)
+    model.to(device).eval()
+    stored_hash = data.get("generator_hash")
+    if stored_hash is not None and model.generator_hash() != stored_hash:
+        raise CorruptFileError(f"{directory}: generator hash {model.generator_hash()} differs from the stored {stored_hash}")
+    return model
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,28 @@
+"""The offline task suite: task families a 270M base model can learn, one registry row each.
+
+Each family has hand-written descriptions of varied style, a seeded input sampler and a `solve` function that
+gives the one right answer; `t2l_edge.tasks.splits` turns them into train / held-out tasks.
+"""
+
+from __future__ import annotations
+
+from . import arithmetic, classify, conversions, formatting, letters, lexicon, lists, strings, words
+from .family import Family
+
+THEME_MODULES = (strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions)
+THEMES = tuple(m.THEME for m in THEME_MODULES)
+
+
+def _registry() -> dict[str, Family]:
+    out: dict[str, Family] = {}
+    for module in THEME_MODULES:
+        for family in module.FAMILIES:
+            if family.name in out:
+                raise ValueError(f"task family {family.name!r} is defined twice")
+            out[family.name] = family
+    return out
+
+
+FAMILIES: dict[str, Family] = _registry()
+
+__all__ = ["FAMILIES", "THEMES", "Family"]

@@ -1,0 +1,44 @@
+"""A task family: a row of the suite's registry. Inputs come from a seeded sampler; the answer is a pure function of
+the input (`solve`), so an instance's output is exactly determined by its input."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Callable
+
+from ..format import Example, Metric
+
+MIN_DESCRIPTIONS = 12
+MAX_INPUT_CHARS = 48
+MAX_OUTPUT_CHARS = 48
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    theme: str
+    metric: Metric
+    sample: Callable[[random.Random], str]  # a seeded input
+    solve: Callable[[str], str]  # the one right answer for an input
+    descriptions: tuple[str, ...]  # hand-written; the last few are held out (see splits.py)
+    choices: tuple[str, ...] | None = None  # the allowed answers of a `choice` family
+
+    def __post_init__(self):
+        if len(self.descriptions) < MIN_DESCRIPTIONS or len(set(self.descriptions)) != len(self.descriptions):
+            raise ValueError(f"family {self.name!r}: needs at least {MIN_DESCRIPTIONS} distinct descriptions")
+        if (self.metric is Metric.CHOICE) != (self.choices is not None):
+            raise ValueError(f"family {self.name!r}: 'choices' is required with metric 'choice' and only then")
+
+    def make(self, rng: random.Random) -> tuple[str, str]:
+        x = self.sample(rng)
+        return x, self.solve(x)
+
+    def example(self, rng: random.Random) -> Example:
+        return Example(*self.make(rng))
+
+
+def pick(items) -> Callable[[random.Random], str]:
+    """A sampler that draws one of `items`."""
+    items = tuple(items)
+    return lambda rng: rng.choice(items)
