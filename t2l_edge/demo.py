@@ -37,7 +37,7 @@ def main() -> None:
     console.print(f"base: {base_path} ({base_path.stat().st_size / 2**20:.0f} MiB), {spec.architecture}, "
                   f"{spec.n_layers} layers; loaded in {time.perf_counter() - t0:.1f} s")
 
-    adapter = LoraAdapter.random(spec.select(["q_proj", "v_proj", "down_proj"]), 8, alpha=16, seed=0, std=0.08,
+    adapter = LoraAdapter.random(spec.select(["q_proj", "v_proj", "down_proj"]), 8, alpha=16, seed=0, std=0.02,
                                  task="demo: a random rank-8 adapter")
     runner.use(to_gguf_bytes(adapter, "f32"))
     reference = {p: runner.last_logits(p) for p in PROMPTS}
