@@ -313,6 +313,10 @@ from .tasks.cli import tasks_app  # noqa: E402
 app.add_typer(tasks_app, name="tasks")
 
 
+from .validate_cli import profiles_app, validate  # noqa: E402
+app.add_typer(profiles_app, name="profiles"); app.command()(validate)
+
+
 # -- helpers ------------------------------------------------------------------------------------------------------
 
 

@@ -129,7 +129,8 @@ REPACK_RULES: dict[CpuKernels, dict[str, int]] = {
     CpuKernels.GENERIC: {},
     CpuKernels.X86_AVX2: {"Q4_0": 8, "Q4_K": 8, "IQ4_NL": 8, "MXFP4": 8},
     # AMX pads its VNNI layout: the real buffer is ~10% larger than this (measured 214 vs 193 MiB on Gemma 3 270M).
-    CpuKernels.X86_AMX: {"Q4_0": 1, "Q4_1": 1, "Q8_0": 1, "Q4_K": 1, "Q5_K": 1, "Q6_K": 1, "IQ4_XS": 1},
+    CpuKernels.X86_AMX: {"Q4_0": 1, "Q4_1": 1, "Q8_0": 1, "Q4_K": 1, "Q5_K": 1, "Q6_K": 1, "IQ4_XS": 1,
+                         "IQ4_NL": 8, "MXFP4": 8},  # the last two through CPU_REPACK (AVX2 kernels)
     CpuKernels.ARM_DOTPROD: {"Q4_0": 4, "Q4_K": 8, "Q5_K": 8, "Q6_K": 8, "IQ4_NL": 4, "MXFP4": 4, "Q8_0": 4},
     CpuKernels.ARM_I8MM: {"Q4_0": 4, "Q4_K": 8, "Q5_K": 8, "Q6_K": 8, "IQ4_NL": 4, "MXFP4": 4, "Q8_0": 4},
 }
@@ -183,6 +184,21 @@ RUNTIME_BY_SUFFIX = {".engine": Runtime.TENSORRT, ".plan": Runtime.TENSORRT, ".o
                      ".onnx": Runtime.ONNXRUNTIME}
 
 
+def detect_cpu_kernels(system_info: str) -> CpuKernels:
+    """The kernel family from llama.cpp's `llama_print_system_info()` ("AVX2 = 1 | ... | REPACK = 1 |")."""
+    flags = {k.strip(): v.strip() == "1" for k, _, v in (p.partition("=") for p in system_info.split("|")) if v}
+    flags = {k.split(":")[-1].strip(): v for k, v in flags.items()}
+    if flags.get("AMX_INT8"):
+        return CpuKernels.X86_AMX
+    if not flags.get("REPACK"):
+        return CpuKernels.GENERIC
+    for flag, kernels in (("MATMUL_INT8", CpuKernels.ARM_I8MM), ("DOTPROD", CpuKernels.ARM_DOTPROD),
+                          ("AVX2", CpuKernels.X86_AVX2)):
+        if flags.get(flag):
+            return kernels
+    return CpuKernels.GENERIC
+
+
 def _pad(n: int, to: int) -> int:
     return -(-n // to) * to
 
@@ -225,6 +241,7 @@ class BaseModelInfo:
     tensors: tuple[BaseTensor, ...]
     file_size: int
     context_train: int = 0
+    header_bytes: int = 0  # key/values and tensor table, before the data (the vocabulary lives here)
 
     @property
     def weights_bytes(self) -> int:
@@ -302,7 +319,7 @@ class BaseModelInfo:
         tensors = tuple(BaseTensor(t.name, t.shape, t.qtype.name, t.nbytes) for t in gguf.tensors.values())
         context_train = int(meta.get(f"{arch}.context_length", 0) or 0)
         return cls(src, arch, n_layers, n_embd, n_ff, n_vocab, n_head, n_head_kv, head_dim_k, head_dim_v, n_swa,
-                   swa_layers, tensors, gguf.size, context_train)
+                   swa_layers, tensors, gguf.size, context_train, gguf.data_offset)
 
 
 # -- llama.cpp settings --------------------------------------------------------------------------------------------
@@ -718,6 +735,8 @@ def estimate(request: MemoryRequest) -> Estimate:
                 if rep:
                     add("repacked_weights", "repacked weights", rep, Pool.HOST, Phase.LLM,
                         f"ggml {profile.cpu_kernels.value} kernels")
+        add("base_header", "base header (t2l-edge's reader)", m.header_bytes, Pool.HOST, Phase.LLM,
+            "memory-mapped, read once to check adapters")
         add("llama_metadata", "llama.cpp vocabulary and metadata",
             m.n_vocab * VOCAB_BYTES_PER_TOKEN + LLAMA_FIXED_OVERHEAD, Pool.HOST, Phase.LLM, f"{m.n_vocab:,} tokens")
         kv = kv_cache(m, s)

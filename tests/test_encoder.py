@@ -9,10 +9,11 @@ import shutil
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+import torch
 torch.set_num_threads(2)
 
 from t2l_edge.errors import CorruptFileError, InvalidInputError, MissingFileError  # noqa: E402
+from t2l_edge.model.config import HypernetConfig  # noqa: E402
 from t2l_edge.model.encoder import EmbeddingCache, Pooling, TextEncoder, default_encoder_path  # noqa: E402
 
 TEXTS = [
@@ -31,7 +32,7 @@ def encoder():
 
 
 def sentence_transformers_encode(path, texts) -> np.ndarray:
-    st = pytest.importorskip("sentence_transformers", reason="the reference: pip install sentence-transformers")
+    import sentence_transformers as st
     model = st.SentenceTransformer(str(path), device="cpu")
     return model.encode(list(texts), convert_to_numpy=True, batch_size=8)
 
@@ -39,6 +40,7 @@ def sentence_transformers_encode(path, texts) -> np.ndarray:
 def test_embeddings_equal_sentence_transformers(encoder):
     ours = encoder.encode(TEXTS + [LONG]).numpy()
     assert ours.shape == (len(TEXTS) + 1, 384) and ours.dtype == np.float32
+    assert encoder.dim == 384 and encoder.name == HypernetConfig.__dataclass_fields__["encoder"].default
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-6)
     reference = sentence_transformers_encode(default_encoder_path(), TEXTS + [LONG])
     np.testing.assert_allclose(ours, reference, atol=1e-5, rtol=0)

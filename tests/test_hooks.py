@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-peft = pytest.importorskip("peft")
+import torch
+import peft
 torch.set_num_threads(2)
 
 from peft import PeftModel  # noqa: E402

@@ -9,8 +9,8 @@ import shutil
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-peft = pytest.importorskip("peft")
+import torch
+import peft
 
 from gguf import GGUFReader  # noqa: E402
 from gguf.quants import dequantize as ggml_dequantize  # noqa: E402

@@ -23,7 +23,7 @@ from ..adapter import LoraAdapter
 from ..errors import AdapterMismatchError, CorruptFileError, InvalidInputError, MissingFileError
 from ..io import atomic_dir
 from ..keys import Files
-from ..models import cache_dir
+from ..models import cache_dir, default_base_model
 from ..targets import ModuleKind, TargetSpec
 
 # Per module kind: A (B, L, r, in), B (B, L, out, r) — what `HyperNetwork.forward` returns.
@@ -57,8 +57,10 @@ def is_gguf(path: str | os.PathLike) -> bool:
         return f.read(4) == GGUF_MAGIC
 
 
-def load_base_model(source: str | os.PathLike, *, tokenizer: bool = True, dtype: torch.dtype = torch.float32) -> BaseModel:
-    """A frozen base model from a GGUF file or a transformers folder.
+def load_base_model(
+    source: str | os.PathLike | None = None, *, tokenizer: bool = True, dtype: torch.dtype = torch.float32
+) -> BaseModel:
+    """A frozen base model from a GGUF file or a transformers folder (None: the default Gemma 3 270M GGUF).
 
     A GGUF is dequantized by transformers (`gguf_file=`, ≈35 s and ~3 GB for Gemma 3 270M), saved with
     `save_pretrained` under `hf_cache_path(gguf)` (atomically: an interrupted run leaves no half cache) and read
@@ -66,7 +68,7 @@ def load_base_model(source: str | os.PathLike, *, tokenizer: bool = True, dtype:
     """
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    source = Path(source)
+    source = default_base_model() if source is None else Path(source)
     if source.is_dir():
         if not (source / Files.HF_CONFIG).is_file():
             raise MissingFileError(f"{source}: not a transformers model folder (no {Files.HF_CONFIG})")

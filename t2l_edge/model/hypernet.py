@@ -32,10 +32,8 @@ from torch import Tensor, nn
 from ..adapter import LoraAdapter
 from ..errors import InvalidInputError
 from ..targets import ModuleKind
+from .base import LoraTensors  # per module kind: A (B, L, r, in), B (B, L, out, r); what the hooks consume
 from .config import HypernetConfig, Variant
-
-# What forward() returns and the hooks consume: per module kind, A (B, L, r, in) and B (B, L, out, r).
-LoraTensors = dict[ModuleKind, tuple[Tensor, Tensor]]
 
 
 class ResidualBlock(nn.Module):

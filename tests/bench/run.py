@@ -72,8 +72,10 @@ TARGETS = [
      lambda r: f"{r['speedup_total_vs_reload']:.0f}×", "≥ 50×"),
     ("swap", lambda r: "use(bytes)" in r["method"], "hot swap from bytes vs reload",
      lambda r: f"{r['speedup_total_vs_reload']:.0f}×", "≥ 50×"),
-    ("decode", lambda r: r["recipe"] == "q4_0", "decode tok/s, q4_0 adapter vs none", lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
-    ("decode", lambda r: r["recipe"] == "f16", "decode tok/s, f16 adapter vs none", lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
+    ("decode", lambda r: r["recipe"] == "q4_0" and r["target_ratio"], "decode tok/s, q4_0 adapter vs none (2 threads)",
+     lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
+    ("decode", lambda r: r["recipe"] == "f16" and r["target_ratio"], "decode tok/s, f16 adapter vs none (2 threads)",
+     lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
 ]
 
 
@@ -149,6 +151,13 @@ def targets_markdown(sections: dict) -> str:
     return "\n".join(lines)
 
 
+def _load1() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
 def _jsonable(o):
     if isinstance(o, np.generic):
         return o.item()
@@ -199,7 +208,9 @@ def main(argv=None) -> int:
             print(f"**section failed**: {entry['error']}")
             traceback.print_exc(file=sys.stderr)
         entry["elapsed_s"] = time.perf_counter() - t0
-        print(f"\n_section time: {entry['elapsed_s']:.1f} s_", flush=True)
+        entry["loadavg_1min_after"] = _load1()
+        print(f"\n_section time: {entry['elapsed_s']:.1f} s; 1-min load average after it: "
+              f"{entry['loadavg_1min_after']:.2f}_", flush=True)
         sections[key] = entry
 
     total = time.perf_counter() - t_start
