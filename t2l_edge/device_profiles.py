@@ -186,7 +186,10 @@ class DeviceProfile:
         for name in ("total_memory", "app_budget", "gpu_memory", "gpu_budget", "process_baseline"):
             value = getattr(self, name)
             if value is not None:
-                set_(name, parse_size(value, where(name)))
+                try:
+                    set_(name, parse_size(value, where(name)))
+                except InvalidInputError as e:
+                    raise ProfileError(str(e)) from None
         if self.total_memory <= 0:
             raise ProfileError(f"{where('total_memory')}: must be greater than zero")
         if self.app_budget <= 0:
@@ -286,19 +289,33 @@ def load_shipped_profiles() -> list[DeviceProfile]:
     return [load_profile(name) for name in shipped_profile_names()]
 
 
+def _is_path(text: str) -> bool:
+    return text.endswith(PROFILE_SUFFIX) or os.sep in text or "/" in text
+
+
+def _shipped_resource(name: str):
+    resource = _shipped_dir() / f"{name}{PROFILE_SUFFIX}"
+    if not resource.is_file():
+        raise MissingFileError(
+            f"{name}: no such device profile (shipped: {', '.join(shipped_profile_names())}; "
+            "or pass the path of a .toml file)"
+        )
+    return resource
+
+
 def load_profile(name_or_path: str | os.PathLike) -> DeviceProfile:
     """A shipped profile by name (`pixel-8`), else a TOML file by path (`./my-device.toml`)."""
     text = str(name_or_path)
-    looks_like_path = text.endswith(PROFILE_SUFFIX) or os.sep in text or "/" in text
-    if not looks_like_path:
-        resource = _shipped_dir() / f"{text}{PROFILE_SUFFIX}"
-        if resource.is_file():
-            with resources.as_file(resource) as p:
-                profile = load_profile_file(p)
-            object.__setattr__(profile, "source", f"profiles/{text}{PROFILE_SUFFIX}")
-            return profile
-        raise MissingFileError(
-            f"{text}: no such device profile (shipped: {', '.join(shipped_profile_names())}; "
-            "or pass the path of a .toml file)"
-        )
-    return load_profile_file(text)
+    if _is_path(text):
+        return load_profile_file(text)
+    with resources.as_file(_shipped_resource(text)) as p:
+        profile = load_profile_file(p)
+    object.__setattr__(profile, "source", f"profiles/{text}{PROFILE_SUFFIX}")
+    return profile
+
+
+def profile_comments(name_or_path: str | os.PathLike) -> list[str]:
+    """The comment lines of a profile's TOML file: where its numbers come from and why its budget is what it is."""
+    text = str(name_or_path)
+    raw = Path(text).read_text(encoding="utf-8") if _is_path(text) else _shipped_resource(text).read_text("utf-8")
+    return [line.strip()[1:].strip() for line in raw.splitlines() if line.strip().startswith("#")]

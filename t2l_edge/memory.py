@@ -147,8 +147,11 @@ LLAMA_FIXED_OVERHEAD = 3 * MiB  # MEASURED: model and context structures beyond 
 # touched) plus an f32 (f16 with flash attention) mask per KV cache; per vocabulary entry, the sampler's arrays.
 ACTIVATION_BYTES_PER_TOKEN = lambda n_ff, n_embd: 4 * (n_ff + 2 * n_embd)  # noqa: E731
 ATTENTION_BYTES_PER_PAIR_HEAD = 6
+# Mask bytes per (batch token × KV cell), per KV cache: f32 without flash attention; f16 with it, of which ~1.5
+# copies' pages get touched (MEASURED at n_ctx 512 and 4096).
+MASK_BYTES_PER_PAIR = {False: 4, True: 3}
 SAMPLER_BYTES_PER_VOCAB = 36
-FLASH_ATTN_SCRATCH_PER_TOKEN_HEAD = 4 * 256  # HEURISTIC: f32 row of the FA kernel's per-thread scratch
+FLASH_ATTN_SCRATCH_PER_TOKEN_HEAD = 3072  # MEASURED (fit): flash attention's per-batch scratch, no score matrix
 
 # MEASURED: a Python process with numpy, gguf and t2l-edge core imported (RSS), and the llama.cpp CPU libraries with
 # llama-cpp-python's ctypes bindings on top of it.
@@ -328,8 +331,8 @@ class BaseModelInfo:
 @dataclass(frozen=True)
 class LlamaSettings:
     """The llama.cpp context parameters that decide its memory, with llama-cpp-python's defaults (what
-    `LlamaCppRunner` uses). `prompt_tokens`: how many context cells the prompt and the answer fill (None: all —
-    the worst case)."""
+    `LlamaCppRunner` uses). `prompt_tokens`: the prompt evaluated in batches (None: one that fills the context, the
+    worst case); it decides how much of the compute buffer a CPU touches, not what llama.cpp allocates."""
 
     context: int
     n_batch: int = 512
@@ -463,21 +466,24 @@ def compute_buffers(model: BaseModelInfo, settings: LlamaSettings, adapter_out_f
         attention = ub * kv_full * n_head * 4 + ub * (kv_full + (kv_swa if model.has_swa else 0)) * mask_bytes
     reserved = max(logits, attention + activations)
 
-    # Resident on a CPU: the last prompt batch attends to every filled cell (padded to 256).
+    # Resident on a CPU: the prompt runs in batches of n_ubatch; each attends to the cells filled so far (padded to
+    # 256). The largest batch × cells product decides the attention part.
     filled = settings.filled
-    last = min(ub, filled)
-    n_kv = min(kv_full, _pad(filled, KV_CELL_PAD))
-    n_kv_swa = min(kv_swa, n_kv)
-    masks = last * (n_kv + (n_kv_swa if model.has_swa else 0)) * mask_bytes
+    tokens = min(ub, filled)
+    pair_bytes = MASK_BYTES_PER_PAIR[settings.flash_attn]
+    worst = 0
+    for start in range(0, filled, ub):
+        n = min(ub, filled - start)
+        n_kv = min(kv_full, _pad(start + n, KV_CELL_PAD))
+        n_kv_swa = min(kv_swa, n_kv) if model.has_swa else 0
+        scores = 0 if settings.flash_attn else n * n_kv * n_head * ATTENTION_BYTES_PER_PAIR_HEAD
+        worst = max(worst, scores + n * (n_kv + n_kv_swa) * pair_bytes)
     if settings.flash_attn:
-        scores = last * n_head * FLASH_ATTN_SCRATCH_PER_TOKEN_HEAD
-    else:
-        scores = last * n_kv * n_head * ATTENTION_BYTES_PER_PAIR_HEAD
+        worst += tokens * n_head * FLASH_ATTN_SCRATCH_PER_TOKEN_HEAD
     resident = (
-        last * ACTIVATION_BYTES_PER_TOKEN(model.n_ff, model.n_embd)
-        + last * 4 * adapter_out_features
-        + scores
-        + masks
+        tokens * ACTIVATION_BYTES_PER_TOKEN(model.n_ff, model.n_embd)
+        + tokens * 4 * adapter_out_features
+        + worst
         + model.n_vocab * SAMPLER_BYTES_PER_VOCAB
     )
     output = model.n_vocab * 4  # one output row per sequence (logits_all off)

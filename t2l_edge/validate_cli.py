@@ -47,7 +47,7 @@ def show_profile(
     json_output: JsonFlag = False,
 ):
     """Show one profile, with the reasoning behind its budget for shipped ones."""
-    from .device_profiles import format_size, load_profile
+    from .device_profiles import format_size, load_profile, profile_comments
 
     p = load_profile(name)
     if json_output:
@@ -63,6 +63,9 @@ def show_profile(
             value = ", ".join(map(str, value))
         table.add_row(key, str(value))
     console.print(table)
+    comments = profile_comments(name)
+    if comments:
+        console.print("\n".join(comments), markup=False, highlight=False)
 
 
 def validate(
@@ -187,7 +190,7 @@ def _measure(request, base_path: Path, adapters: list[Path]) -> dict:
     with console.status("measuring the pipeline in a child process"):
         m = measure_pipeline(base_path, adapters, context=s.context)
     host_request = replace(request, profile=host_profile(), bundle=None, max_memory=None,
-                           settings=replace(s, prompt_tokens=m.prompt_tokens + m.decode_tokens))
+                           settings=replace(s, prompt_tokens=m.prompt_tokens))
     host = estimate(host_request)
     comps = [c for c in host.components if c.pool is Pool.HOST]
     always = sum(c.nbytes for c in comps if c.phase is Phase.ALWAYS)

@@ -12,15 +12,12 @@ import math
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("peft")
-pytest.importorskip("llama_cpp")
-
-from conftest import PROMPTS  # noqa: E402
-from hf_cache import load_hf_from_gguf  # noqa: E402
-from t2l_edge.adapter import LoraAdapter, ScaleRule  # noqa: E402
-from t2l_edge.export.gguf import to_gguf_bytes  # noqa: E402
-from t2l_edge.export.peft import write_peft  # noqa: E402
+import torch
+from conftest import PROMPTS
+from hf_cache import load_hf_from_gguf
+from t2l_edge.adapter import LoraAdapter, ScaleRule
+from t2l_edge.export.gguf import to_gguf_bytes
+from t2l_edge.export.peft import write_peft
 
 pytestmark = pytest.mark.slow
 

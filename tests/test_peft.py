@@ -178,6 +178,7 @@ def gguf_deltas(path) -> dict[str, np.ndarray]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule", list(ScaleRule), ids=lambda r: r.value)
 def test_one_adapter_one_delta_everywhere(gemma_spec, gemma_shaped_model, rule, tmp_path):
     spec = gemma_spec.select(["q", "v", "down"])
