@@ -1,7 +1,7 @@
 """One adapter, two runtimes: llama.cpp on the quantized Gemma 3 270M GGUF, and PEFT on transformers running the same
 GGUF dequantized. The logit changes the adapter causes must agree.
 
-The first run dequantizes the GGUF with transformers (≈35-90 s, ~3.5 GB) and caches it (tests/hf_cache.py); later
+The first run dequantizes the GGUF with transformers (≈35-90 s, ~3.5 GB) and caches it (t2l_edge.model.base.load_base_model); later
 runs load it in a few seconds.
 """
 
@@ -14,10 +14,10 @@ import pytest
 
 import torch
 from conftest import PROMPTS
-from hf_cache import load_hf_from_gguf
 from t2l_edge.adapter import LoraAdapter, ScaleRule
 from t2l_edge.export.gguf import to_gguf_bytes
 from t2l_edge.export.peft import write_peft
+from t2l_edge.model.base import load_base_model
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,8 @@ STD = {ScaleRule.STANDARD: 0.03, ScaleRule.RSLORA: 0.03 * math.sqrt(2.0 / (16 / 
 @pytest.fixture(scope="module")
 def hf_gemma(gemma_path):
     torch.set_num_threads(2)
-    return load_hf_from_gguf(gemma_path)
+    base = load_base_model(gemma_path)
+    return base.model, base.tokenizer
 
 
 @pytest.fixture(params=list(ScaleRule), ids=lambda r: r.value)
