@@ -1,0 +1,392 @@
+"""`TrainConfig`: one TOML file describes a training run. Torch-free (config / modules / model split).
+
+    [base]        model = "path.gguf" | "hf-folder"           (default: Gemma 3 270M Q4_K_M)
+    [encoder]     path, cache, max_length                      (default: all-MiniLM-L6-v2)
+    [hypernet]    variant, latent_size, head_width, n_blocks, dropout, rank, alpha, scale_rule, modules, prompt_format
+    [data]        split | tasks (SFT), library (reconstruction), families, n_instances, seed, tasks_per_step,
+                  batch_size (global), max_length
+    [optim]       lr, warmup, schedule, min_lr_ratio, clip, weight_decay, betas, eps, l2, steps
+    [eval]        every, n, split | tasks | library, holdout
+    [checkpoint]  every, keep
+    [run]         seed, output, threads, device
+
+Every section is a dataclass that checks itself; `TrainConfig.load` adds the file and the section to each message:
+``train.toml: [optim] field 'lr': must be a positive number, got -1``. Relative paths are relative to the file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from ..adapter import ScaleRule
+from ..errors import CorruptFileError, InvalidInputError, MissingFileError
+from ..model.config import HypernetConfig, Variant
+from ..prompts import DEFAULT_PROMPT_FORMAT
+from ..targets import ModuleKind, ModuleShape, TargetSpec, parse_module_kinds
+
+
+class Mode(str, Enum):
+    SFT = "sft"  # end-to-end through the frozen base: CE on answer tokens
+    RECONSTRUCTION = "reconstruction"  # L1 to a library of LoRAs (z-scored A and B)
+
+
+class Schedule(str, Enum):
+    """Learning-rate shape after the linear warmup."""
+
+    CONSTANT = "constant"
+    LINEAR = "linear"  # linear decay to min_lr_ratio · lr at the last step
+    COSINE = "cosine"  # cosine decay to min_lr_ratio · lr at the last step
+
+
+class Device(str, Enum):
+    AUTO = "auto"  # CUDA (the rank's LOCAL_RANK GPU) when available, else CPU
+    CPU = "cpu"
+    CUDA = "cuda"
+
+
+# -- value checks: each raises "field 'name': <reason>" ------------------------------------------------------------
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _int(value: Any, name: str, minimum: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        what = "a positive integer" if minimum == 1 else f"an integer ≥ {minimum}"
+        raise InvalidInputError(f"field '{name}': must be {what}, got {value!r}")
+    return value
+
+
+def _float(value: Any, name: str, *, positive: bool = False, below: float | None = None, at_most: float | None = None) -> float:
+    ok = _is_number(value) and (value > 0 if positive else value >= 0)
+    ok = ok and (below is None or value < below) and (at_most is None or value <= at_most)
+    if not ok:
+        what = "a positive number" if positive else "a number ≥ 0"
+        what += f" below {below}" if below is not None else f" at most {at_most}" if at_most is not None else ""
+        raise InvalidInputError(f"field '{name}': must be {what}, got {value!r}")
+    return float(value)
+
+
+def _optional_str(value: Any, name: str) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidInputError(f"field '{name}': must be a non-empty string, got {value!r}")
+    return value
+
+
+def _str_list(value: Any, name: str) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InvalidInputError(f"field '{name}': must be a non-empty list of strings, got {value!r}")
+    return list(value)
+
+
+def _enum(enum: type[Enum], value: Any, name: str):
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise InvalidInputError(f"field '{name}': must be one of {allowed}, got {value!r}") from None
+
+
+# -- sections -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BaseSection:
+    model: str | None = None  # GGUF file or transformers folder; None: the default Gemma 3 270M GGUF
+
+    def __post_init__(self):
+        self.model = _optional_str(self.model, "model")
+
+
+@dataclass
+class EncoderSection:
+    path: str | None = None  # sentence-transformers folder; None: the packaged all-MiniLM-L6-v2
+    cache: str | None = None  # embedding cache file (safetensors), shared between runs
+    max_length: int | None = None  # token limit of a description; None: the encoder's own
+
+    def __post_init__(self):
+        self.path = _optional_str(self.path, "path")
+        self.cache = _optional_str(self.cache, "cache")
+        if self.max_length is not None:
+            _int(self.max_length, "max_length", 1)
+
+
+_DUMMY_TARGET = TargetSpec("llama", 1, {ModuleKind.Q: ModuleShape(1, 1)})
+
+
+@dataclass
+class HypernetSection:
+    """`HypernetConfig` minus what the base (target shapes) and the encoder (name, dimension) decide."""
+
+    variant: str = Variant.L.value
+    latent_size: int = 256
+    head_width: int = 256
+    n_blocks: int = 2
+    dropout: float = 0.0
+    rank: int = 8
+    alpha: float = 16.0
+    scale_rule: str = ScaleRule.STANDARD.value
+    modules: list[str] = field(default_factory=lambda: [ModuleKind.Q.value, ModuleKind.V.value])
+    prompt_format: str = DEFAULT_PROMPT_FORMAT
+
+    def __post_init__(self):
+        names = _str_list(self.modules, "modules")
+        try:
+            kinds = parse_module_kinds(names)
+        except InvalidInputError as e:
+            raise InvalidInputError(f"field 'modules': {e}") from None
+        if len(set(kinds)) != len(kinds):
+            raise InvalidInputError(f"field 'modules': lists a module twice: {names}")
+        self.modules = [k.value for k in kinds]
+        self.variant = _enum(Variant, self.variant, "variant").value
+        self.scale_rule = _enum(ScaleRule, self.scale_rule, "scale_rule").value
+        self.hypernet_config(_DUMMY_TARGET, "check", 1)  # HypernetConfig checks the rest, naming the field
+
+    def hypernet_config(self, target: TargetSpec, encoder: str, embedding_dim: int, extra=None) -> HypernetConfig:
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "modules"}
+        return HypernetConfig(
+            target=target, encoder=encoder, embedding_dim=embedding_dim, extra=dict(extra or {}), **values
+        )
+
+
+@dataclass
+class DataSection:
+    split: str | None = None  # SFT on the built-in suite: a split name (train)
+    tasks: list[str] | None = None  # SFT on task files or folders (ours or Super-NaturalInstructions)
+    library: str | None = None  # reconstruction: a folder of LoRAs (PEFT dirs, GGUF or safetensors adapters)
+    families: list[str] | None = None  # only these suite families
+    n_instances: int = 32  # instances per suite family
+    seed: int = 0  # the suite's instance generators
+    tasks_per_step: int = 4  # distinct tasks mixed in one global batch
+    batch_size: int = 8  # global batch (all ranks together)
+    max_length: int = 128  # prompt + answer tokens
+
+    def __post_init__(self):
+        from ..tasks.splits import parse_split
+        from ..tasks.suite import FAMILIES
+
+        self.split = _optional_str(self.split, "split")
+        self.tasks = _str_list(self.tasks, "tasks")
+        self.library = _optional_str(self.library, "library")
+        self.families = _str_list(self.families, "families")
+        if self.split is not None and self.tasks is not None:
+            raise InvalidInputError("fields 'split' and 'tasks': give one source of tasks, not both")
+        if self.split is not None:
+            try:
+                parse_split(self.split)
+            except InvalidInputError as e:
+                raise InvalidInputError(f"field 'split': {e}") from None
+        if self.families is not None:
+            if self.split is None:
+                raise InvalidInputError("field 'families': only with 'split' (a subset of the built-in suite)")
+            unknown = [f for f in self.families if f not in FAMILIES]
+            if unknown:
+                raise InvalidInputError(f"field 'families': unknown families {unknown} (see `t2l-edge tasks list`)")
+        _int(self.n_instances, "n_instances", 1)
+        _int(self.seed, "seed", 0)
+        _int(self.tasks_per_step, "tasks_per_step", 1)
+        _int(self.batch_size, "batch_size", 1)
+        _int(self.max_length, "max_length", 8)
+
+
+@dataclass
+class OptimSection:
+    lr: float = 3e-4  # head biases; head weights get lr/100, the trunk lr/10 (HyperNetwork.param_groups)
+    warmup: int = 20  # linear warmup steps
+    schedule: str = Schedule.COSINE.value
+    min_lr_ratio: float = 0.1
+    clip: float = 1.0  # global gradient norm; 0 disables
+    weight_decay: float = 0.01
+    betas: list[float] = field(default_factory=lambda: [0.9, 0.999])
+    eps: float = 1e-8
+    l2: float = 1e-4  # SFT: weight of the mean squared generated A and B
+    steps: int = 1000
+
+    def __post_init__(self):
+        _float(self.lr, "lr", positive=True)
+        _int(self.warmup, "warmup", 0)
+        self.schedule = _enum(Schedule, self.schedule, "schedule").value
+        _float(self.min_lr_ratio, "min_lr_ratio", at_most=1.0)
+        _float(self.clip, "clip")
+        _float(self.weight_decay, "weight_decay")
+        if not isinstance(self.betas, list) or len(self.betas) != 2 or not all(
+            _is_number(b) and 0 <= b < 1 for b in self.betas
+        ):
+            raise InvalidInputError(f"field 'betas': must be two numbers in [0, 1), got {self.betas!r}")
+        self.betas = [float(b) for b in self.betas]
+        _float(self.eps, "eps", positive=True)
+        _float(self.l2, "l2")
+        _int(self.steps, "steps", 1)
+        self.lr, self.min_lr_ratio, self.clip = float(self.lr), float(self.min_lr_ratio), float(self.clip)
+        self.weight_decay, self.eps, self.l2 = float(self.weight_decay), float(self.eps), float(self.l2)
+
+
+@dataclass
+class EvalSection:
+    every: int = 100  # steps between held-out evaluations; 0: only at the start and the end
+    n: int = 64  # held-out samples (SFT) or adapters (reconstruction) per evaluation
+    split: str | None = None  # SFT: a suite split (default with [data] split: heldout-descriptions)
+    tasks: list[str] | None = None  # SFT: held-out task files
+    library: str | None = None  # reconstruction: a folder of held-out LoRAs
+    holdout: float = 0.2  # SFT on task files without eval tasks: this fraction of each task's examples
+
+    def __post_init__(self):
+        from ..tasks.splits import parse_split
+
+        _int(self.every, "every", 0)
+        _int(self.n, "n", 1)
+        self.split = _optional_str(self.split, "split")
+        self.tasks = _str_list(self.tasks, "tasks")
+        self.library = _optional_str(self.library, "library")
+        if self.split is not None and self.tasks is not None:
+            raise InvalidInputError("fields 'split' and 'tasks': give one source of held-out tasks, not both")
+        if self.split is not None:
+            try:
+                parse_split(self.split)
+            except InvalidInputError as e:
+                raise InvalidInputError(f"field 'split': {e}") from None
+        self.holdout = _float(self.holdout, "holdout", below=1.0)
+
+
+@dataclass
+class CheckpointSection:
+    every: int = 200  # steps between checkpoints; 0: only at the end
+    keep: int = 2  # most recent checkpoints kept
+
+    def __post_init__(self):
+        _int(self.every, "every", 0)
+        _int(self.keep, "keep", 1)
+
+
+@dataclass
+class RunSection:
+    seed: int = 0  # initialisation, sampling of batches and descriptions, dropout
+    output: str | None = None  # run directory (the CLI's --output wins)
+    threads: int | None = None  # torch CPU threads per process; None: torch's default
+    device: str = Device.AUTO.value
+
+    def __post_init__(self):
+        _int(self.seed, "seed", 0)
+        self.output = _optional_str(self.output, "output")
+        if self.threads is not None:
+            _int(self.threads, "threads", 1)
+        self.device = _enum(Device, self.device, "device").value
+
+
+SECTIONS: dict[str, type] = {
+    "base": BaseSection,
+    "encoder": EncoderSection,
+    "hypernet": HypernetSection,
+    "data": DataSection,
+    "optim": OptimSection,
+    "eval": EvalSection,
+    "checkpoint": CheckpointSection,
+    "run": RunSection,
+}
+# Fields holding paths: resolved against the config file's folder.
+PATH_FIELDS = {
+    "base": ("model",),
+    "encoder": ("path", "cache"),
+    "data": ("tasks", "library"),
+    "eval": ("tasks", "library"),
+    "run": ("output",),
+}
+
+
+@dataclass
+class TrainConfig:
+    base: BaseSection = field(default_factory=BaseSection)
+    encoder: EncoderSection = field(default_factory=EncoderSection)
+    hypernet: HypernetSection = field(default_factory=HypernetSection)
+    data: DataSection = field(default_factory=DataSection)
+    optim: OptimSection = field(default_factory=OptimSection)
+    eval: EvalSection = field(default_factory=EvalSection)
+    checkpoint: CheckpointSection = field(default_factory=CheckpointSection)
+    run: RunSection = field(default_factory=RunSection)
+    source: str = "<config>"  # the file it came from, for messages
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, mode: Mode | str | None = None) -> "TrainConfig":
+        path = Path(path)
+        if not path.is_file():
+            raise MissingFileError(f"{path}: no such config file")
+        try:
+            data = tomllib.loads(path.read_bytes().decode("utf-8"))
+        except UnicodeDecodeError as e:
+            raise CorruptFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+        except tomllib.TOMLDecodeError as e:
+            raise InvalidInputError(f"{path}: not valid TOML ({e})") from None
+        return cls.from_dict(data, source=str(path), root=path.parent, mode=mode)
+
+    @classmethod
+    def from_dict(
+        cls, data: dict[str, Any], source: str = "<config>", root: str | os.PathLike | None = None,
+        mode: Mode | str | None = None,
+    ) -> "TrainConfig":
+        unknown = [k for k in data if k not in SECTIONS]
+        if unknown:
+            raise InvalidInputError(f"{source}: unknown section [{unknown[0]}] (known: {', '.join(SECTIONS)})")
+        sections = {}
+        for name, kind in SECTIONS.items():
+            raw = data.get(name, {})
+            if not isinstance(raw, dict):
+                raise InvalidInputError(f"{source}: [{name}] must be a table, got {type(raw).__name__}")
+            known = [f.name for f in fields(kind)]
+            for key in raw:
+                if key not in known:
+                    raise InvalidInputError(
+                        f"{source}: [{name}] unknown field '{key}' (known: {', '.join(known)})"
+                    )
+            raw = dict(raw)
+            if root is not None:
+                for key in PATH_FIELDS.get(name, ()):
+                    if key in raw:
+                        raw[key] = _resolve(raw[key], Path(root))
+            try:
+                sections[name] = kind(**raw)
+            except InvalidInputError as e:
+                raise InvalidInputError(f"{source}: [{name}] {e}") from None
+        config = cls(**sections, source=source)
+        if mode is not None:
+            config.check_mode(mode)
+        return config
+
+    def check_mode(self, mode: Mode | str) -> Mode:
+        """The fields a mode needs are there."""
+        mode = _enum(Mode, mode.value if isinstance(mode, Mode) else mode, "mode")
+        if mode is Mode.SFT and self.data.split is None and self.data.tasks is None:
+            raise InvalidInputError(
+                f"{self.source}: [data] field 'split' or 'tasks': one is required for --mode sft (missing)"
+            )
+        if mode is Mode.RECONSTRUCTION and self.data.library is None:
+            raise InvalidInputError(
+                f"{self.source}: [data] field 'library': required for --mode reconstruction (missing)"
+            )
+        if mode is Mode.RECONSTRUCTION and (self.eval.split is not None or self.eval.tasks is not None):
+            raise InvalidInputError(
+                f"{self.source}: [eval] fields 'split' / 'tasks' are for sft; reconstruction evaluates on 'library'"
+            )
+        return mode
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: asdict(getattr(self, name)) for name in SECTIONS}
+
+
+def _resolve(value: Any, root: Path) -> Any:
+    """Paths relative to the config file's folder; other values left for the section to refuse."""
+    if isinstance(value, str) and value.strip():
+        return str(root / Path(value).expanduser()) if not Path(value).expanduser().is_absolute() else value
+    if isinstance(value, list):
+        return [_resolve(v, root) for v in value]
+    return value

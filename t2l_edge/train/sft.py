@@ -1,0 +1,146 @@
+"""SFT through the frozen base: per-sample generated LoRAs applied by hooks, cross-entropy on the answer tokens only.
+
+The vocabulary projection is computed only where a loss is taken: the base's decoder gives hidden states (B, T, d),
+the answer positions are gathered (N, d) and only they go through the LM head (N, V). On Gemma 3 (262k vocabulary)
+the head over every position is most of a step; here it is a few rows. `full_logits=True` computes the ordinary
+way (the whole (B, T, V) logits) for comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ..errors import InvalidInputError
+from ..model.base import LoraHooks, LoraTensors
+from ..tasks.format import Task
+from .data import IGNORE_INDEX, Encoded, PromptTokenizer, Sample, TaskSampler, collate, fixed_samples
+
+
+def decoder_and_head(model: nn.Module) -> tuple[nn.Module, nn.Module, float | None]:
+    """A transformers causal LM's decoder (returns final-normed hidden states), its LM head and logit soft-cap."""
+    decoder = getattr(model, getattr(model, "base_model_prefix", "model"), None)
+    head = model.get_output_embeddings()
+    if decoder is None or head is None:
+        raise InvalidInputError(f"{type(model).__name__} is not a causal LM with a decoder and an LM head")
+    return decoder, head, getattr(model.config, "final_logit_softcapping", None)
+
+
+def token_losses(model: nn.Module, batch: dict[str, Tensor], full_logits: bool = False) -> tuple[Tensor, Tensor]:
+    """Cross-entropy of every answer token, (N,), and the batch row each belongs to, (N,).
+
+    Position t predicts token t+1; a token counts when its label is not IGNORE_INDEX.
+    """
+    ids, mask, labels = batch["input_ids"], batch["attention_mask"], batch["labels"]
+    target = labels[:, 1:]  # (B, T-1)
+    keep = target != IGNORE_INDEX  # (B, T-1)
+    if full_logits:
+        logits = model(input_ids=ids, attention_mask=mask, use_cache=False).logits  # (B, T, V)
+        logits = logits[:, :-1][keep]  # (N, V)
+    else:
+        decoder, head, softcap = decoder_and_head(model)
+        hidden = decoder(input_ids=ids, attention_mask=mask, use_cache=False).last_hidden_state  # (B, T, d)
+        logits = head(hidden[:, :-1][keep])  # (N, V): the head only at answer positions
+        if softcap:
+            logits = torch.tanh(logits / softcap) * softcap
+    losses = F.cross_entropy(logits.float(), target[keep], reduction="none")  # (N,)
+    rows = keep.nonzero()[:, 0]  # (N,)
+    return losses, rows
+
+
+def generated_l2(lora: LoraTensors) -> Tensor:
+    """Per sample, the mean square of the generated A and of B, summed over modules: (B,)."""
+    return sum(a.pow(2).mean(dim=(1, 2, 3)) + b.pow(2).mean(dim=(1, 2, 3)) for a, b in lora.values())
+
+
+@dataclass
+class SFTStats:
+    tokens: int  # non-padding tokens of the global batch
+    answer_tokens: int  # tokens with a loss in the global batch
+
+
+class SFTObjective:
+    """What the trainer needs for SFT: the batch of a step, its loss on one rank's shard, held-out evaluation."""
+
+    def __init__(self, model: nn.Module, hooks: LoraHooks, prompt: PromptTokenizer, train: list[Task],
+                 held: list[Task], embed, batch_size: int, tasks_per_step: int, seed: int, l2: float,
+                 eval_n: int, device: torch.device, full_logits: bool = False):
+        self.model, self.hooks, self.prompt = model, hooks, prompt
+        self.train_tasks, self.held_tasks = train, held
+        self.embed = embed  # texts -> (N, d) float32 tensor (an EmbeddingCache's get)
+        self.batch_size, self.l2, self.device, self.full_logits = batch_size, l2, device, full_logits
+        self.sampler = TaskSampler(
+            [len(t.examples) for t in train], [t.descriptions for t in train], batch_size, tasks_per_step, seed
+        )
+        self.eval_samples = (
+            fixed_samples([len(t.examples) for t in held], [t.descriptions for t in held], eval_n) if held else []
+        )
+        self._base_eval: float | None = None
+
+    def texts(self) -> list[str]:
+        return list(dict.fromkeys(d for t in self.train_tasks + self.held_tasks for d in t.descriptions))
+
+    def global_batch(self, step: int) -> list[Sample]:
+        return self.sampler.batch(step)
+
+    def encode(self, samples: Sequence[Sample], tasks: list[Task]) -> list[Encoded]:
+        return [self.prompt.encode(tasks[s.task].examples[s.example]) for s in samples]
+
+    def loss(self, hypernet: nn.Module, shard: Sequence[Sample], global_samples: Sequence[Sample], world: int):
+        """This rank's loss. Scaled so that the gradients DDP averages over ranks are those of the global batch's
+        token-mean cross-entropy (+ l2 · mean generated-weight square), whatever each shard's token count."""
+        every = self.encode(global_samples, self.train_tasks)
+        total = sum(e.n_answer for e in every)
+        mine = self.encode(shard, self.train_tasks)
+        batch = collate(mine, self.prompt.pad_id, self.device)
+        emb = self.embed([s.description for s in shard]).to(self.device)  # (b, d_emb)
+        lora = hypernet(emb)
+        self.hooks.set(lora)
+        try:
+            losses, _ = token_losses(self.model, batch, self.full_logits)
+        finally:
+            self.hooks.clear()
+        loss = losses.sum() * (world / total)
+        if self.l2:
+            loss = loss + self.l2 * generated_l2(lora).mean()
+        return loss, SFTStats(tokens=sum(len(e.input_ids) for e in every), answer_tokens=total)
+
+    @torch.no_grad()
+    def sample_losses(self, hypernet: nn.Module | None, samples: Sequence[Sample], tasks: list[Task]) -> tuple[Tensor, Tensor]:
+        """Per sample: summed answer-token CE and token count, with the adapter generated from its description
+        (hypernet None: the base alone)."""
+        ce, n = torch.zeros(len(samples), dtype=torch.float64), torch.zeros(len(samples), dtype=torch.long)
+        for start in range(0, len(samples), self.batch_size):
+            chunk = samples[start : start + self.batch_size]
+            batch = collate(self.encode(chunk, tasks), self.prompt.pad_id, self.device)
+            if hypernet is not None:
+                self.hooks.set(hypernet(self.embed([s.description for s in chunk]).to(self.device)))
+            try:
+                losses, rows = token_losses(self.model, batch)
+            finally:
+                self.hooks.clear()
+            ce[start : start + len(chunk)] = torch.zeros(len(chunk), dtype=torch.float64).index_add_(
+                0, rows.cpu(), losses.double().cpu()
+            )
+            n[start : start + len(chunk)] = torch.bincount(rows.cpu(), minlength=len(chunk))
+        return ce, n
+
+    @torch.no_grad()
+    def evaluate(self, hypernet: nn.Module) -> dict[str, float]:
+        """Token-mean CE on the held-out samples with generated adapters, and once, the base alone."""
+        if not self.eval_samples:
+            return {}
+        was = hypernet.training
+        hypernet.eval()
+        try:
+            ce, n = self.sample_losses(hypernet, self.eval_samples, self.held_tasks)
+        finally:
+            hypernet.train(was)
+        if self._base_eval is None:
+            base_ce, base_n = self.sample_losses(None, self.eval_samples, self.held_tasks)
+            self._base_eval = float(base_ce.sum() / base_n.sum())
+        return {"eval_loss": float(ce.sum() / n.sum()), "eval_loss_base": self._base_eval}
