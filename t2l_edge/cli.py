@@ -317,6 +317,10 @@ from .validate_cli import profiles_app, validate  # noqa: E402
 app.add_typer(profiles_app, name="profiles"); app.command()(validate)
 
 
+from .train.cli import generate, train, train_lora  # noqa: E402
+app.command()(train); app.command("train-lora")(train_lora); app.command()(generate)
+
+
 # -- helpers ------------------------------------------------------------------------------------------------------
 
 

@@ -52,7 +52,9 @@ def parse_size(value: str | int | float, where: str = "size") -> int:
     elif isinstance(value, str):
         m = _SIZE_RE.match(value)
         if not m:
-            raise InvalidInputError(f"{where}: {value!r} is not a size (expected a number and a unit, e.g. '2GB', '512MiB')")
+            raise InvalidInputError(
+                f"{where}: {value!r} is not a size (expected a number and a unit, e.g. '2GB', '512MiB')"
+            )
         number, unit = float(m.group(1)), m.group(2).lower()
         if unit not in SIZE_UNITS:
             units = ", ".join(u for u in SIZE_UNITS if u)
@@ -205,7 +207,9 @@ class DeviceProfile:
             raise ProfileError(f"{where('gpu_memory')}: shared GPU memory cannot exceed total_memory")
         if self.gpu_budget is not None:
             if self.gpu_shared or self.gpu_memory == 0:
-                raise ProfileError(f"{where('gpu_budget')}: only a discrete GPU (gpu_shared = false) has its own budget")
+                raise ProfileError(
+                    f"{where('gpu_budget')}: only a discrete GPU (gpu_shared = false) has its own budget"
+                )
             if self.gpu_budget > self.gpu_memory:
                 raise ProfileError(f"{where('gpu_budget')}: more than gpu_memory {format_size(self.gpu_memory)}")
         if isinstance(self.cpu_threads, bool) or not isinstance(self.cpu_threads, int) or self.cpu_threads <= 0:

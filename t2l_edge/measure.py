@@ -259,7 +259,9 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
         with sampler.phase("adapters"):
             paths = [_as_gguf_file(Path(p), Path(tmp), spec["base_model"]) for p in spec["adapters"]]
         with sampler.phase("load"):
-            runner = LlamaCppRunner(spec["base_model"], n_ctx=spec["context"], n_threads=spec["n_threads"], verbose=True)
+            runner = LlamaCppRunner(
+                spec["base_model"], n_ctx=spec["context"], n_threads=spec["n_threads"], verbose=True
+            )
             loaded = [runner.load_adapter(p) for p in paths]
             runner.set_adapters(loaded)
         with sampler.phase("prompt"):

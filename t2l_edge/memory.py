@@ -12,7 +12,7 @@ Torch-free (numpy, stdlib and the GGUF header reader). Components:
   default) and else `pad256(min(n_ctx, n_swa + n_ubatch))` cells.
 - compute and output buffers — llama.cpp reserves a compute buffer for a worst-case batch (dominated by the logits
   of `n_ubatch` outputs, n_ubatch · n_vocab · 4 bytes); on a CPU only the pages a real batch touches become resident,
-  so the CPU estimate models the touched part: per-token activations, attention scores and masks for the last
+  so the CPU estimate models the touched part: per-token activations, attention scores and masks for the largest
   prompt batch, and the sampler's per-vocabulary arrays. On a GPU the whole reservation counts.
 - llama.cpp's model metadata (the vocabulary's strings and maps, ~165 bytes per token, measured).
 - adapters — always resident: llama.cpp copies each adapter's tensors into its own buffer.
@@ -352,10 +352,13 @@ class LlamaSettings:
         object.__setattr__(self, "cache_type_v", _enum(CacheType, self.cache_type_v, "cache_type_v"))
         if self.cache_type_v.quantized and not self.flash_attn:
             raise InvalidInputError(
-                f"a quantized V cache ({self.cache_type_v.value}) needs flash attention (llama.cpp refuses it otherwise)"
+                f"a quantized V cache ({self.cache_type_v.value}) needs flash attention "
+                "(llama.cpp refuses it otherwise)"
             )
         if self.prompt_tokens is not None and not 0 < self.prompt_tokens <= self.context:
-            raise InvalidInputError(f"prompt_tokens must be between 1 and the context {self.context}, got {self.prompt_tokens}")
+            raise InvalidInputError(
+                f"prompt_tokens must be between 1 and the context {self.context}, got {self.prompt_tokens}"
+            )
 
     @classmethod
     def for_cache_type(cls, context: int, cache_type: CacheType | str = CacheType.F16, **kwargs) -> "LlamaSettings":
@@ -386,7 +389,8 @@ def _enum(enum, value, what: str):
     try:
         return enum(str(getattr(value, "value", value)).lower())
     except ValueError:
-        raise InvalidInputError(f"{what}: unknown value {value!r} (allowed: {', '.join(e.value for e in enum)})") from None
+        allowed = ", ".join(e.value for e in enum)
+        raise InvalidInputError(f"{what}: unknown value {value!r} (allowed: {allowed})") from None
 
 
 # -- KV cache ------------------------------------------------------------------------------------------------------

@@ -70,7 +70,8 @@ def show_profile(
 
 def validate(
     device_profile: Annotated[
-        str, typer.Option("--device-profile", "-d", help="A shipped profile's name (see `profiles list`) or a TOML file.")
+        str,
+        typer.Option("--device-profile", "-d", help="A shipped profile's name (see `profiles list`) or a TOML file."),
     ],
     base_model: Annotated[
         Optional[Path], typer.Option("--base-model", "-m", help="Base model GGUF (default: Gemma 3 270M Q4_K_M).")
@@ -81,13 +82,18 @@ def validate(
     ] = None,
     context: Annotated[int, typer.Option(min=1, help="Context length (tokens).")] = 1024,
     max_memory: Annotated[
-        Optional[str], typer.Option("--max-memory", help="Budget instead of the profile's, e.g. 2GB, 512MiB.")
+        Optional[str],
+        typer.Option(
+            "--max-memory",
+            help="Budget instead of the profile's (of GPU memory when the LLM runs on a discrete GPU): 2GB, 512MiB.",
+        ),
     ] = None,
     mode: Annotated[
         str, typer.Option(help="concurrent: generator and LLM resident together; sequential: generator unloaded first.")
     ] = "concurrent",
     cache_type: Annotated[
-        str, typer.Option("--cache-type", help="KV cache type: f16, q8_0, q4_0 … (quantized turns flash attention on).")
+        str,
+        typer.Option("--cache-type", help="KV cache type: f16, q8_0, q4_0 … (quantized turns flash attention on)."),
     ] = "f16",
     bundle_batch: Annotated[int, typer.Option(min=1, help="Task descriptions the generator embeds at once.")] = 1,
     measure: Annotated[
@@ -97,7 +103,7 @@ def validate(
 ):
     """Check that the base model, adapters and generator fit a device's memory; exit 1 when they do not."""
     from .device_profiles import load_profile, parse_size
-    from .memory import BaseModelInfo, BundleTerm, LlamaSettings, MemoryRequest, Mode, estimate, suggestions
+    from .memory import BaseModelInfo, BundleTerm, LlamaSettings, MemoryRequest, estimate, suggestions
     from .models import resolve_base_model
 
     profile = load_profile(device_profile)

@@ -16,7 +16,7 @@ import textwrap
 
 import pytest
 
-from t2l_edge.device_profiles import CpuKernels, LlamaBackend, Precision, Runtime, load_profile
+from t2l_edge.device_profiles import CpuKernels, Precision, Runtime, load_profile
 from t2l_edge.errors import InvalidInputError, MissingFileError
 from t2l_edge.export.gguf import write_gguf_adapter
 from t2l_edge.measure import host_profile, measure_pipeline, parse_llama_log
@@ -380,7 +380,8 @@ def test_memory_modules_import_without_torch_or_llama_cpp():
         from t2l_edge.memory import BaseModelInfo, LlamaSettings, MemoryRequest, estimate
         from t2l_edge.device_profiles import load_profile
         from t2l_edge.models import default_base_model
-        e = estimate(MemoryRequest(load_profile('pixel-8'), LlamaSettings(1024), BaseModelInfo.from_path(default_base_model())))
+        base = BaseModelInfo.from_path(default_base_model())
+        e = estimate(MemoryRequest(load_profile('pixel-8'), LlamaSettings(1024), base))
         print(e.verdict.value)
         """
     )

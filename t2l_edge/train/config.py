@@ -327,7 +327,7 @@ class TrainConfig:
             raise CorruptFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
         except tomllib.TOMLDecodeError as e:
             raise InvalidInputError(f"{path}: not valid TOML ({e})") from None
-        return cls.from_dict(data, source=str(path), root=path.parent, mode=mode)
+        return cls.from_dict(data, source=str(path), root=path.resolve().parent, mode=mode)
 
     @classmethod
     def from_dict(

@@ -59,6 +59,7 @@ SECTIONS = [
     ("swap", "3. Hot swap vs reload (llama.cpp)", lambda: importlib.import_module("bench_swap")),
     ("decode", "4. Decode speed with an adapter vs without (llama.cpp)", lambda: importlib.import_module("bench_decode")),
     ("reader", "5. GGUF header read: read_gguf vs gguf-py GGUFReader", lambda: importlib.import_module("bench_reader")),
+    ("memory", "6. Memory: validate's estimate vs measured peak RSS", lambda: importlib.import_module("bench_memory")),
 ]
 
 # (section, row selector, label, measured value, formatted target[, key of the pass flag; default "pass"])

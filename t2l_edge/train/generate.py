@@ -1,0 +1,116 @@
+"""Adapters from task texts with the reference (PyTorch) runtime: checkpoint + encoder -> `HyperNetwork.generate`,
+saved in any adapter format. A file of tasks goes through the encoder and the hypernetwork in one batched pass
+(chunks of `batch_size`) and becomes a folder of numbered adapters plus `index.jsonl` (line -> file, task).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from ..adapter import LoraAdapter
+from ..errors import InvalidInputError, MissingFileError
+from ..io import atomic_dir
+
+INDEX_FILE = "index.jsonl"
+EXTENSIONS = {"gguf": ".gguf", "safetensors": ".safetensors", "peft": ""}  # peft: a directory
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    line: int  # 1-based line number in the batch file
+    text: str
+
+
+def resolve_checkpoint(path: str | os.PathLike) -> Path:
+    """A checkpoint directory, or a training run directory (its newest checkpoint)."""
+    from .loop import LATEST, latest_checkpoint
+
+    path = Path(path)
+    if not path.is_dir():
+        raise MissingFileError(f"{path}: checkpoint directory not found")
+    if (path / LATEST).is_file() or not (path / "config.json").is_file():
+        found = latest_checkpoint(path)
+        if found is not None:
+            return found
+    return path
+
+
+def read_batch_file(path: str | os.PathLike) -> list[TaskLine]:
+    """One task per line: plain text, or a JSON object with a "task" or "description" string. Blank lines skipped."""
+    path = Path(path)
+    if not path.is_file():
+        raise MissingFileError(f"{path}: no such batch file")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidInputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise InvalidInputError(f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno})") from None
+            task = obj.get("task", obj.get("description")) if isinstance(obj, dict) else None
+            if not isinstance(task, str) or not task.strip():
+                raise InvalidInputError(f"{path}:{n}: field 'task': a JSON line needs a non-empty 'task' string")
+            out.append(TaskLine(n, task))
+        else:
+            out.append(TaskLine(n, line.strip()))
+    if not out:
+        raise InvalidInputError(f"{path}: no tasks in the batch file")
+    return out
+
+
+class Generator:
+    """A checkpoint and its text encoder, ready to turn texts into adapters."""
+
+    def __init__(self, checkpoint: str | os.PathLike, encoder: str | os.PathLike | None = None, device: str = "cpu"):
+        from ..model.checkpoint import load_checkpoint
+        from ..model.config import DEFAULT_ENCODER
+        from ..model.encoder import TextEncoder
+
+        self.checkpoint = resolve_checkpoint(checkpoint)
+        self.hypernet = load_checkpoint(self.checkpoint, device=device)
+        config = self.hypernet.config
+        if encoder is None and config.encoder != DEFAULT_ENCODER:
+            raise InvalidInputError(
+                f"{self.checkpoint}: trained with the encoder {config.encoder!r}; pass its folder with --encoder"
+            )
+        self.encoder = TextEncoder(encoder)
+        if self.encoder.dim != config.embedding_dim:
+            raise InvalidInputError(
+                f"the encoder gives {self.encoder.dim}-d embeddings, the checkpoint expects {config.embedding_dim}"
+            )
+
+    def generate(self, texts: Sequence[str], batch_size: int = 64) -> list[LoraAdapter]:
+        if isinstance(texts, str):
+            texts = [texts]
+        out: list[LoraAdapter] = []
+        for start in range(0, len(texts), batch_size):
+            chunk = list(texts[start : start + batch_size])
+            out.extend(self.hypernet.generate(self.encoder.encode(chunk), tasks=chunk))
+        return out
+
+
+def write_batch(adapters: Sequence[LoraAdapter], lines: Sequence[TaskLine], output: str | os.PathLike, fmt: str,
+                recipe: str = "f16") -> Path:
+    """A folder of adapters named by their position (0001.gguf, …) and index.jsonl, written atomically."""
+    from ..export.formats import AdapterFormat, save_adapter
+
+    fmt = AdapterFormat(fmt)
+    width = max(4, len(str(len(adapters))))
+    with atomic_dir(output) as tmp:
+        rows = []
+        for i, (adapter, line) in enumerate(zip(adapters, lines), 1):
+            name = f"{i:0{width}d}{EXTENSIONS[fmt.value]}"
+            save_adapter(adapter, tmp / name, fmt, recipe)
+            rows.append({"line": line.line, "file": name, "task": line.text})
+        (tmp / INDEX_FILE).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return Path(output)
