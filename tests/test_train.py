@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -244,6 +243,8 @@ def test_resume_continues_exactly(tmp_path):
     config = TrainConfig.load(tiny_run_dir(tmp_path, **{**SHORT, "every = 20\nkeep": "every = 3\nkeep"}), "sft")
     Trainer(config, "sft", tmp_path / "straight").fit()
     Trainer(config, "sft", tmp_path / "split").fit(stop_at=3)
+    with open(tmp_path / "split" / "metrics.jsonl", "a") as f:  # an interrupted run logged a step it never saved
+        f.write(json.dumps({"step": 4, "loss": 9.0}) + "\n")
     assert latest_checkpoint(tmp_path / "split").name == "step-000003"
     assert json.loads((tmp_path / "split" / LATEST).read_text()) == {"step": 3, "checkpoint": "step-000003"}
     resumed = Trainer(config, "sft", tmp_path / "split", resume=True)

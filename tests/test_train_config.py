@@ -4,7 +4,6 @@ the section, the field and the reason; the learning-rate schedule; the seeded sa
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import pytest
@@ -179,3 +178,18 @@ def test_batch_file(tmp_path):
     path.write_text("\n\n")
     with pytest.raises(InvalidInputError, match="no tasks"):
         read_batch_file(path)
+
+
+def test_suite_data_and_families(tmp_path):
+    from t2l_edge.train.data import sft_tasks
+
+    config = TrainConfig.load(write(tmp_path, '[data]\nsplit = "train"\nfamilies = ["reverse_words", "add"]\n'
+                                              'n_instances = 8\n'), "sft")
+    train, held = sft_tasks(config)
+    assert [t.name for t in train] == [t.name for t in held] == ["reverse_words", "add"]
+    assert not set(train[0].descriptions) & set(held[0].descriptions)  # held out: other descriptions …
+    assert not {e.input for e in train[0].examples} & {e.input for e in held[0].examples}  # … and other inputs
+    config = TrainConfig.load(write(tmp_path, '[data]\nsplit = "train"\nfamilies = ["reverse_words", "last_letter"]\n'
+                                              '[eval]\nsplit = "heldout-families"\n', "b.toml"), "sft")
+    with pytest.raises(InvalidInputError, match=r"b.toml: \[data\] field 'families': \['last_letter'\] are not in"):
+        sft_tasks(config)

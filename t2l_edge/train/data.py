@@ -146,6 +146,11 @@ def sft_tasks(config: TrainConfig) -> tuple[list[Task], list[Task]]:
     data, ev = config.data, config.eval
     if data.split is not None:
         train = _suite(data.split, data.n_instances, data.seed, data.families)
+        missing = sorted(set(data.families or ()) - {t.name for t in train})
+        if missing:
+            raise InvalidInputError(
+                f"{config.source}: [data] field 'families': {missing} are not in the split {data.split!r}"
+            )
         eval_split = ev.split or (Split.HELDOUT_DESCRIPTIONS.value if parse_split(data.split) is Split.TRAIN else None)
     elif data.tasks is not None:
         train = _files(data.tasks)
@@ -162,6 +167,8 @@ def sft_tasks(config: TrainConfig) -> tuple[list[Task], list[Task]]:
 
 
 def _suite(split: str, n_instances: int, seed: int, families: list[str] | None) -> list[Task]:
+    """A suite split, restricted to `families` where the split has them (heldout-families has none of the trained
+    ones, so it stays whole)."""
     tasks = build_split(split, n_instances=n_instances, seed=seed)
     if families is not None and any(t.name in families for t in tasks):
         tasks = [t for t in tasks if t.name in families]

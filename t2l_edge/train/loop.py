@@ -46,6 +46,7 @@ STEP_PREFIX = "step-"
 TRAINER_STATE_VERSION = 1
 # Sections that must not change across a resume (they decide the batches and the model); [optim] steps may.
 RESUME_FIXED = ("base", "encoder", "hypernet", "data")
+RESUME_FREE = {("encoder", "cache")}  # changes nothing the run computes
 RESUME_FIXED_OPTIM = ("lr", "warmup", "schedule", "min_lr_ratio", "clip", "weight_decay", "betas", "eps", "l2")
 
 
@@ -242,7 +243,7 @@ class Trainer:
         saved, now = state.get("config", {}), self.config.to_dict()
         for section in RESUME_FIXED:
             for key, value in now[section].items():
-                if saved.get(section, {}).get(key) != value:
+                if (section, key) not in RESUME_FREE and saved.get(section, {}).get(key) != value:
                     raise InvalidInputError(
                         f"{self.config.source}: [{section}] field '{key}' is {value!r}, the checkpoint {directory.name} "
                         f"was trained with {saved.get(section, {}).get(key)!r}; an exact resume needs the same"
@@ -259,6 +260,11 @@ class Trainer:
         self.hypernet.load_state_dict(loaded.state_dict())
         load_optimizer(self.optimizer, directory, state["optimizer"])
         self.step = int(state["step"])
+        metrics = self.output / METRICS
+        if self.dist.main and metrics.is_file():  # drop what an interrupted run logged after its last checkpoint
+            kept = [line for line in metrics.read_text().splitlines(keepends=True)
+                    if line.strip() and json.loads(line).get("step", 0) <= self.step]
+            write_bytes_atomic(metrics, "".join(kept).encode())
 
     def save(self) -> Path:
         """Checkpoint the current step (rank 0), atomically; keep the `keep` newest."""
@@ -353,11 +359,11 @@ class Trainer:
                 if main and ((every_ckpt and self.step % every_ckpt == 0) or finished):
                     path = self.save()
                     emit(Event("checkpoint", self.step, total, {"path": str(path)}))
-        finally:
             if self.dist.world > 1:
-                dist.barrier()
-                if self.dist.initialized_here:
-                    dist.destroy_process_group()
+                dist.barrier()  # rank 0's last checkpoint is on disk before any rank returns
+        finally:  # on an error no barrier: the other ranks may be blocked in a collective (torchrun ends them)
+            if self.dist.world > 1 and self.dist.initialized_here:
+                dist.destroy_process_group()
         emit(Event("end", self.step, total, last))
         return {"step": self.step, **last}
 

@@ -60,6 +60,7 @@ SECTIONS = [
     ("decode", "4. Decode speed with an adapter vs without (llama.cpp)", lambda: importlib.import_module("bench_decode")),
     ("reader", "5. GGUF header read: read_gguf vs gguf-py GGUFReader", lambda: importlib.import_module("bench_reader")),
     ("memory", "6. Memory: validate's estimate vs measured peak RSS", lambda: importlib.import_module("bench_memory")),
+    ("train", "7. Training: answer-only vs full logits, hypernetwork per variant", lambda: importlib.import_module("bench_train")),
 ]
 
 # (section, row selector, label, measured value, formatted target[, key of the pass flag; default "pass"])
@@ -79,6 +80,8 @@ TARGETS = [
      lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
     ("decode", lambda r: r["recipe"] == "f16" and r["target_ratio"], "decode tok/s, f16 adapter vs none (2 threads)",
      lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
+    ("train", lambda r: r["kind"] == "sft_ratio" and r["target_min_ratio"], "SFT step full vs answer-only logits (4×128)",
+     lambda r: f"{r['ratio']:.2f}×", "≥ 1.8×"),
 ]
 
 
