@@ -53,3 +53,32 @@ class Files:
 
 
 NATIVE_FORMAT_VERSION = 1
+
+
+class BundleFiles:
+    """File names inside a generator bundle (`t2l-edge build-engine`)."""
+
+    MANIFEST = "manifest.json"
+    TOKENIZER = "tokenizer.json"
+    ENCODER_ONNX = "encoder.onnx"
+    HYPERNET_ONNX = "hypernet.onnx"
+    ENCODER_ORT = "encoder.ort"
+    HYPERNET_ORT = "hypernet.ort"
+    REQUIRED_OPERATORS = "required_operators.config"
+    ENCODER_ENGINE = "encoder.engine"
+    HYPERNET_ENGINE = "hypernet.engine"
+
+
+class BundleGraph:
+    """Graph roles and the tensor names of their inputs and outputs."""
+
+    ENCODER = "encoder"
+    HYPERNET = "hypernet"
+    INPUT_IDS = "input_ids"
+    ATTENTION_MASK = "attention_mask"
+    EMBEDDING = "embedding"
+    LORA_A = "lora_A.{module}"  # (batch, layers, r, in)
+    LORA_B = "lora_B.{module}"  # (batch, layers, out, r)
+
+
+BUNDLE_FORMAT_VERSION = 1

@@ -1,0 +1,410 @@
+"""`build-engine`: a hypernetwork checkpoint and its text encoder -> a generator bundle (ONNX, ORT format, TensorRT).
+
+Each graph is declared once in a `GraphSpec` (input/output names, dynamic axes, opset, the inputs it is exported and
+validated on, its tolerance per precision). After export, every graph is run in ONNX Runtime on those inputs and
+compared with the PyTorch module it came from; all mismatches are reported together.
+
+Precisions: fp32; int8 = ONNX Runtime dynamic quantization with per-channel weight scales (the per-tensor default
+loses too much: FACTS.md); fp16 = weights and compute in float16 with float32 inputs and outputs (CUDA, TensorRT).
+The mobile target converts the graphs to ORT format and writes the operator list a reduced ONNX Runtime build needs.
+
+Imports torch: only the CLI command and tests load this module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from t2l_edge import __version__
+from t2l_edge.bundle import (
+    Bundle,
+    EncoderInfo,
+    EngineTarget,
+    GraphInfo,
+    Manifest,
+    Precision,
+    check_precision,
+    describe_files,
+    output_names,
+)
+from t2l_edge.errors import InvalidInputError, MissingFileError, T2LEdgeError
+from t2l_edge.io import atomic_dir
+from t2l_edge.keys import BundleFiles, BundleGraph
+
+OPSET = 17
+MAX_SEQUENCE = 256  # the encoder's truncation; also TensorRT's profile maximum
+
+# Texts the graphs are validated on: one short, a batch of mixed lengths (padding), one truncated at max length.
+VALIDATION_TEXTS = (
+    ("Reverse the order of the words.",),
+    ("Translate English to French.", "Sum", "Classify the sentiment of a movie review as positive or negative."),
+    ("Write the answer in uppercase letters only. " * 40,),
+)
+
+
+class ExportValidationError(T2LEdgeError, ValueError):
+    """An exported graph disagrees with the PyTorch module it came from."""
+
+
+@dataclass(frozen=True)
+class GraphSpec:
+    """One exported graph, declared once: what it is called, its tensors, axes, opset, inputs and tolerances."""
+
+    role: str  # BundleGraph.ENCODER / HYPERNET
+    file: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    dynamic_axes: Mapping[str, Mapping[int, str]]
+    dummy_inputs: Callable[[], tuple]  # what torch.onnx.export traces with
+    validation_inputs: Callable[[], list[tuple]]  # what the ONNX graph is checked on, several shapes
+    # largest allowed relative error ||onnx - torch|| / ||torch|| per output, per precision
+    tolerance: Mapping[Precision, float] = field(
+        default_factory=lambda: {Precision.FP32: 1e-5, Precision.FP16: 2e-2, Precision.INT8: 0.25}
+    )
+    opset: int = OPSET
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def encoder_spec(encoder) -> GraphSpec:
+    """`TextEncoder` -> graph spec: input_ids, attention_mask (batch, sequence) -> embedding (batch, d)."""
+    def batch(texts):
+        b = encoder.tokenize(list(texts))
+        return (b["input_ids"], b["attention_mask"])
+
+    def validation():
+        return [batch(texts) for texts in VALIDATION_TEXTS]
+
+    return GraphSpec(
+        role=BundleGraph.ENCODER,
+        file=BundleFiles.ENCODER_ONNX,
+        inputs=(BundleGraph.INPUT_IDS, BundleGraph.ATTENTION_MASK),
+        outputs=(BundleGraph.EMBEDDING,),
+        dynamic_axes={
+            BundleGraph.INPUT_IDS: {0: "batch", 1: "sequence"},
+            BundleGraph.ATTENTION_MASK: {0: "batch", 1: "sequence"},
+            BundleGraph.EMBEDDING: {0: "batch"},
+        },
+        dummy_inputs=lambda: batch(VALIDATION_TEXTS[1]),
+        validation_inputs=validation,
+        tolerance={Precision.FP32: 1e-5, Precision.FP16: 2e-2, Precision.INT8: 0.25},
+    )
+
+
+def hypernet_spec(hypernet, encoder) -> GraphSpec:
+    """`HyperNetwork` -> graph spec: embedding (batch, d) -> lora_A/lora_B of every module (batch, L, ...)."""
+    torch = _torch()
+    outputs = tuple(output_names(hypernet.kinds))
+
+    def validation():
+        with torch.no_grad():
+            return [(encoder.encode(list(texts)),) for texts in VALIDATION_TEXTS]
+
+    return GraphSpec(
+        role=BundleGraph.HYPERNET,
+        file=BundleFiles.HYPERNET_ONNX,
+        inputs=(BundleGraph.EMBEDDING,),
+        outputs=outputs,
+        dynamic_axes={BundleGraph.EMBEDDING: {0: "batch"}, **{name: {0: "batch"} for name in outputs}},
+        dummy_inputs=lambda: (encoder.encode(list(VALIDATION_TEXTS[1])),),
+        validation_inputs=validation,
+        tolerance={Precision.FP32: 1e-5, Precision.FP16: 2e-2, Precision.INT8: 0.25},
+    )
+
+
+def graph_modules(hypernet, encoder):
+    """The two nn.Modules the graphs are exported from (flat tensor inputs and outputs)."""
+    torch = _torch()
+
+    class EncoderGraph(torch.nn.Module):
+        def __init__(self, module):
+            super().__init__()
+            self.module = module
+
+        def forward(self, input_ids, attention_mask):  # (B, T), (B, T) -> (B, d)
+            return self.module(input_ids, attention_mask)
+
+    class HypernetGraph(torch.nn.Module):
+        def __init__(self, net):
+            super().__init__()
+            self.net = net
+
+        def forward(self, embedding):  # (B, d) -> per module A (B, L, r, in), B (B, L, out, r)
+            out = self.net(embedding)
+            return tuple(t for kind in self.net.kinds for t in out[kind])
+
+    return EncoderGraph(encoder.module).eval(), HypernetGraph(hypernet).eval()
+
+
+# -- export, convert, validate ------------------------------------------------------------------------------------
+
+
+def export_graph(module, spec: GraphSpec, path: Path) -> Path:
+    """torch.onnx.export with the spec's names, axes and opset. The TorchScript exporter: the dynamo exporter names
+    an internal BERT tensor `embedding` too and writes an invalid graph (duplicate definition) for the encoder."""
+    import warnings
+
+    torch = _torch()
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            module,
+            spec.dummy_inputs(),
+            str(path),
+            input_names=list(spec.inputs),
+            output_names=list(spec.outputs),
+            dynamic_axes={k: dict(v) for k, v in spec.dynamic_axes.items()},
+            opset_version=spec.opset,
+            dynamo=False,
+            do_constant_folding=True,
+        )
+    return path
+
+
+def quantize_int8(src: Path, dst: Path) -> Path:
+    """Dynamic int8 quantization, per-channel weight scales (per-tensor loses too much: cosine 0.93 on MiniLM)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(src), str(dst), per_channel=True, weight_type=QuantType.QInt8)
+    return dst
+
+
+def convert_fp16(src: Path, dst: Path) -> Path:
+    """float16 weights and compute, float32 inputs/outputs (so the runtime feeds the same arrays)."""
+    import onnx
+    from onnxruntime.transformers.float16 import convert_float_to_float16
+
+    model = convert_float_to_float16(onnx.load(str(src)), keep_io_types=True)
+    onnx.save(model, str(dst))
+    return dst
+
+
+def optimize_encoder(src: Path, dst: Path, num_heads: int, hidden_size: int) -> Path:
+    """ONNX Runtime's transformer fusions (attention, layer norm, GELU) for the BERT encoder."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    model = optimize_model(str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden_size, opt_level=1)
+    model.save_model_to_file(str(dst))
+    return dst
+
+
+def _session(path: Path):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def validate_graph(module, spec: GraphSpec, path: Path, precision: Precision) -> list[str]:
+    """Run the graph in ONNX Runtime on every validation input and compare each output with PyTorch.
+    Returns every mismatch (empty: the graph agrees)."""
+    torch = _torch()
+    tol = spec.tolerance[precision]
+    session = _session(path)
+    names = [o.name for o in session.get_outputs()]
+    problems = []
+    if tuple(i.name for i in session.get_inputs()) != spec.inputs or tuple(names) != spec.outputs:
+        return [f"{spec.file}: inputs/outputs {[i.name for i in session.get_inputs()]} -> {names}, expected "
+                f"{list(spec.inputs)} -> {list(spec.outputs)}"]
+    for inputs in spec.validation_inputs():
+        with torch.no_grad():
+            ref = module(*inputs)
+        ref = ref if isinstance(ref, tuple) else (ref,)
+        got = session.run(None, {n: t.numpy() for n, t in zip(spec.inputs, inputs)})
+        shapes = "×".join(map(str, inputs[0].shape))
+        for name, r, g in zip(names, ref, got):
+            r = r.numpy().astype(np.float64)
+            if g.shape != r.shape:
+                problems.append(f"{spec.file} {name} on input {shapes}: shape {g.shape}, PyTorch gives {r.shape}")
+                continue
+            err = float(np.linalg.norm(g - r) / max(np.linalg.norm(r), 1e-12))
+            if not np.isfinite(g).all() or err > tol:
+                problems.append(f"{spec.file} {name} on input {shapes}: relative error {err:.2e} > {tol:g} ({precision.value})")
+    return problems
+
+
+# -- the bundle ----------------------------------------------------------------------------------------------------
+
+
+def _wants_optimization(target: EngineTarget, precision: Precision) -> bool:
+    """Measured (tests/bench/bench_generator.py, 2-core CPU): the fused BERT graph ran the fp32 encoder faster;
+    after int8 dynamic quantization the fused Attention is not quantized and ran slower, and ORT-format / TensorRT
+    graphs get their own optimizations. So: fp32 and fp16 ONNX targets only."""
+    return target in (EngineTarget.CPU, EngineTarget.CUDA) and precision in (Precision.FP32, Precision.FP16)
+
+
+def build_bundle(
+    checkpoint: str | os.PathLike,
+    output: str | os.PathLike,
+    target: EngineTarget | str = EngineTarget.CPU,
+    precision: Precision | str | None = None,
+    encoder: str | os.PathLike | None = None,
+    optimize: bool | None = None,
+    max_batch: int = 16,
+    progress: Callable[[str], None] | None = None,
+) -> Bundle:
+    """Checkpoint (+ encoder) -> bundle directory, written atomically; returns the loaded, verified bundle."""
+    from t2l_edge.model.checkpoint import load_checkpoint
+    from t2l_edge.model.config import DEFAULT_ENCODER
+    from t2l_edge.model.encoder import TextEncoder
+    from t2l_edge.train.generate import resolve_checkpoint
+
+    target = EngineTarget(target) if not isinstance(target, EngineTarget) else target
+    precision = check_precision(target, precision)
+    say = progress or (lambda _msg: None)
+    if target is EngineTarget.TENSORRT:
+        from .tensorrt import require_tensorrt
+
+        require_tensorrt()  # fail in one line before minutes of export
+    if max_batch < 1:
+        raise InvalidInputError(f"max_batch must be positive, got {max_batch}")
+    if checkpoint is None:
+        raise MissingFileError(
+            "no --checkpoint given and no default hypernetwork ships yet: pass --checkpoint DIR (a trained checkpoint)"
+        )
+    ckpt = resolve_checkpoint(checkpoint)
+    say(f"loading {ckpt}")
+    hypernet = load_checkpoint(ckpt).eval()
+    config = hypernet.config
+    if encoder is None and config.encoder != DEFAULT_ENCODER:
+        raise InvalidInputError(f"{ckpt}: trained with the encoder {config.encoder!r}; pass its folder with --encoder")
+    text_encoder = TextEncoder(encoder)
+    if text_encoder.dim != config.embedding_dim:
+        raise InvalidInputError(
+            f"the encoder gives {text_encoder.dim}-d embeddings, the checkpoint expects {config.embedding_dim}"
+        )
+    optimize = _wants_optimization(target, precision) if optimize is None else optimize
+    enc_module, hyp_module = graph_modules(hypernet, text_encoder)
+    specs = [(enc_module, encoder_spec(text_encoder)), (hyp_module, hypernet_spec(hypernet, text_encoder))]
+
+    with tempfile.TemporaryDirectory(prefix="t2l-build-") as work_dir, atomic_dir(output) as out:
+        work = Path(work_dir)
+        problems: list[str] = []
+        graph_files: dict[str, Path] = {}
+        for module, spec in specs:
+            say(f"exporting {spec.role}")
+            path = export_graph(module, spec, work / spec.file)
+            problems += validate_graph(module, spec, path, Precision.FP32)
+            if optimize and spec.role == BundleGraph.ENCODER:
+                t = text_encoder.module.transformer.config
+                path = optimize_encoder(path, work / f"opt.{spec.file}", t.num_attention_heads, t.hidden_size)
+            if precision is Precision.INT8:
+                path = quantize_int8(path, work / f"int8.{spec.file}")
+            elif precision is Precision.FP16:
+                path = convert_fp16(path, work / f"fp16.{spec.file}")
+            graph_files[spec.role] = path
+        if problems:
+            raise ExportValidationError("exported graphs disagree with PyTorch: " + "; ".join(problems))
+
+        graphs: dict[str, GraphInfo] = {}
+        extra: dict[str, Any] = {"optimized_encoder": bool(optimize), "checkpoint": str(ckpt)}
+        if target is EngineTarget.MOBILE:
+            files = _to_ort_format(graph_files, out)
+            for module, spec in specs:
+                ort_file = {BundleGraph.ENCODER: BundleFiles.ENCODER_ORT, BundleGraph.HYPERNET: BundleFiles.HYPERNET_ORT}[spec.role]
+                graphs[spec.role] = GraphInfo(ort_file, spec.inputs, spec.outputs)
+        else:
+            files = []
+            for module, spec in specs:
+                shutil.copyfile(graph_files[spec.role], out / spec.file)
+                graphs[spec.role] = GraphInfo(spec.file, spec.inputs, spec.outputs)
+                files.append(spec.file)
+        # Check the final graphs (quantized, fp16, ORT format) as the device will run them.
+        for module, spec in specs:
+            if precision is Precision.FP16:
+                break  # CPU kernels for every fp16 op are not guaranteed: fp16 graphs are checked on the device
+            problems += validate_graph(module, spec, out / graphs[spec.role].file, precision)
+        if problems:
+            raise ExportValidationError(f"{precision.value} graphs disagree with PyTorch: " + "; ".join(problems))
+        if target is EngineTarget.TENSORRT:
+            from .tensorrt import build_engines
+
+            say("building TensorRT engines")
+            engines = build_engines(out, graph_files, precision, max_batch=max_batch, max_sequence=MAX_SEQUENCE)
+            extra["engines"] = engines
+            files += list(engines.values())
+
+        shutil.copyfile(text_encoder.path / BundleFiles.TOKENIZER, out / BundleFiles.TOKENIZER)
+        files.append(BundleFiles.TOKENIZER)
+        manifest = Manifest(
+            target=config.target,
+            rank=config.rank,
+            alpha=config.alpha,
+            scale_rule=config.scale_rule,
+            variant=config.variant.value,
+            encoder=EncoderInfo(
+                name=text_encoder.name,
+                dim=text_encoder.dim,
+                max_length=text_encoder.max_length,
+                pad_id=text_encoder.pad_id,
+                pad_token=_pad_token(text_encoder),
+                pooling=text_encoder.spec.pooling.value,
+                normalize=text_encoder.spec.normalize,
+            ),
+            prompt_format=config.prompt_format,
+            engine_target=target,
+            precision=precision,
+            graphs=graphs,
+            files=describe_files(out, files),
+            generator=hypernet.generator_hash(),
+            package_version=__version__,
+            extra=extra,
+        )
+        (out / BundleFiles.MANIFEST).write_text(json.dumps(manifest.to_dict(), indent=2))
+    return Bundle.load(output)
+
+
+def _pad_token(encoder) -> str:
+    token = encoder.tokenizer.id_to_token(encoder.pad_id)
+    return token if token is not None else "[PAD]"
+
+
+def _to_ort_format(graph_files: Mapping[str, Path], out: Path) -> list[str]:
+    """ORT-format graphs (fixed optimizations, for a minimal build) and the required-operators config."""
+    from onnxruntime.tools.convert_onnx_models_to_ort import OptimizationStyle, convert_onnx_models_to_ort
+
+    names = {BundleGraph.ENCODER: BundleFiles.ENCODER_ONNX, BundleGraph.HYPERNET: BundleFiles.HYPERNET_ONNX}
+    with tempfile.TemporaryDirectory(prefix="t2l-ort-") as src_dir, tempfile.TemporaryDirectory(prefix="t2l-ort-out-") as dst_dir:
+        src, dst = Path(src_dir), Path(dst_dir)
+        for role, path in graph_files.items():
+            shutil.copyfile(path, src / names[role])
+        _quiet(lambda: convert_onnx_models_to_ort(src, output_dir=dst, optimization_styles=[OptimizationStyle.Fixed]))
+        produced = {p.name: p for p in dst.rglob("*") if p.is_file()}
+        wanted = [BundleFiles.ENCODER_ORT, BundleFiles.HYPERNET_ORT]
+        missing = [n for n in wanted if n not in produced]
+        configs = [p for n, p in produced.items() if n.endswith(".config")]
+        if missing or not configs:
+            raise ExportValidationError(f"ORT format conversion did not produce {missing or 'an operators config'} "
+                                        f"(got {sorted(produced)})")
+        for name in wanted:
+            shutil.copyfile(produced[name], out / name)
+        shutil.copyfile(configs[0], out / BundleFiles.REQUIRED_OPERATORS)
+    return wanted + [BundleFiles.REQUIRED_OPERATORS]
+
+
+def _quiet(fn):
+    """The converter prints progress on stdout; a library must not."""
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        return fn()
+
+
+__all__ = [
+    "GraphSpec", "encoder_spec", "hypernet_spec", "export_graph", "validate_graph", "quantize_int8", "convert_fp16",
+    "optimize_encoder", "build_bundle", "ExportValidationError", "OPSET", "MAX_SEQUENCE",
+]

@@ -1,0 +1,294 @@
+"""Generator bundles: the directory `t2l-edge build-engine` writes and the device runtimes read.
+
+    bundle/
+      manifest.json   format version, package version, TargetSpec, rank/alpha/scale rule, encoder tokenizer settings
+                      and pooling, prompt format, variant, target, precision, every file with its size and sha256
+      tokenizer.json  the text encoder's tokenizer (`tokenizers`; truncation and padding are set from the manifest)
+      encoder.onnx    input_ids, attention_mask (batch, sequence) -> embedding (batch, d), pooled and normalised
+      hypernet.onnx   embedding (batch, d) -> lora_A.<module> (batch, L, r, in), lora_B.<module> (batch, L, out, r)
+      *.ort + required_operators.config (mobile) / *.engine (tensorrt)
+
+Plain data and numpy: no torch here. Loading checks the format version, then every listed file's size and sha256,
+and names the file that is missing, modified or too new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from .adapter import LoraAdapter, ScaleRule
+from .errors import CorruptFileError, InvalidInputError, MissingFileError
+from .keys import BUNDLE_FORMAT_VERSION, BundleFiles, BundleGraph
+from .targets import ModuleKind, TargetSpec
+
+
+class EngineTarget(str, Enum):
+    CPU = "cpu"
+    CUDA = "cuda"
+    TENSORRT = "tensorrt"
+    MOBILE = "mobile"
+
+
+class Precision(str, Enum):
+    FP32 = "fp32"
+    FP16 = "fp16"
+    INT8 = "int8"
+
+
+# What each target builds when no precision is given, and which precisions it accepts.
+DEFAULT_PRECISION = {
+    EngineTarget.CPU: Precision.FP32,
+    EngineTarget.CUDA: Precision.FP16,
+    EngineTarget.TENSORRT: Precision.FP16,
+    EngineTarget.MOBILE: Precision.INT8,
+}
+ALLOWED_PRECISIONS = {
+    EngineTarget.CPU: (Precision.FP32, Precision.INT8),
+    EngineTarget.CUDA: (Precision.FP32, Precision.FP16, Precision.INT8),
+    # int8 on TensorRT needs explicit Q/DQ calibration (TensorRT 11 has no implicit int8): not built here.
+    EngineTarget.TENSORRT: (Precision.FP32, Precision.FP16),
+    EngineTarget.MOBILE: (Precision.FP32, Precision.INT8),
+}
+
+
+def check_precision(target: EngineTarget | str, precision: Precision | str | None) -> Precision:
+    target = _choice(EngineTarget, target, "target")
+    if precision is None:
+        return DEFAULT_PRECISION[target]
+    precision = _choice(Precision, precision, "precision")
+    if precision not in ALLOWED_PRECISIONS[target]:
+        allowed = ", ".join(p.value for p in ALLOWED_PRECISIONS[target])
+        raise InvalidInputError(f"precision {precision.value} is not available for target {target.value} (choose {allowed})")
+    return precision
+
+
+@dataclass(frozen=True)
+class EncoderInfo:
+    """How the device must tokenize and what the encoder graph already does (pooling, normalisation)."""
+
+    name: str
+    dim: int
+    max_length: int
+    pad_id: int
+    pad_token: str
+    pooling: str
+    normalize: bool
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    file: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    size: int
+    sha256: str
+
+
+@dataclass
+class Manifest:
+    target: TargetSpec  # the LoRA target: architecture, layers, module shapes
+    rank: int
+    alpha: float
+    scale_rule: ScaleRule
+    variant: str
+    encoder: EncoderInfo
+    prompt_format: str
+    engine_target: EngineTarget
+    precision: Precision
+    graphs: dict[str, GraphInfo]
+    files: dict[str, FileInfo]
+    generator: str = ""  # the checkpoint's generator hash: provenance of every adapter
+    package_version: str = ""
+    format_version: int = BUNDLE_FORMAT_VERSION
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scale(self) -> float:
+        return self.scale_rule.scale(self.alpha, self.rank)
+
+    @property
+    def modules(self) -> list[ModuleKind]:
+        return list(self.target.modules)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": self.format_version,
+            "package_version": self.package_version,
+            "target": self.target.to_dict(),
+            "rank": self.rank,
+            "alpha": self.alpha,
+            "scale_rule": self.scale_rule.value,
+            "scale": self.scale,
+            "variant": self.variant,
+            "encoder": vars(self.encoder).copy(),
+            "prompt_format": self.prompt_format,
+            "engine_target": self.engine_target.value,
+            "precision": self.precision.value,
+            "generator": self.generator,
+            "graphs": {k: {"file": g.file, "inputs": list(g.inputs), "outputs": list(g.outputs)} for k, g in self.graphs.items()},
+            "files": {k: {"size": f.size, "sha256": f.sha256} for k, f in self.files.items()},
+            "extra": dict(self.extra),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = BundleFiles.MANIFEST) -> "Manifest":
+        if not isinstance(data, Mapping):
+            raise CorruptFileError(f"{source}: a bundle manifest must be a JSON object")
+        version = data.get("format_version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise CorruptFileError(f"{source}: no integer format_version")
+        if version > BUNDLE_FORMAT_VERSION:
+            raise CorruptFileError(
+                f"{source}: bundle format {version} is newer than this t2l-edge reads ({BUNDLE_FORMAT_VERSION}); "
+                "upgrade t2l-edge or rebuild the bundle"
+            )
+        try:
+            return cls(
+                target=TargetSpec.from_dict(data["target"]),
+                rank=int(data["rank"]),
+                alpha=float(data["alpha"]),
+                scale_rule=ScaleRule(data["scale_rule"]),
+                variant=str(data["variant"]),
+                encoder=EncoderInfo(**data["encoder"]),
+                prompt_format=str(data["prompt_format"]),
+                engine_target=EngineTarget(data["engine_target"]),
+                precision=Precision(data["precision"]),
+                graphs={
+                    k: GraphInfo(str(g["file"]), tuple(g["inputs"]), tuple(g["outputs"])) for k, g in data["graphs"].items()
+                },
+                files={k: FileInfo(int(f["size"]), str(f["sha256"])) for k, f in data["files"].items()},
+                generator=str(data.get("generator", "")),
+                package_version=str(data.get("package_version", "")),
+                format_version=version,
+                extra=dict(data.get("extra", {})),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, CorruptFileError):
+                raise
+            raise CorruptFileError(f"{source}: malformed bundle manifest ({type(e).__name__}: {e})") from None
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def describe_files(directory: Path, names: Sequence[str]) -> dict[str, FileInfo]:
+    return {name: FileInfo((directory / name).stat().st_size, sha256_file(directory / name)) for name in names}
+
+
+@dataclass
+class Bundle:
+    path: Path
+    manifest: Manifest
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, verify: bool = True) -> "Bundle":
+        """Read the manifest and (verify=True) check every file's size and sha256. Refuses, naming the file, a
+        missing or modified file and a manifest of a newer format."""
+        path = Path(path)
+        if not path.is_dir():
+            raise MissingFileError(f"{path}: bundle directory not found (build one with t2l-edge build-engine)")
+        manifest_path = path / BundleFiles.MANIFEST
+        if not manifest_path.is_file():
+            raise MissingFileError(f"{manifest_path}: not found; {path} is not a t2l-edge bundle")
+        try:
+            data = json.loads(manifest_path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise CorruptFileError(f"{manifest_path}: not valid JSON ({e})") from None
+        manifest = Manifest.from_dict(data, str(manifest_path))
+        listed = set(manifest.files)
+        for role, graph in manifest.graphs.items():
+            if graph.file not in listed:
+                raise CorruptFileError(f"{manifest_path}: graph {role} file {graph.file} has no checksum in 'files'")
+        if BundleFiles.TOKENIZER not in listed:
+            raise CorruptFileError(f"{manifest_path}: {BundleFiles.TOKENIZER} has no checksum in 'files'")
+        for name, info in manifest.files.items():
+            file = path / name
+            if Path(name).is_absolute() or ".." in Path(name).parts:
+                raise CorruptFileError(f"{manifest_path}: file name {name!r} points outside the bundle")
+            if not file.is_file():
+                raise MissingFileError(f"{file}: listed in the bundle manifest but missing")
+            if file.stat().st_size != info.size:
+                raise CorruptFileError(f"{file}: size {file.stat().st_size} differs from the manifest's {info.size} (modified or truncated)")
+            if verify and sha256_file(file) != info.sha256:
+                raise CorruptFileError(f"{file}: sha256 differs from the manifest's (modified or corrupted)")
+        return cls(path, manifest)
+
+    def file(self, role: str) -> Path:
+        """Path of a graph (`encoder`, `hypernet`) or of a named bundle file."""
+        graph = self.manifest.graphs.get(role)
+        return self.path / (graph.file if graph is not None else role)
+
+    def size(self) -> int:
+        return sum(f.size for f in self.manifest.files.values()) + (self.path / BundleFiles.MANIFEST).stat().st_size
+
+
+def default_bundle() -> Path:
+    """The shipped bundle. None ships yet (a later release trains the default hypernetwork)."""
+    raise MissingFileError(
+        "no default bundle ships with this t2l-edge yet: pass --bundle DIR (build one with "
+        "t2l-edge build-engine --checkpoint CKPT --output DIR) or --checkpoint CKPT for the PyTorch reference"
+    )
+
+
+def output_names(modules: Sequence[ModuleKind]) -> list[str]:
+    """Hypernetwork graph outputs, in order: lora_A and lora_B of each module."""
+    return [name.format(module=kind.value) for kind in modules for name in (BundleGraph.LORA_A, BundleGraph.LORA_B)]
+
+
+def adapters_from_outputs(
+    manifest: Manifest, outputs: Mapping[str, np.ndarray], tasks: Sequence[str] | None = None
+) -> list[LoraAdapter]:
+    """Hypernetwork graph outputs (batch-major, any float dtype) -> one float32 `LoraAdapter` per batch row."""
+    target = manifest.target
+    arrays = {}
+    for kind in target.modules:
+        a = np.asarray(outputs[BundleGraph.LORA_A.format(module=kind.value)], dtype=np.float32)  # (B, L, r, in)
+        b = np.asarray(outputs[BundleGraph.LORA_B.format(module=kind.value)], dtype=np.float32)  # (B, L, out, r)
+        arrays[kind] = (a, b)
+    n = next(iter(arrays.values()))[0].shape[0]
+    if tasks is not None and len(tasks) != n:
+        raise InvalidInputError(f"{len(tasks)} task texts for {n} generated adapters")
+    adapters = []
+    for i in range(n):
+        weights = {
+            (layer, kind): (np.ascontiguousarray(a[i, layer]), np.ascontiguousarray(b[i, layer]))
+            for kind, (a, b) in arrays.items()
+            for layer in range(target.n_layers)
+        }
+        adapters.append(
+            LoraAdapter(
+                target, manifest.rank, manifest.alpha, weights, manifest.scale_rule,
+                task=tasks[i] if tasks is not None else "", generator=manifest.generator,
+            )
+        )
+    return adapters
+
+
+def _choice(enum: type[Enum], value, name: str):
+    try:
+        return enum(value.lower() if isinstance(value, str) else value)
+    except ValueError:
+        raise InvalidInputError(f"{name} must be one of {', '.join(e.value for e in enum)}, got {value!r}") from None
+
+
+__all__ = [
+    "Bundle", "Manifest", "EncoderInfo", "GraphInfo", "FileInfo", "EngineTarget", "Precision", "check_precision",
+    "default_bundle", "adapters_from_outputs", "output_names", "describe_files", "sha256_file",
+]
