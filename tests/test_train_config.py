@@ -193,3 +193,15 @@ def test_suite_data_and_families(tmp_path):
                                               '[eval]\nsplit = "heldout-families"\n', "b.toml"), "sft")
     with pytest.raises(InvalidInputError, match=r"b.toml: \[data\] field 'families': \['last_letter'\] are not in"):
         sft_tasks(config)
+
+
+@pytest.mark.parametrize("name, mode", [("train_sft_gemma.toml", "sft"), ("train_recon_gemma.toml", "reconstruction")])
+def test_shipped_example_configs_load(name, mode):
+    """The README's training examples point at these files: they must stay valid."""
+    from pathlib import Path
+
+    from t2l_edge.train.config import TrainConfig
+
+    path = Path(__file__).resolve().parent.parent / "examples" / name
+    config = TrainConfig.load(path, mode)
+    assert config.hypernet.rank == 8 and config.optim.steps > 0
