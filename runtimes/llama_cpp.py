@@ -11,7 +11,6 @@ import ctypes
 import os
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np

@@ -10,26 +10,12 @@ import numpy as np
 import pytest
 
 from t2l_edge.adapter import LoraAdapter
-from t2l_edge.cli import main
 from t2l_edge.export.gguf import read_gguf_adapter, to_gguf_bytes, write_gguf_adapter
 from t2l_edge.export.peft import write_peft
 from t2l_edge.targets import ModelDims, TargetSpec
+from cli_helpers import run, assert_one_line_error
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
-
-
-def assert_one_line_error(code, err, *words):
-    assert code != 0
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ") and "Traceback" not in err
-    for w in words:
-        assert w in lines[0], lines[0]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import torch
-import peft
 torch.set_num_threads(2)
 
 from peft import PeftModel  # noqa: E402

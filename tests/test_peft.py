@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 import torch
-import peft
 
 from gguf import GGUFReader  # noqa: E402
 from gguf.quants import dequantize as ggml_dequantize  # noqa: E402

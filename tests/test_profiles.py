@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from t2l_edge.cli import main
 from t2l_edge.device_profiles import (
     CpuKernels,
     DeviceProfile,
@@ -25,6 +24,7 @@ from t2l_edge.device_profiles import (
     shipped_profile_names,
 )
 from t2l_edge.errors import InvalidInputError, MissingFileError
+from cli_helpers import run
 
 GiB, MiB = 1 << 30, 1 << 20
 
@@ -56,12 +56,6 @@ VALID = dict(
     precisions=["fp32"],
 )
 
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as exit_info:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
 
 
 def one_line_error(err: str) -> str:

@@ -12,7 +12,6 @@ from collections import Counter
 
 import pytest
 
-from t2l_edge.cli import main
 from t2l_edge.errors import CorruptFileError, InvalidInputError, MissingFileError
 from t2l_edge.tasks import (
     FAMILIES, HELDOUT_FAMILIES, THEMES, Example, Metric, Split, Task, build_split, load_tasks, save_tasks, score,
@@ -20,22 +19,9 @@ from t2l_edge.tasks import (
 from t2l_edge.tasks.metrics import normalize, pick_choice
 from t2l_edge.tasks.splits import instances, is_heldout_instance, split_descriptions, split_families
 from t2l_edge.tasks.suite import lexicons
+from cli_helpers import run, assert_one_line_error
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
-
-
-def assert_one_line_error(code, err, *words):
-    assert code != 0
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ") and "Traceback" not in err
-    for w in words:
-        assert w in lines[0], lines[0]
 
 
 def samples(family, seed: int, n: int = 20) -> list[tuple[str, str]]:

@@ -11,21 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from t2l_edge.cli import main
 from t2l_edge.export.gguf import write_gguf_adapter
 from t2l_edge.export.peft import write_peft
 from t2l_edge.gguf_reader import read_gguf
 
 from conftest import strong_adapter
+from cli_helpers import run
 
 MiB = 1 << 20
 
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as exit_info:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
 
 
 def run_json(capsys, *args):
