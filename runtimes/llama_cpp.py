@@ -31,6 +31,15 @@ def _import_llama_cpp():
     return llama_cpp
 
 
+def _ggml_type(name: str) -> int:
+    from gguf import GGMLQuantizationType
+
+    try:
+        return int(GGMLQuantizationType[name.upper()])
+    except KeyError:
+        raise RuntimeBackendError(f"unknown KV cache type {name!r}") from None
+
+
 _log_callback = None  # kept alive for as long as llama.cpp may call it
 
 
@@ -65,7 +74,14 @@ class LlamaCppRunner:
         n_threads: int | None = None,
         seed: int = 0,
         verbose: bool = False,
+        cache_type_k: str = "f16",
+        cache_type_v: str = "f16",
+        flash_attn: bool = False,
+        swa_full: bool = True,
     ):
+        """`cache_type_*`: KV cache element type (f16, q8_0, q4_0, …; a quantized V cache needs `flash_attn`).
+        `swa_full`: llama-cpp-python's default gives sliding-window layers a full-size cache; False sizes it to the
+        window, which cuts Gemma 3's KV cache by more than half at long contexts."""
         llama_cpp = _import_llama_cpp()
         self._lib = llama_cpp
         _quiet_logs(llama_cpp, verbose)
@@ -78,6 +94,10 @@ class LlamaCppRunner:
             seed=seed,
             use_mmap=True,
             verbose=verbose,
+            type_k=_ggml_type(cache_type_k),
+            type_v=_ggml_type(cache_type_v),
+            flash_attn=flash_attn,
+            swa_full=swa_full,
         )
         self._loaded: list[LoadedAdapter] = []
         self.active: list[tuple[LoadedAdapter, float]] = []

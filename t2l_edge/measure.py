@@ -79,9 +79,11 @@ def measure_pipeline(
     decode_tokens: int = DEFAULT_DECODE_TOKENS,
     n_threads: int = 2,
     timeout: float = DEFAULT_TIMEOUT_S,
+    llama_options: dict[str, Any] | None = None,
 ) -> Measurement:
     """Run the pipeline in a fresh child process and return its per-phase peak RSS. `prompt_tokens` None: the prompt
-    fills the context, less the decoded tokens."""
+    fills the context, less the decoded tokens. `llama_options`: KV cache settings passed to `LlamaCppRunner`
+    (cache_type_k, cache_type_v, flash_attn, swa_full)."""
     if prompt_tokens is None:
         prompt_tokens = context - decode_tokens - 1
     if not 0 < prompt_tokens <= context - decode_tokens - 1:
@@ -95,6 +97,7 @@ def measure_pipeline(
         "prompt_tokens": prompt_tokens,
         "decode_tokens": decode_tokens,
         "n_threads": n_threads,
+        "llama_options": llama_options or {},
     }
     env = dict(os.environ, OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "PASSIVE"))
     try:
@@ -260,7 +263,8 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
             paths = [_as_gguf_file(Path(p), Path(tmp), spec["base_model"]) for p in spec["adapters"]]
         with sampler.phase("load"):
             runner = LlamaCppRunner(
-                spec["base_model"], n_ctx=spec["context"], n_threads=spec["n_threads"], verbose=True
+                spec["base_model"], n_ctx=spec["context"], n_threads=spec["n_threads"], verbose=True,
+                **spec.get("llama_options", {}),
             )
             loaded = [runner.load_adapter(p) for p in paths]
             runner.set_adapters(loaded)

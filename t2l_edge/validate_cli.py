@@ -188,13 +188,13 @@ def _measure(request, base_path: Path, adapters: list[Path]) -> dict:
     from dataclasses import replace
 
     from .measure import host_profile, measure_pipeline
-    from .memory import CacheType, Phase, Pool, estimate
+    from .memory import Phase, Pool, estimate
 
     s = request.settings
-    if s.cache_type_k is not CacheType.F16 or s.cache_type_v is not CacheType.F16:
-        raise InvalidInputError("--measure runs the llama.cpp runner, which uses an f16 KV cache: drop --cache-type")
+    options = {"cache_type_k": s.cache_type_k.value, "cache_type_v": s.cache_type_v.value,
+               "flash_attn": s.flash_attn, "swa_full": s.swa_full}
     with console.status("measuring the pipeline in a child process"):
-        m = measure_pipeline(base_path, adapters, context=s.context)
+        m = measure_pipeline(base_path, adapters, context=s.context, llama_options=options)
     host_request = replace(request, profile=host_profile(), bundle=None, max_memory=None,
                            settings=replace(s, prompt_tokens=m.prompt_tokens))
     host = estimate(host_request)

@@ -264,6 +264,12 @@ def test_measure_prints_measured_beside_estimated_within_15_percent(capsys, adap
     assert m["llama_buffers"]["kv"] == pytest.approx(9.0)  # 18 layers × 512 cells × 1 KiB
 
 
-def test_measure_refuses_a_cache_type_the_runner_does_not_use(capsys):
-    code, _, err = run(capsys, "validate", "-d", "pixel-8", "--cache-type", "q8_0", "--measure")
-    assert code == 2 and "f16 KV cache" in one_line_error(err)
+@pytest.mark.slow
+def test_measure_with_a_quantized_kv_cache(capsys, gemma_path):
+    """--cache-type reaches the runner: llama.cpp then reports the q8_0 cache's size, which our formula predicts."""
+    code, report = run_json(capsys, "validate", "-d", "laptop-16gb-cpu", "-m", gemma_path, "--context", 512,
+                            "--cache-type", "q8_0", "--measure")
+    assert code == 0
+    m = report["measurement"]
+    assert m["llama_buffers"]["kv"] == pytest.approx(4.78, abs=0.01)  # 0.80 + 3.98 MiB, vs 9.0 for f16
+    assert abs({r["what"]: r for r in m["rows"]}["peak"]["error"]) <= 0.15
