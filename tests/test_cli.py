@@ -12,7 +12,7 @@ import pytest
 from t2l_edge.adapter import LoraAdapter
 from t2l_edge.export.gguf import read_gguf_adapter, to_gguf_bytes, write_gguf_adapter
 from t2l_edge.export.peft import write_peft
-from t2l_edge.targets import ModelDims, TargetSpec
+from t2l_edge.targets import ModelDims, ModuleKind, TargetSpec
 from cli_helpers import run, assert_one_line_error
 
 
@@ -135,3 +135,15 @@ def test_installed_entry_point(tmp_path):
     assert done.returncode == 0 and "inspect" in done.stdout
     done = subprocess.run([exe, "inspect", str(tmp_path / "nope.gguf")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.startswith("error: file not found") and "Traceback" not in done.stderr
+
+
+def test_readme_starter_adapter(tmp_path, gemma_spec):
+    """The README's CLI examples start from examples/random_adapter.py: it must write a valid Gemma adapter."""
+    script = Path(__file__).resolve().parent.parent / "examples" / "random_adapter.py"
+    out = tmp_path / "my_adapter.safetensors"
+    done = subprocess.run([sys.executable, str(script), str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    adapter = LoraAdapter.load(out)
+    assert adapter.target == gemma_spec.select(["q_proj", "v_proj"]) and adapter.rank == 8
+    a, _ = adapter.weights[(0, ModuleKind.Q)]
+    assert 0.015 < float(a.std()) < 0.025
