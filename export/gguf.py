@@ -72,11 +72,25 @@ def adapter_metadata(adapter: LoraAdapter) -> dict[str, object]:
 
 def to_gguf_bytes(adapter: LoraAdapter, recipe: Recipe | str = Recipe.F16) -> bytes:
     planned = plan(adapter, recipe)
-    blobs = []
+    blobs = _quantize_grouped(adapter, planned)
+    return build_gguf(adapter_metadata(adapter), [(t.name, t.shape, t.qtype, blobs[t.name]) for t in planned])
+
+
+def _quantize_grouped(adapter: LoraAdapter, planned: list[PlannedTensor]) -> dict[str, bytes]:
+    """Quantize every tensor, stacking those of one type and row length into a single call: quantization works row
+    by row, so the bytes are the same, and one call per group instead of per tensor is several times faster."""
+    groups: dict[tuple[QType, int], list[PlannedTensor]] = {}
     for t in planned:
-        a, b = adapter.weights[(t.layer, t.kind)]
-        blobs.append(quantize(a if t.which == "a" else b, t.qtype).tobytes())
-    return build_gguf(adapter_metadata(adapter), [(t.name, t.shape, t.qtype, blob) for t, blob in zip(planned, blobs)])
+        groups.setdefault((t.qtype, t.shape[1]), []).append(t)
+    blobs = {}
+    for (qtype, _), tensors in groups.items():
+        rows = np.concatenate([adapter.weights[(t.layer, t.kind)][0 if t.which == "a" else 1] for t in tensors])
+        packed = quantize(rows, qtype)  # (total rows, bytes per row)
+        start = 0
+        for t in tensors:
+            blobs[t.name] = packed[start : start + t.shape[0]].tobytes()
+            start += t.shape[0]
+    return blobs
 
 
 def write_gguf_adapter(adapter: LoraAdapter, path: str | os.PathLike, recipe: Recipe | str = Recipe.F16) -> Path:
