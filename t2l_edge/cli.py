@@ -309,16 +309,26 @@ def _progress(items, description: str):
     return track(items, description=description, console=console)
 
 
+# -- commands defined beside their libraries (their heavy imports stay inside each command) --------------------
+
+from .engine_cli import apply, build_engine  # noqa: E402
+from .evaluate.cli import evaluate  # noqa: E402
 from .tasks.cli import tasks_app  # noqa: E402
-app.add_typer(tasks_app, name="tasks")
-
-
-from .validate_cli import profiles_app, validate  # noqa: E402
-app.add_typer(profiles_app, name="profiles"); app.command()(validate)
-
-
 from .train.cli import generate, train, train_lora  # noqa: E402
-app.command()(train); app.command("train-lora")(train_lora); app.command()(generate)
+from .validate_cli import profiles_app, validate  # noqa: E402
+
+for _name, _command in (
+    ("generate", generate),
+    ("apply", apply),
+    ("build-engine", build_engine),
+    ("validate", validate),
+    ("evaluate", evaluate),
+    ("train", train),
+    ("train-lora", train_lora),
+):
+    app.command(_name)(_command)
+app.add_typer(tasks_app, name="tasks")
+app.add_typer(profiles_app, name="profiles")
 
 
 # -- helpers ------------------------------------------------------------------------------------------------------

@@ -30,3 +30,50 @@ def random_checkpoint(directory: Path, target: TargetSpec, std: float = 0.02, se
             head = net.heads[kind.value]
             head.weight.mul_(std / torch.cat([a.flatten(), b.flatten()]).std())
     return save_checkpoint(net, directory)
+
+
+# -- bundles built once per test process (several test modules share them) ------------------------------------------
+
+_CACHE: dict[tuple, Path] = {}
+_ROOT: list[Path] = []
+
+TASKS = [
+    "Reverse the order of the words.",
+    "Translate English to French.",
+    "Sum",
+    "Classify the sentiment of a movie review as positive or negative.",
+    "Write the answer in uppercase letters only. " * 60,  # truncated at 256 tokens
+]
+
+
+def _root() -> Path:
+    if not _ROOT:
+        import atexit
+        import shutil
+        import tempfile
+
+        _ROOT.append(Path(tempfile.mkdtemp(prefix="t2l-test-bundles-")))
+        atexit.register(shutil.rmtree, _ROOT[0], True)
+    return _ROOT[0]
+
+
+def gemma_checkpoint() -> Path:
+    """Default hypernetwork config (L variant, all seven projections of Gemma 3 270M, 27.6M parameters)."""
+    key = ("checkpoint",)
+    if key not in _CACHE:
+        from t2l_edge.models import default_base_model
+
+        target = TargetSpec.from_gguf(default_base_model())
+        _CACHE[key] = random_checkpoint(_root() / "checkpoint", target)
+    return _CACHE[key]
+
+
+def gemma_bundle(target: str = "cpu", precision: str | None = None) -> Path:
+    key = ("bundle", target, precision)
+    if key not in _CACHE:
+        from t2l_edge.export.onnx import build_bundle
+
+        out = _root() / f"bundle-{target}-{precision or 'default'}"
+        build_bundle(gemma_checkpoint(), out, target, precision)
+        _CACHE[key] = out
+    return _CACHE[key]

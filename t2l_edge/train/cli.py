@@ -4,7 +4,8 @@ the commands, so `t2l-edge --help` stays fast where it is not installed.
     t2l-edge train --mode sft --config examples/train_sft_gemma.toml --output runs/sft
     torchrun --nproc_per_node 4 -m t2l_edge.cli train --mode sft --config … --output runs/sft   # DDP
     t2l-edge train-lora --tasks tasks.jsonl --output oracles/
-    t2l-edge generate --checkpoint runs/sft --task "Reverse the words." --output a.gguf -q q4_0
+    t2l-edge generate --bundle bundle/ --task "Reverse the words." --output a.gguf -q q4_0    # no torch
+    t2l-edge generate --checkpoint runs/sft --task "Reverse the words." --output a.gguf      # PyTorch reference
 """
 
 from __future__ import annotations
@@ -168,19 +169,27 @@ ORACLE_DEFAULTS = {"optim": {"steps": 100, "lr": 3e-4, "warmup": 10, "weight_dec
 
 
 def generate(
-    checkpoint: Annotated[Path, typer.Option("--checkpoint", help="Checkpoint directory, or a training run directory.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")],
     task: Annotated[Optional[str], typer.Option("--task", help="The task, in words.")] = None,
     batch_file: Annotated[
         Optional[Path], typer.Option("--batch-file", help="One task per line (text or JSON with 'task').")
     ] = None,
+    bundle: Annotated[
+        Optional[Path], typer.Option("--bundle", help="Generator bundle (t2l-edge build-engine); the default runtime.")
+    ] = None,
+    checkpoint: Annotated[
+        Optional[Path], typer.Option("--checkpoint", help="PyTorch reference instead: checkpoint or training run directory.")
+    ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="gguf, peft or safetensors.")] = "gguf",
     quantization: Annotated[
         str, typer.Option("--quantization", "-q", help="GGUF recipe: f32, f16, bf16, q8_0, q4_0, q4_k_m, q4_k, q5_0, q6_k.")
     ] = "f16",
-    encoder: Annotated[Optional[Path], typer.Option(help="Text encoder folder (default: the packaged MiniLM).")] = None,
+    encoder: Annotated[
+        Optional[Path], typer.Option(help="Text encoder folder for --checkpoint (default: the packaged MiniLM).")
+    ] = None,
 ):
-    """Generate LoRA adapters from task descriptions with the PyTorch reference runtime (batched for a file)."""
+    """Generate LoRA adapters from task descriptions: a bundle in ONNX Runtime (no PyTorch), or --checkpoint with
+    the PyTorch reference. Batched for a file."""
     from ..export.formats import AdapterFormat, save_adapter
     from ..export.recipes import parse_recipe
 
@@ -190,11 +199,12 @@ def generate(
         raise InvalidInputError("--task is empty")
     fmt = _parse(AdapterFormat, format, "--format")
     recipe = parse_recipe(quantization)
-    from .generate import Generator, TaskLine, read_batch_file, write_batch
+    from .generate import TaskLine, load_generator, read_batch_file, write_batch
 
     lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, task)]
-    with console.status("loading the checkpoint and the encoder"):
-        generator = Generator(checkpoint, encoder)
+    what = "the checkpoint and the encoder" if checkpoint is not None else "the bundle"
+    with console.status(f"loading {what}"):
+        generator = load_generator(bundle, checkpoint, encoder)
     adapters = generator.generate([line.text for line in lines])
     detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
     if batch_file is None:

@@ -1,5 +1,5 @@
-"""Adapters from task texts with the reference (PyTorch) runtime: checkpoint + encoder -> `HyperNetwork.generate`,
-saved in any adapter format. A file of tasks goes through the encoder and the hypernetwork in one batched pass
+"""Adapters from task texts: a bundle through the torch-free ONNX Runtime generator (the default, `load_generator`),
+or the reference (PyTorch) runtime: checkpoint + encoder -> `HyperNetwork.generate`; saved in any adapter format. A file of tasks goes through the encoder and the hypernetwork in one batched pass
 (chunks of `batch_size`) and becomes a folder of numbered adapters plus `index.jsonl` (line -> file, task).
 """
 
@@ -97,6 +97,22 @@ class Generator:
             chunk = list(texts[start : start + batch_size])
             out.extend(self.hypernet.generate(self.encoder.encode(chunk), tasks=chunk))
         return out
+
+
+def load_generator(bundle: str | os.PathLike | None = None, checkpoint: str | os.PathLike | None = None,
+                   encoder: str | os.PathLike | None = None):
+    """Something with `generate(texts) -> list[LoraAdapter]`: the bundle runtime (default; torch-free), or with
+    `checkpoint` the PyTorch reference. Torch is imported only for the reference."""
+    if bundle is not None and checkpoint is not None:
+        raise InvalidInputError("give --bundle or --checkpoint, not both")
+    if checkpoint is not None:
+        return Generator(checkpoint, encoder)
+    if encoder is not None:
+        raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
+    from ..bundle import default_bundle
+    from ..runtimes.onnxruntime import load_generator as load_bundle_generator
+
+    return load_bundle_generator(bundle if bundle is not None else default_bundle())
 
 
 def write_batch(adapters: Sequence[LoraAdapter], lines: Sequence[TaskLine], output: str | os.PathLike, fmt: str,

@@ -61,6 +61,7 @@ SECTIONS = [
     ("reader", "5. GGUF header read: read_gguf vs gguf-py GGUFReader", lambda: importlib.import_module("bench_reader")),
     ("memory", "6. Memory: validate's estimate vs measured peak RSS", lambda: importlib.import_module("bench_memory")),
     ("train", "7. Training: answer-only vs full logits, hypernetwork per variant", lambda: importlib.import_module("bench_train")),
+    ("generator", "8. Text → GGUF: PyTorch vs ORT fp32/int8", lambda: importlib.import_module("bench_generator")),
 ]
 
 # (section, row selector, label, measured value, formatted target[, key of the pass flag; default "pass"])

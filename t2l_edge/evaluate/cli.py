@@ -1,0 +1,180 @@
+"""`t2l-edge evaluate`: tasks × conditions on the device path, scored with 95% intervals.
+
+    t2l-edge evaluate --tasks heldout.jsonl gsm8k:test.jsonl --bundle bundle/ --output results.json --plot results.png
+    t2l-edge evaluate --tasks tasks/ --checkpoint runs/sft --oracle-dir oracles/ --limit 50 --output results.json
+
+Adapters come from the bundle (ONNX Runtime, no PyTorch) or, with --checkpoint, the PyTorch reference; each is
+written as a GGUF adapter with the recipe and hot-swapped into llama.cpp on the base GGUF; decoding is greedy and
+stops at the prompt format's stop. This module only wires: the work is in `t2l_edge.evaluate`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from ..errors import InvalidInputError, RuntimeBackendError
+
+console = Console()
+
+DEFAULT_RECIPE = "q4_0"
+DEFAULT_CONTEXT = 2048  # a BoolQ passage or a GSM8K problem plus its answer fits
+
+
+class LlamaCompleter:
+    """`complete(prompt, adapter_bytes | None, max_tokens)` on a `LlamaCppRunner`: greedy, stopping at `stop`; the
+    active adapter changes only when another bytes object comes."""
+
+    def __init__(self, runner, stop):
+        self.runner, self.stop = runner, list(stop)
+        self.current: bytes | None = None
+
+    def __call__(self, prompt: str, adapter: bytes | None, max_tokens: int) -> str:
+        if adapter is not self.current:
+            self.runner.use(adapter)
+            self.current = adapter
+        try:
+            return self.runner.generate(prompt, max_tokens=max_tokens, stop=self.stop)
+        except ValueError as e:  # llama-cpp-python: "Requested tokens (…) exceed context window of …"
+            raise RuntimeBackendError(f"{e} (raise --context)") from None
+
+
+def _load_generator(bundle: Path | None, checkpoint: Path | None, encoder: Path | None):
+    """(make_adapters, prompt format name, provenance) of the bundle or the checkpoint."""
+    if checkpoint is not None:
+        from ..train.generate import Generator
+
+        gen = Generator(checkpoint, encoder)
+        return gen.generate, gen.hypernet.config.prompt_format, {"kind": "checkpoint", "path": str(gen.checkpoint)}
+    try:
+        from ..runtimes.onnxruntime import Generator as BundleGenerator
+    except ImportError as e:
+        raise RuntimeBackendError(f"the bundle runtime (t2l_edge.runtimes.onnxruntime) is not available: {e}") from None
+    gen = BundleGenerator.load(bundle)
+    return gen.generate, gen.manifest.prompt_format, {"kind": "bundle", "path": str(bundle)}
+
+
+def _choose_conditions(names: str | None, n_tasks: int, generator: bool, oracle_dir: Path | None):
+    from .conditions import AdapterSource, default_conditions, parse_conditions
+
+    if names is None:
+        return default_conditions(n_tasks, generator, oracle_dir is not None)
+    chosen = parse_conditions(names)
+    for c in chosen:
+        if c.needs_generator and not generator:
+            raise InvalidInputError(f"condition {c.name!r} needs adapters: give --bundle or --checkpoint")
+        if c.adapter is AdapterSource.OTHER and n_tasks < 2:
+            raise InvalidInputError(f"condition {c.name!r} needs at least two tasks, got {n_tasks}")
+        if c.adapter is AdapterSource.ORACLE and oracle_dir is None:
+            raise InvalidInputError(f"condition {c.name!r} needs --oracle-dir")
+    return chosen
+
+
+def evaluate(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Results JSON (scores, means, CIs, predictions).")],
+    tasks: Annotated[
+        Optional[list[str]],
+        typer.Option("--tasks", "-t", help="Task file or folder: our format, Super-NaturalInstructions, or GSM8K / "
+                     "ARC / BoolQ / PIQA JSONL (detected; or prefix the path: gsm8k:test.jsonl).", show_default=False),
+    ] = None,
+    more_tasks: Annotated[
+        Optional[list[str]], typer.Argument(metavar="PATH", help="More task files, so `--tasks a.jsonl b.jsonl` works.",
+                                      show_default=False)
+    ] = None,
+    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Generator bundle (t2l-edge build-engine).")] = None,
+    checkpoint: Annotated[
+        Optional[Path], typer.Option("--checkpoint", help="PyTorch reference instead: checkpoint or training run directory.")
+    ] = None,
+    encoder: Annotated[
+        Optional[Path], typer.Option("--encoder", help="Text encoder folder for --checkpoint (default: the packaged MiniLM).")
+    ] = None,
+    base_model: Annotated[
+        Optional[Path], typer.Option("--base-model", "-m", help="Base model GGUF (default: Gemma 3 270M Q4_K_M).")
+    ] = None,
+    quantization: Annotated[
+        str, typer.Option("--quantization", "-q", help="Adapter GGUF recipe: f32, f16, bf16, q8_0, q4_0, q4_k_m, …")
+    ] = DEFAULT_RECIPE,
+    conditions: Annotated[
+        Optional[str],
+        typer.Option("--conditions", help="Comma-separated: base, base+desc, t2l, t2l+desc, mismatched, oracle "
+                     "(default: all that the inputs allow).", show_default=False),
+    ] = None,
+    oracle_dir: Annotated[
+        Optional[Path], typer.Option("--oracle-dir", help="Oracle LoRAs, one per task (t2l-edge train-lora's output).")
+    ] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Examples per task (the first N).")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="PNG chart of accuracy per task and condition.")] = None,
+    context: Annotated[int, typer.Option("--context", min=64, help="llama.cpp context length (tokens).")] = DEFAULT_CONTEXT,
+    threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="llama.cpp threads (default: up to 4).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the mismatched pairing and the bootstrap.")] = 0,
+):
+    """Evaluate tasks under base / base+desc / t2l / t2l+desc / mismatched / oracle through llama.cpp: per-task
+    accuracy with Wilson 95% intervals, macro means and differences with bootstrap intervals, a table and a chart."""
+    from ..export.recipes import parse_recipe
+    from .benchmarks import read_tasks
+    from .conditions import oracle_paths
+
+    specs = list(tasks or []) + list(more_tasks or [])
+    if not specs:
+        raise InvalidInputError("give the tasks to evaluate with --tasks")
+    if bundle is not None and checkpoint is not None:
+        raise InvalidInputError("give --bundle or --checkpoint, not both")
+    if encoder is not None and checkpoint is None:
+        raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
+    recipe = parse_recipe(quantization)
+    task_list = read_tasks(specs)
+    generator = bundle is not None or checkpoint is not None
+    chosen = _choose_conditions(conditions, len(task_list), generator, oracle_dir)
+    use_oracles = any(c.name == "oracle" for c in chosen)
+    found_oracles = oracle_paths(oracle_dir, [t.name for t in task_list]) if use_oracles else {}
+    needs_generator = any(c.needs_generator for c in chosen)
+
+    from rich.progress import Progress
+
+    from ..export.formats import load_adapter
+    from ..export.gguf import to_gguf_bytes
+    from ..models import resolve_base_model
+    from ..prompts import DEFAULT_PROMPT_FORMAT, get_prompt_format
+    from ..runtimes.llama_cpp import LlamaCppRunner
+    from ..targets import TargetSpec
+    from .report import differences_table, plot_results, require_matplotlib, results_table, write_results
+    from .runner import evaluate as run_evaluation
+
+    if plot is not None:
+        require_matplotlib()  # before the run, not after it
+    base_path = resolve_base_model(base_model)
+    make_adapters, prompt_format, provenance = None, None, None
+    if needs_generator:
+        with console.status("loading the generator"):
+            make_adapters, prompt_format, provenance = _load_generator(bundle, checkpoint, encoder)
+    with console.status("loading the base model"):
+        runner = LlamaCppRunner(base_path, n_ctx=context, n_threads=threads)
+    with runner:
+        target = TargetSpec.from_gguf(runner.base)
+        oracles = {name: load_adapter(path, target=target) for name, path in found_oracles.items()}
+        fmt = get_prompt_format(prompt_format or DEFAULT_PROMPT_FORMAT)
+        meta = {
+            "base_model": str(base_path),
+            "quantization": recipe.value,
+            "generator": provenance,
+            "task_files": specs,
+            "oracle_dir": str(oracle_dir) if use_oracles else None,
+            "oracles": {name: str(path) for name, path in found_oracles.items()},
+        }
+        with Progress(console=console, transient=True) as bar:
+            job = bar.add_task("evaluating", total=None)
+            results = run_evaluation(
+                task_list, chosen, make_adapters, LlamaCompleter(runner, fmt.stop),
+                lambda adapter: to_gguf_bytes(adapter, recipe), limit=limit, oracle=oracles, prompt_format=fmt,
+                seed=seed, meta=meta, progress=lambda done, total: bar.update(job, completed=done, total=total),
+            )
+    write_results(results, output)
+    if plot is not None:
+        plot_results(results, plot)
+    console.print(results_table(results))
+    if results.differences:
+        console.print(differences_table(results))
+    console.print(f"wrote results to [bold]{output}[/]" + (f" and the chart to [bold]{plot}[/]" if plot else ""))

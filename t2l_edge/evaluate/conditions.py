@@ -1,0 +1,169 @@
+"""Evaluation conditions: what goes into the prompt and which adapter is active, as one table.
+
+| condition  | description in the prompt | adapter                                                     |
+|------------|---------------------------|-------------------------------------------------------------|
+| base       | no                        | none                                                        |
+| base+desc  | yes                       | none                                                        |
+| t2l        | no                        | generated from the task's description                       |
+| t2l+desc   | yes                       | generated from the task's description                       |
+| mismatched | no                        | generated from another task's description (a derangement)   |
+| oracle     | no                        | the task's own trained LoRA (`t2l-edge train-lora`)         |
+
+Also here: the seeded derangement that picks each task's "other" task, and the oracle LoRAs found in a folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import CorruptFileError, InvalidInputError, MissingFileError
+from ..keys import Files
+
+
+class AdapterSource(str, Enum):
+    NONE = "none"  # the plain base model
+    OWN = "own"  # generated from the task's own description
+    OTHER = "other"  # generated from the description of the task it is mismatched with
+    ORACLE = "oracle"  # the task's trained LoRA
+
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    description_in_prompt: bool
+    adapter: AdapterSource
+    summary: str
+
+    @property
+    def needs_generator(self) -> bool:
+        return self.adapter in (AdapterSource.OWN, AdapterSource.OTHER)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "description_in_prompt": self.description_in_prompt, "adapter": self.adapter.value}
+
+
+CONDITIONS: dict[str, Condition] = {
+    c.name: c
+    for c in (
+        Condition("base", False, AdapterSource.NONE, "the base model alone"),
+        Condition("base+desc", True, AdapterSource.NONE, "the base model, the description in the prompt"),
+        Condition("t2l", False, AdapterSource.OWN, "the adapter generated from the task's description"),
+        Condition("t2l+desc", True, AdapterSource.OWN, "that adapter and the description in the prompt"),
+        Condition("mismatched", False, AdapterSource.OTHER, "the adapter generated from another task's description"),
+        Condition("oracle", False, AdapterSource.ORACLE, "the task's own trained LoRA"),
+    )
+}
+SEPARATOR = ","
+
+
+def parse_conditions(value: str | Sequence[str]) -> list[Condition]:
+    """'base,t2l' (or a list of names) -> the conditions, in the table's order, each once."""
+    names = value.split(SEPARATOR) if isinstance(value, str) else list(value)
+    names = [n.strip().lower() for n in names if n.strip()]
+    if not names:
+        raise InvalidInputError(f"no conditions given (known: {', '.join(CONDITIONS)})")
+    unknown = [n for n in names if n not in CONDITIONS]
+    if unknown:
+        raise InvalidInputError(f"unknown condition {unknown[0]!r} (known: {', '.join(CONDITIONS)})")
+    return [c for name, c in CONDITIONS.items() if name in names]
+
+
+def default_conditions(n_tasks: int, generator: bool, oracles: bool) -> list[Condition]:
+    """Every condition the inputs allow: adapters need a generator, `mismatched` two tasks, `oracle` oracle LoRAs."""
+    usable = {
+        AdapterSource.NONE: True,
+        AdapterSource.OWN: generator,
+        AdapterSource.OTHER: generator and n_tasks >= 2,
+        AdapterSource.ORACLE: oracles,
+    }
+    return [c for c in CONDITIONS.values() if usable[c.adapter]]
+
+
+# -- mismatched: a fixed derangement of the tasks -------------------------------------------------------------------
+
+DERANGEMENT_ATTEMPTS = 1000
+
+
+def derangement(names: Sequence[str], descriptions: Sequence[Sequence[str]] | None = None, seed: int = 0) -> dict[str, str]:
+    """Each task -> another task, seeded: a random cyclic permutation (Sattolo's algorithm), so no task maps to
+    itself. With `descriptions` (one list per task), a task never maps to one that shares a description with it
+    (two benchmark files with the same standard instruction would otherwise be a matched pair)."""
+    names = list(names)
+    if len(names) < 2:
+        raise InvalidInputError("condition 'mismatched' needs at least two tasks")
+    if len(set(names)) != len(names):
+        raise InvalidInputError("task names must be unique")
+    sets = [set(d) for d in descriptions] if descriptions is not None else [{n} for n in names]
+    rng = random.Random(f"t2l-edge-mismatch:{seed}")
+    for _ in range(DERANGEMENT_ATTEMPTS):
+        order = list(range(len(names)))
+        for i in range(len(order) - 1, 0, -1):  # Sattolo: j < i, so the result is one cycle through every task
+            j = rng.randrange(i)
+            order[i], order[j] = order[j], order[i]
+        if all(not (sets[i] & sets[order[i]]) for i in range(len(names))):
+            return {names[i]: names[order[i]] for i in range(len(names))}
+    raise InvalidInputError(
+        "condition 'mismatched': no pairing gives every task another task with different descriptions "
+        "(too many tasks share their descriptions)"
+    )
+
+
+# -- oracle LoRAs in a folder ---------------------------------------------------------------------------------------
+
+TASK_SIDECAR = "task.json"  # what `train-lora` writes beside each PEFT dir's weights; <stem>.task.json beside a file
+TASK_SIDECAR_SUFFIX = ".task.json"
+ORACLE_FILE_SUFFIXES = (".gguf", ".safetensors")
+
+
+def folder_name(task: str) -> str:
+    """The folder `train-lora` gives a task (the same rule as `t2l_edge.train.oracle.task_dirname`)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", task).strip("._")
+    return safe or "task"
+
+
+def _sidecar(path: Path) -> Path:
+    return path / TASK_SIDECAR if path.is_dir() else path.with_name(path.stem + TASK_SIDECAR_SUFFIX)
+
+
+def _oracle_name(path: Path) -> str:
+    side = _sidecar(path)
+    if side.is_file():
+        try:
+            data = json.loads(side.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise CorruptFileError(f"{side}: not valid JSON ({e})") from None
+        if isinstance(data, dict) and isinstance(data.get("name"), str) and data["name"].strip():
+            return data["name"]
+    return path.name if path.is_dir() else path.stem
+
+
+def oracle_paths(folder: str | os.PathLike, tasks: Sequence[str]) -> dict[str, Path]:
+    """Task name -> its oracle LoRA in `folder` (a PEFT dir or a .gguf / .safetensors file per task, named by its
+    task.json, else by its folder or file name; `train-lora` writes `<folder>/<task>/`). Tasks without one are left
+    out; a folder with none for any task is an error."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise MissingFileError(f"{folder}: oracle LoRA folder not found")
+    found: dict[str, Path] = {}
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith(".") or p.name.endswith(TASK_SIDECAR_SUFFIX):
+            continue
+        if (p.is_dir() and (p / Files.PEFT_CONFIG).is_file()) or (p.is_file() and p.suffix.lower() in ORACLE_FILE_SUFFIXES):
+            found.setdefault(_oracle_name(p), p)
+    by_folder = {folder_name(name): path for name, path in found.items()}
+    out = {}
+    for task in tasks:
+        path = found.get(task) or by_folder.get(folder_name(task))
+        if path is not None:
+            out[task] = path
+    if not out:
+        have = ", ".join(found) or "no adapters"
+        raise InvalidInputError(f"{folder}: no oracle LoRA for any of the tasks (it holds {have})")
+    return out
