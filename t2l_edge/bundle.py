@@ -14,7 +14,6 @@ and names the file that is missing, modified or too new.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import numpy as np
 
 from .adapter import LoraAdapter, ScaleRule
 from .errors import CorruptFileError, InvalidInputError, MissingFileError
+from .io import sha256_file
 from .keys import BUNDLE_FORMAT_VERSION, BundleFiles, BundleGraph
 from .targets import ModuleKind, TargetSpec
 
@@ -178,14 +178,6 @@ class Manifest:
             if isinstance(e, CorruptFileError):
                 raise
             raise CorruptFileError(f"{source}: malformed bundle manifest ({type(e).__name__}: {e})") from None
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def describe_files(directory: Path, names: Sequence[str]) -> dict[str, FileInfo]:

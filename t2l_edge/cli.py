@@ -268,26 +268,10 @@ def _load_into(runner, path: Path):
 
 
 def _read_prompts(path: Path) -> list[str]:
-    if not path.is_file():
-        raise MissingFileError(f"{path}: no such input file")
-    prompts = []
-    for n, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip():
-            continue
-        if line.lstrip().startswith("{"):
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InvalidInputError(f"{path}:{n}: not valid JSON ({e.msg})") from None
-            text = obj.get("prompt", obj.get("input"))
-            if not isinstance(text, str):
-                raise InvalidInputError(f"{path}:{n}: JSON line has no 'prompt' or 'input' string")
-            prompts.append(text)
-        else:
-            prompts.append(line)
-    if not prompts:
-        raise InvalidInputError(f"{path}: no prompts in the file")
-    return prompts
+    """Prompts: one per line, or JSONL with a "prompt" or "input" field."""
+    from .io import read_text_lines
+
+    return [text for _, text in read_text_lines(path, ("prompt", "input"), "prompt")]
 
 
 def _print_answers(rows: list[dict], json_output: bool) -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
+
+from .errors import CorruptFileError, InvalidInputError, MissingFileError
 
 
 @contextlib.contextmanager
@@ -54,3 +58,47 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """A UTF-8 text file, with one-line errors for a missing or undecodable file."""
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise CorruptFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except FileNotFoundError:
+        raise MissingFileError(f"{path}: no such file") from None
+    except OSError as e:
+        raise MissingFileError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def read_text_lines(path: str | os.PathLike, fields: Sequence[str], what: str) -> list[tuple[int, str]]:
+    """(line number, text) for each non-blank line: the line itself, or for a line holding a JSON object its first
+    present field of `fields`, which must be a non-empty string. `what` names the items in messages."""
+    out = []
+    for n, line in enumerate(read_text(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        if not line.lstrip().startswith("{"):
+            out.append((n, line))
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InvalidInputError(f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno})") from None
+        value = next((obj[f] for f in fields if f in obj), None) if isinstance(obj, dict) else None
+        if not isinstance(value, str) or not value.strip():
+            names = " or ".join(repr(f) for f in fields)
+            raise InvalidInputError(f"{path}:{n}: field '{fields[0]}': a JSON line needs a non-empty {names} string")
+        out.append((n, value))
+    if not out:
+        raise InvalidInputError(f"{path}: no {what}s in the file")
+    return out

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
+from ..io import read_text
 from ..tasks.format import Example, Field, Metric, SuperNI, Task, load_tasks, task_files
 from ..tasks.metrics import first_line, pick_choice
 
@@ -317,18 +318,10 @@ def max_tokens_for(task: Task) -> int:
 # -- files ----------------------------------------------------------------------------------------------------------
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise CorruptFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except OSError as e:
-        raise MissingFileError(f"{path}: cannot read ({e.strerror})") from None
-
 
 def read_records(path: Path) -> Iterator[tuple[str, Any]]:
     """(where, record) of a JSON file (.json: a list, or one object) or a JSONL file (any other name: one per line)."""
-    text = _read_text(path)
+    text = read_text(path)
     if path.suffix.lower() != ".json":
         for n, line in enumerate(text.splitlines(), 1):
             if line.strip():
@@ -372,7 +365,7 @@ def _sidecar_labels(path: Path, bench: Benchmark) -> list[str] | None:
     side = path.with_name(path.stem + bench.labels_file_suffix)
     if not side.is_file():
         return None
-    return [line.strip() for line in _read_text(side).splitlines() if line.strip()]
+    return [line.strip() for line in read_text(side).splitlines() if line.strip()]
 
 
 def task_name(path: Path, bench: Benchmark) -> str:

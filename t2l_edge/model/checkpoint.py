@@ -4,7 +4,6 @@ generator hash) and `hypernet.safetensors`. No pickle: loading someone else's ch
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 import torch
 
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
-from ..io import atomic_dir
+from ..io import atomic_dir, sha256_file
 from ..keys import Files
 from .config import HypernetConfig
 from .hypernet import HyperNetwork
@@ -34,7 +33,7 @@ def save_checkpoint(model: HyperNetwork, directory: str | os.PathLike, extra: di
             "format_version": CHECKPOINT_FORMAT_VERSION,
             "hypernet": model.config.to_dict(),
             "generator_hash": model.generator_hash(),
-            "weights_sha256": _sha256(tmp / CHECKPOINT_WEIGHTS),
+            "weights_sha256": sha256_file(tmp / CHECKPOINT_WEIGHTS),
             "extra": extra or {},
         }
         (tmp / CHECKPOINT_CONFIG).write_text(json.dumps(config, indent=2))
@@ -80,7 +79,7 @@ def load_checkpoint(directory: str | os.PathLike, device: str | torch.device = "
     if not path.is_file():
         raise MissingFileError(f"{directory}: checkpoint lacks {CHECKPOINT_WEIGHTS}")
     expected = data.get("weights_sha256")
-    if expected is not None and _sha256(path) != expected:
+    if expected is not None and sha256_file(path) != expected:
         raise CorruptFileError(f"{path}: sha256 does not match the one in {CHECKPOINT_CONFIG} (modified or truncated)")
     try:
         tensors = load_file(str(path))
@@ -107,10 +106,3 @@ def load_checkpoint(directory: str | os.PathLike, device: str | torch.device = "
         raise CorruptFileError(f"{directory}: generator hash {model.generator_hash()} differs from the stored {stored_hash}")
     return model
 
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
-from ..io import write_bytes_atomic
+from ..io import read_text, write_bytes_atomic
 
 
 class Metric(str, Enum):
@@ -262,14 +262,6 @@ def task_from_super_ni(obj: dict, name: str) -> Task:
 # -- files --------------------------------------------------------------------------------------------------------
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise CorruptFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except OSError as e:
-        raise MissingFileError(f"{path}: cannot read ({e.strerror})") from None
-
 
 def _at(where: str, make, *args) -> Task:
     try:
@@ -280,7 +272,7 @@ def _at(where: str, make, *args) -> Task:
 
 def _load_jsonl(path: Path) -> list[tuple[str, Task]]:
     out = []
-    for n, line in enumerate(_read_text(path).splitlines(), 1):
+    for n, line in enumerate(read_text(path).splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -294,7 +286,7 @@ def _load_jsonl(path: Path) -> list[tuple[str, Task]]:
 
 
 def _load_json(path: Path) -> list[tuple[str, Task]]:
-    text = _read_text(path)
+    text = read_text(path)
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as e:

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from ..adapter import LoraAdapter
 from ..errors import InvalidInputError, MissingFileError
-from ..io import atomic_dir
+from ..io import atomic_dir, read_text_lines
 
 INDEX_FILE = "index.jsonl"
 EXTENSIONS = {"gguf": ".gguf", "safetensors": ".safetensors", "peft": ""}  # peft: a directory
@@ -41,31 +41,7 @@ def resolve_checkpoint(path: str | os.PathLike) -> Path:
 
 def read_batch_file(path: str | os.PathLike) -> list[TaskLine]:
     """One task per line: plain text, or a JSON object with a "task" or "description" string. Blank lines skipped."""
-    path = Path(path)
-    if not path.is_file():
-        raise MissingFileError(f"{path}: no such batch file")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InvalidInputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    out = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        if line.lstrip().startswith("{"):
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InvalidInputError(f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno})") from None
-            task = obj.get("task", obj.get("description")) if isinstance(obj, dict) else None
-            if not isinstance(task, str) or not task.strip():
-                raise InvalidInputError(f"{path}:{n}: field 'task': a JSON line needs a non-empty 'task' string")
-            out.append(TaskLine(n, task))
-        else:
-            out.append(TaskLine(n, line.strip()))
-    if not out:
-        raise InvalidInputError(f"{path}: no tasks in the batch file")
-    return out
+    return [TaskLine(n, text.strip()) for n, text in read_text_lines(path, ("task", "description"), "task")]
 
 
 class Generator:
