@@ -15,10 +15,13 @@ from rich.table import Table
 from .adapter import LoraAdapter
 from .export.gguf import to_gguf_bytes
 from .export.recipes import Recipe
+from .gguf_reader import read_gguf
 from .models import default_base_model
 from .runtimes.llama_cpp import LlamaCppRunner
 from .targets import TargetSpec
 
+DEMO_PROFILE = "raspberry-pi-5-4gb"
+DEMO_CONTEXT = 2048
 PROMPTS = ["The capital of France is", "Question: What is 2 + 3?\nAnswer:"]
 
 
@@ -66,7 +69,22 @@ def main() -> None:
         answers.add_row(p, base_answer, runner.generate(p, max_tokens=16, stop=["\n\n"]))
     console.print(answers)
     runner.close()
+    _validate(console, runner.base, read_gguf(adapted_bytes, name="the q4_0 adapter"))
     console.print(f"demo finished in {time.perf_counter() - t0:.1f} s")
+
+
+def _validate(console: Console, base, adapter) -> None:
+    """What `t2l-edge validate` says of this deployment on a default device profile."""
+    from .device_profiles import load_profile
+    from .memory import AdapterTerm, BaseModelInfo, LlamaSettings, MemoryRequest, estimate
+
+    profile = load_profile(DEMO_PROFILE)
+    request = MemoryRequest(profile, LlamaSettings(DEMO_CONTEXT), BaseModelInfo.from_gguf(base),
+                            (AdapterTerm.from_gguf(adapter),))
+    use = estimate(request).binding
+    console.print(f"validate on {profile.name} at context {DEMO_CONTEXT}: {use.used / 2**20:.0f} MiB of "
+                  f"{use.budget / 2**20:.0f} MiB budget ({use.ratio:.0%}) — {use.verdict.value}  "
+                  f"(t2l-edge validate --device-profile {DEMO_PROFILE} --context {DEMO_CONTEXT} for the table)")
 
 
 if __name__ == "__main__":
