@@ -83,3 +83,21 @@ def test_native_load_errors(tmp_path):
     save_file({"x": np.zeros(3, np.float32)}, str(plain))
     with pytest.raises(CorruptFileError, match="not a t2l-edge adapter"):
         LoraAdapter.load(plain)
+
+
+def test_atomic_writes_get_the_usual_permissions(spec, tmp_path):
+    """Temp files and folders are created owner-only; what lands must not be (apps read bundles and adapters)."""
+    import os
+    import stat
+
+    from t2l_edge.io import atomic_dir
+
+    umask = os.umask(0o022)
+    try:
+        path = LoraAdapter.random(spec, 4).save(tmp_path / "a.safetensors")
+        with atomic_dir(tmp_path / "bundle") as d:
+            (d / "x").write_text("x")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "bundle").stat().st_mode) == 0o755
