@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from t2l_edge.compat import check_adapter_fits
-from t2l_edge.errors import RuntimeBackendError
+from t2l_edge.errors import InvalidInputError, RuntimeBackendError
 from t2l_edge.gguf_reader import read_gguf
 from t2l_edge.models import resolve_base_model
 
@@ -181,7 +181,7 @@ class LlamaCppRunner:
 
     def last_logits(self, prompt: str) -> np.ndarray:
         """Next-token logits after `prompt`, float32 (n_vocab,), from a fresh cache."""
-        tokens = self.tokenize(prompt)
+        tokens = self._fitting(self.tokenize(prompt))
         self.reset()
         self.llm.eval(tokens)
         ptr = self._lib.llama_get_logits_ith(self.llm.ctx, -1)
@@ -198,6 +198,7 @@ class LlamaCppRunner:
         seed: int | None = None,
     ) -> str:
         """Complete `prompt`: greedy when temperature is 0, else sampled (seeded when seed is given)."""
+        self._fitting(self.tokenize(prompt))
         self.reset()
         out = self.llm.create_completion(
             prompt,
@@ -209,6 +210,14 @@ class LlamaCppRunner:
             seed=seed,
         )
         return out["choices"][0]["text"]
+
+    def _fitting(self, tokens: list[int]) -> list[int]:
+        n_ctx = self.llm.n_ctx()
+        if len(tokens) >= n_ctx:
+            raise InvalidInputError(
+                f"the prompt is {len(tokens)} tokens, the context holds {n_ctx}: use a longer context (--context)"
+            )
+        return tokens
 
     def close(self) -> None:
         for adapter in list(self._loaded):

@@ -162,3 +162,14 @@ def test_unloaded_adapter_cannot_be_used(runner, adapter_qvd):
     runner.unload(loaded)
     with pytest.raises(RuntimeBackendError, match="unloaded"):
         runner.set_adapters([loaded])
+
+
+def test_prompt_longer_than_the_context_is_refused(runner):
+    from t2l_edge.errors import InvalidInputError
+
+    too_long = "word " * 400  # ~400 tokens, the fixture's context is 256
+    with pytest.raises(InvalidInputError, match=r"the prompt is \d+ tokens, the context holds 256"):
+        runner.generate(too_long, max_tokens=4)
+    with pytest.raises(InvalidInputError, match="the context holds 256"):
+        runner.last_logits(too_long)
+    assert runner.generate("The capital of France is", max_tokens=4)  # still serving

@@ -36,10 +36,7 @@ class LlamaCompleter:
         if adapter is not self.current:
             self.runner.use(adapter)
             self.current = adapter
-        try:
-            return self.runner.generate(prompt, max_tokens=max_tokens, stop=self.stop)
-        except ValueError as e:  # llama-cpp-python: "Requested tokens (…) exceed context window of …"
-            raise RuntimeBackendError(f"{e} (raise --context)") from None
+        return self.runner.generate(prompt, max_tokens=max_tokens, stop=self.stop)  # too long: InvalidInputError
 
 
 def _load_generator(bundle: Path | None, checkpoint: Path | None, encoder: Path | None):
