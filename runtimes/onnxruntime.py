@@ -18,6 +18,7 @@ from t2l_edge.adapter import LoraAdapter
 from t2l_edge.bundle import Bundle, adapters_from_outputs
 from t2l_edge.errors import InvalidInputError, RuntimeBackendError
 from t2l_edge.keys import BundleFiles, BundleGraph
+from t2l_edge.prompts import check_task_texts
 
 # Preference order when providers="auto": the first ones that this onnxruntime build has.
 PROVIDER_PREFERENCE = (
@@ -125,6 +126,8 @@ class Generator:
     def generate(self, texts: Sequence[str] | str, batch_size: int = 32) -> list[LoraAdapter]:
         """One adapter per text, in order; texts go through both graphs in batches of `batch_size`."""
         texts = self._texts(texts)
+        overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
+        check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
         adapters: list[LoraAdapter] = []
         for start in range(0, len(texts), batch_size):
             chunk = texts[start : start + batch_size]

@@ -4,6 +4,7 @@ is recorded in checkpoints and bundles."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from .errors import InvalidInputError
 
@@ -45,3 +46,14 @@ def get_prompt_format(name: str = DEFAULT_PROMPT_FORMAT) -> PromptFormat:
         return PROMPT_FORMATS[name]
     except KeyError:
         raise InvalidInputError(f"unknown prompt format {name!r} (known: {', '.join(PROMPT_FORMATS)})") from None
+
+
+def check_task_texts(texts: Sequence[str], truncated: Sequence[bool], max_tokens: int) -> None:
+    """Refuse task texts the text encoder would cut short: an adapter for half a description is not what was asked
+    for. `truncated[i]`: the tokenizer had to drop tokens of texts[i]."""
+    for i, (text, cut) in enumerate(zip(texts, truncated), 1):
+        if cut:
+            raise InvalidInputError(
+                f"task text {i} ({text[:40]!r}…) is longer than the {max_tokens} tokens the text encoder reads: "
+                "shorten it"
+            )

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from tiny_hypernet import TASKS, gemma_bundle, gemma_checkpoint
+from tiny_hypernet import TASKS, TOO_LONG, gemma_bundle, gemma_checkpoint
 
 from t2l_edge import __version__
 from t2l_edge.bundle import Bundle, sha256_file
@@ -53,12 +53,23 @@ def test_tokenization_truncates_at_256_and_pads_explicitly():
     from t2l_edge.model.encoder import TextEncoder
 
     gen = Generator.load(gemma_bundle("cpu", "int8"))
-    batch = gen.tokenize(TASKS)
-    ref = TextEncoder().tokenize(TASKS)
-    assert batch["input_ids"].shape == (len(TASKS), 256)
+    texts = [*TASKS, TOO_LONG]
+    batch = gen.tokenize(texts)
+    ref = TextEncoder().tokenize(texts)
+    assert batch["input_ids"].shape == (len(texts), 256)
     np.testing.assert_array_equal(batch["input_ids"], ref["input_ids"].numpy())
     np.testing.assert_array_equal(batch["attention_mask"], ref["attention_mask"].numpy())
     assert batch["attention_mask"][2].sum() < 10 and (batch["input_ids"][2, 10:] == 0).all()  # "Sum", padded
+
+
+def test_task_text_longer_than_the_encoder_reads_is_refused():
+    """Both generators refuse a description the encoder would cut, rather than adapting to half of it."""
+    from t2l_edge.errors import InvalidInputError
+    from t2l_edge.train.generate import Generator as TorchGenerator
+
+    for gen in (Generator.load(gemma_bundle("cpu", "int8")), TorchGenerator(gemma_checkpoint())):
+        with pytest.raises(InvalidInputError, match=r"task text 2 \('Write the answer.*longer than the 256 tokens"):
+            gen.generate([TASKS[0], TOO_LONG])
 
 
 def test_tampered_file_is_refused_naming_it(bundle_copy):

@@ -42,8 +42,9 @@ TASKS = [
     "Translate English to French.",
     "Sum",
     "Classify the sentiment of a movie review as positive or negative.",
-    "Write the answer in uppercase letters only. " * 60,  # truncated at 256 tokens
+    "Write the answer in uppercase letters only. " * 25,  # long (~227 tokens) but within the encoder's 256
 ]
+TOO_LONG = "Write the answer in uppercase letters only. " * 60  # past 256 tokens: tokenized truncated, generation refused
 
 
 def _root() -> Path:

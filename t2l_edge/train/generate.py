@@ -14,6 +14,7 @@ from typing import Sequence
 from ..adapter import LoraAdapter
 from ..errors import InvalidInputError, MissingFileError
 from ..io import atomic_dir, read_text_lines
+from ..prompts import check_task_texts
 
 INDEX_FILE = "index.jsonl"
 EXTENSIONS = {"gguf": ".gguf", "safetensors": ".safetensors", "peft": ""}  # peft: a directory
@@ -68,6 +69,8 @@ class Generator:
     def generate(self, texts: Sequence[str], batch_size: int = 64) -> list[LoraAdapter]:
         if isinstance(texts, str):
             texts = [texts]
+        encodings = self.encoder.tokenizer.encode_batch(list(texts))
+        check_task_texts(texts, [bool(e.overflowing) for e in encodings], self.encoder.spec.max_length)
         out: list[LoraAdapter] = []
         for start in range(0, len(texts), batch_size):
             chunk = list(texts[start : start + batch_size])
