@@ -24,6 +24,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .adapter import LoraAdapter, ScaleRule
+from .choices import parse_choice
 from .errors import CorruptFileError, InvalidInputError, MissingFileError
 from .io import sha256_file
 from .keys import BUNDLE_FORMAT_VERSION, BundleFiles, BundleGraph
@@ -60,10 +61,10 @@ ALLOWED_PRECISIONS = {
 
 
 def check_precision(target: EngineTarget | str, precision: Precision | str | None) -> Precision:
-    target = _choice(EngineTarget, target, "target")
+    target = parse_choice(EngineTarget, target, "target")
     if precision is None:
         return DEFAULT_PRECISION[target]
-    precision = _choice(Precision, precision, "precision")
+    precision = parse_choice(Precision, precision, "precision")
     if precision not in ALLOWED_PRECISIONS[target]:
         allowed = ", ".join(p.value for p in ALLOWED_PRECISIONS[target])
         raise InvalidInputError(f"precision {precision.value} is not available for target {target.value} (choose {allowed})")
@@ -272,12 +273,6 @@ def adapters_from_outputs(
         )
     return adapters
 
-
-def _choice(enum: type[Enum], value, name: str):
-    try:
-        return enum(value.lower() if isinstance(value, str) else value)
-    except ValueError:
-        raise InvalidInputError(f"{name} must be one of {', '.join(e.value for e in enum)}, got {value!r}") from None
 
 
 __all__ = [

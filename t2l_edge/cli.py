@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .choices import parse_choice
 from .errors import (
     AdapterMismatchError,
     CorruptFileError,
@@ -94,7 +95,7 @@ def export(
     from .gguf_reader import read_gguf
     from .targets import TargetSpec
 
-    fmt = _choice(AdapterFormat, format, "--format")
+    fmt = parse_choice(AdapterFormat, format, "--format")
     recipe = parse_recipe(quantization)
     base = read_gguf(base_model) if base_model else None
     lora = load_adapter(adapter, architecture=architecture, target=TargetSpec.from_gguf(base) if base else None)
@@ -317,12 +318,6 @@ app.add_typer(profiles_app, name="profiles")
 
 # -- helpers ------------------------------------------------------------------------------------------------------
 
-
-def _choice(enum, value: str, option: str):
-    try:
-        return enum(value.lower())
-    except ValueError:
-        raise InvalidInputError(f"{option} must be one of {', '.join(e.value for e in enum)}, got {value!r}") from None
 
 
 def _path_size(path: Path) -> int:

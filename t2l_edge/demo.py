@@ -46,7 +46,7 @@ def main() -> None:
     reference = {p: runner.last_logits(p) for p in PROMPTS}
 
     table = Table("recipe", "size", "vs f16", "write ms", "swap ms", "KL to f32", title="one adapter, every recipe")
-    f16_size = None
+    f16_size = len(to_gguf_bytes(adapter, "f16"))
     for recipe in Recipe:
         t = time.perf_counter()
         data = to_gguf_bytes(adapter, recipe)
@@ -55,7 +55,6 @@ def main() -> None:
         runner.use(data)
         swap_ms = (time.perf_counter() - t) * 1e3
         kl = max(_kl(reference[p], runner.last_logits(p)) for p in PROMPTS)
-        f16_size = f16_size or (len(to_gguf_bytes(adapter, "f16")))
         table.add_row(recipe.value, f"{len(data) / 1024:.0f} KiB", f"{len(data) / f16_size:.2f}×",
                       f"{write_ms:.0f}", f"{swap_ms:.1f}", f"{kl:.4f}")
     console.print(table)

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .choices import parse_choice
 from .errors import InvalidInputError
 
 console = Console()
@@ -38,7 +39,7 @@ def build_engine(
     TensorRT engines, validated against PyTorch."""
     from .bundle import EngineTarget, check_precision
 
-    target_ = _choice(EngineTarget, target, "--target")
+    target_ = parse_choice(EngineTarget, target, "--target")
     precision_ = check_precision(target_, precision)
     if target_ is EngineTarget.TENSORRT:
         from .export.tensorrt import require_tensorrt
@@ -138,9 +139,3 @@ def apply(
         table.add_row(r["prompt"], r["adapter"], *([r["base"]] if compare_base else []))
     console.print(table)
 
-
-def _choice(enum, value: str, option: str):
-    try:
-        return enum(value.lower())
-    except ValueError:
-        raise InvalidInputError(f"{option} must be one of {', '.join(e.value for e in enum)}, got {value!r}") from None

@@ -53,6 +53,19 @@ def strong_adapter(spec: TargetSpec, rank: int = 8, seed: int = 0, **kwargs) -> 
     return LoraAdapter.random(spec, rank, alpha=2.0 * rank, seed=seed, std=0.02, **kwargs)
 
 
+def fake_bundle(root, name: str, files: dict[str, int], manifest: dict | None = None):
+    """A folder shaped like a generator bundle: zero-filled files of the given sizes, an optional manifest.json."""
+    import json
+
+    d = root / name
+    d.mkdir()
+    for fname, size in files.items():
+        (d / fname).write_bytes(b"\0" * size)
+    if manifest is not None:
+        (d / "manifest.json").write_text(json.dumps(manifest))
+    return d
+
+
 def kl_divergence(p_logits: np.ndarray, q_logits: np.ndarray) -> float:
     """KL(p || q) of the softmax distributions, in nats."""
     p = _log_softmax(p_logits.astype(np.float64))

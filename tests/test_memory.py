@@ -40,7 +40,7 @@ from t2l_edge.memory import (
     suggestions,
 )
 
-from conftest import strong_adapter
+from conftest import fake_bundle, strong_adapter
 
 MiB = 1 << 20
 RSS_TOLERANCE = 0.15
@@ -261,19 +261,9 @@ def test_adapter_and_context_costs_show_in_the_measurement(measured, gemma, cont
 # -- estimate structure: pools, modes, bundles ----------------------------------------------------------------------
 
 
-def _bundle(tmp_path, files: dict[str, int], manifest: dict | None = None, name="bundle"):
-    d = tmp_path / name
-    d.mkdir()
-    for fname, size in files.items():
-        (d / fname).write_bytes(b"\0" * size)
-    if manifest is not None:
-        (d / "manifest.json").write_text(json.dumps(manifest))
-    return d
-
-
 def test_bundle_weights_are_the_model_files(tmp_path):
-    d = _bundle(tmp_path, {"encoder.onnx": 3 * MiB, "hypernet.onnx": 5 * MiB, "hypernet.onnx.data": MiB,
-                           "tokenizer.json": 7 * MiB})
+    d = fake_bundle(tmp_path, "bundle", {"encoder.onnx": 3 * MiB, "hypernet.onnx": 5 * MiB, "hypernet.onnx.data": MiB,
+                                        "tokenizer.json": 7 * MiB})
     b = BundleTerm.from_dir(d)
     assert b.weights == 9 * MiB  # tokenizer.json is not a model file
     assert (b.runtime, b.precision) == (Runtime.ONNXRUNTIME, Precision.FP32)
@@ -282,22 +272,22 @@ def test_bundle_weights_are_the_model_files(tmp_path):
 
 
 def test_bundle_manifest_and_file_names_decide_runtime_and_precision(tmp_path):
-    trt = BundleTerm.from_dir(_bundle(tmp_path, {"hypernet.engine": MiB}, name="trt"))
+    trt = BundleTerm.from_dir(fake_bundle(tmp_path, "trt", {"hypernet.engine": MiB}))
     assert trt.runtime is Runtime.TENSORRT and trt.on_gpu
-    named = BundleTerm.from_dir(_bundle(tmp_path, {"encoder_int8.onnx": MiB}, name="named"))
+    named = BundleTerm.from_dir(fake_bundle(tmp_path, "named", {"encoder_int8.onnx": MiB}))
     assert named.precision is Precision.INT8
-    manifest = BundleTerm.from_dir(_bundle(tmp_path, {"a.ort": MiB}, {"precision": "fp16"}, name="manifest"))
+    manifest = BundleTerm.from_dir(fake_bundle(tmp_path, "manifest", {"a.ort": MiB}, {"precision": "fp16"}))
     assert manifest.precision is Precision.FP16 and manifest.runtime is Runtime.ONNXRUNTIME
     with pytest.raises(InvalidInputError, match="no model files"):
-        BundleTerm.from_dir(_bundle(tmp_path, {"readme.txt": 10}, name="empty"))
+        BundleTerm.from_dir(fake_bundle(tmp_path, "empty", {"readme.txt": 10}))
     with pytest.raises(MissingFileError):
         BundleTerm.from_dir(tmp_path / "nope")
     with pytest.raises(InvalidInputError, match="field precision: unknown value 'fp12'"):
-        BundleTerm.from_dir(_bundle(tmp_path, {"a.onnx": 1}, {"precision": "fp12"}, name="bad"))
+        BundleTerm.from_dir(fake_bundle(tmp_path, "bad", {"a.onnx": 1}, {"precision": "fp12"}))
 
 
 def test_sequential_mode_is_the_larger_phase_plus_what_stays(tmp_path, gemma):
-    bundle = BundleTerm.from_dir(_bundle(tmp_path, {"hypernet.onnx": 200 * MiB}))
+    bundle = BundleTerm.from_dir(fake_bundle(tmp_path, "bundle", {"hypernet.onnx": 200 * MiB}))
     adapter = AdapterTerm("a.gguf", 3 * MiB)
     base = MemoryRequest(load_profile("raspberry-pi-5-8gb"), LlamaSettings(1024), gemma, (adapter,), bundle)
     conc = estimate(base)
@@ -311,7 +301,7 @@ def test_sequential_mode_is_the_larger_phase_plus_what_stays(tmp_path, gemma):
 
 
 def test_tensorrt_bundle_on_a_device_without_tensorrt_is_a_problem(tmp_path, gemma):
-    bundle = BundleTerm.from_dir(_bundle(tmp_path, {"hypernet.engine": MiB}))
+    bundle = BundleTerm.from_dir(fake_bundle(tmp_path, "bundle", {"hypernet.engine": MiB}))
     pi = estimate(MemoryRequest(load_profile("raspberry-pi-5-8gb"), LlamaSettings(512), gemma, bundle=bundle))
     assert pi.verdict is Verdict.FITS and not pi.ok
     assert any("tensorrt" in p for p in pi.problems)
@@ -348,7 +338,7 @@ def test_verdict_thresholds(gemma):
 
 
 def test_suggestions_only_when_tight_or_over_and_each_saves_what_it_says(tmp_path, gemma):
-    bundle = BundleTerm.from_dir(_bundle(tmp_path, {"hypernet.onnx": 100 * MiB}))
+    bundle = BundleTerm.from_dir(fake_bundle(tmp_path, "bundle", {"hypernet.onnx": 100 * MiB}))
     adapter = AdapterTerm("a.gguf", 4 * MiB, "f16", 2048, {"f16": 4 * MiB, "q4_0": MiB, "q8_0": 2 * MiB})
     request = MemoryRequest(load_profile("android-4gb"), LlamaSettings(8192), gemma, (adapter,), bundle)
     assert estimate(request).verdict is Verdict.FITS and suggestions(estimate(request)) == []

@@ -15,7 +15,7 @@ from t2l_edge.export.gguf import write_gguf_adapter
 from t2l_edge.export.peft import write_peft
 from t2l_edge.gguf_reader import read_gguf
 
-from conftest import strong_adapter
+from conftest import fake_bundle, strong_adapter
 from cli_helpers import run
 
 MiB = 1 << 20
@@ -42,16 +42,6 @@ def binding_used(report: dict) -> int:
 def adapter_f32(tmp_path_factory, gemma_spec):
     path = tmp_path_factory.mktemp("adapters") / "r16-f32.gguf"
     return write_gguf_adapter(strong_adapter(gemma_spec, rank=16), path, "f32")
-
-
-def make_bundle(root: Path, name: str, files: dict[str, int], manifest: dict | None = None) -> Path:
-    d = root / name
-    d.mkdir()
-    for fname, size in files.items():
-        (d / fname).write_bytes(b"\0" * size)
-    if manifest is not None:
-        (d / "manifest.json").write_text(json.dumps(manifest))
-    return d
 
 
 def test_help_lists_the_options(capsys):
@@ -109,7 +99,7 @@ def test_tight_is_exit_0(capsys):
 def test_each_suggestion_applied_through_the_cli_saves_what_it_claimed(capsys, tmp_path, adapter_f32, gemma_path):
     """Apply every suggestion the way a user would (another flag, a re-exported adapter, an int8 bundle) and check the
     new estimate is lower by exactly the claimed amount."""
-    bundle = make_bundle(tmp_path, "fp32", {"encoder.onnx": 40 * MiB, "hypernet.onnx": 60 * MiB})
+    bundle = fake_bundle(tmp_path, "fp32", {"encoder.onnx": 40 * MiB, "hypernet.onnx": 60 * MiB})
     args = ["validate", "-d", "raspberry-pi-5-8gb", "-m", gemma_path, "-a", adapter_f32, "--bundle", bundle,
             "--context", 8192]
     _, fitting = run_json(capsys, *args)
@@ -138,7 +128,7 @@ def test_each_suggestion_applied_through_the_cli_saves_what_it_claimed(capsys, t
             new[new.index("-a") + 1] = out
         elif kind == "bundle_precision":
             assert change == {"bundle_precision": "int8"}
-            int8 = make_bundle(tmp_path, "int8", {"encoder.onnx": 10 * MiB, "hypernet.onnx": 15 * MiB},
+            int8 = fake_bundle(tmp_path, "int8", {"encoder.onnx": 10 * MiB, "hypernet.onnx": 15 * MiB},
                                {"precision": "int8"})
             new[new.index("--bundle") + 1] = int8
         return new
@@ -150,13 +140,13 @@ def test_each_suggestion_applied_through_the_cli_saves_what_it_claimed(capsys, t
 
 
 def test_sequential_mode_reports_both_phases(capsys, tmp_path):
-    bundle = make_bundle(tmp_path, "b", {"hypernet.onnx": 50 * MiB})
+    bundle = fake_bundle(tmp_path, "b", {"hypernet.onnx": 50 * MiB})
     code, out, _ = run(capsys, "validate", "-d", "pixel-8", "--bundle", bundle, "--mode", "sequential")
     assert code == 0 and "generate phase" in out and "LLM phase" in out
 
 
 def test_tensorrt_bundle_on_a_device_without_tensorrt_is_flagged(capsys, tmp_path):
-    bundle = make_bundle(tmp_path, "trt", {"hypernet.engine": MiB})
+    bundle = fake_bundle(tmp_path, "trt", {"hypernet.engine": MiB})
     code, report = run_json(capsys, "validate", "-d", "pixel-8", "--bundle", bundle)
     assert code == 1 and report["verdict"] == "fits"
     assert any("tensorrt" in p for p in report["problems"])
