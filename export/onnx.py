@@ -35,8 +35,9 @@ from t2l_edge.bundle import (
     describe_files,
     output_names,
 )
-from t2l_edge.errors import InvalidInputError, MissingFileError, T2LEdgeError
+from t2l_edge.errors import CorruptFileError, InvalidInputError, MissingFileError, T2LEdgeError
 from t2l_edge.io import atomic_dir
+from t2l_edge.models import default_bundle_dir, default_checkpoint, default_bundles_glob
 from t2l_edge.keys import BundleFiles, BundleGraph
 
 OPSET = 17
@@ -267,8 +268,33 @@ def _wants_optimization(target: EngineTarget, precision: Precision) -> bool:
     return False
 
 
+def default_bundle(progress: Callable[[str], None] | None = None) -> Path:
+    """The shipped checkpoint as an int8 CPU bundle: built into the cache on first use (needs torch and onnx, the
+    [train] extra), then opened from there."""
+    path = default_bundle_dir()
+    try:
+        Bundle.load(path, verify=False)
+        return path
+    except (MissingFileError, CorruptFileError):
+        pass
+    try:
+        import onnx  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError as e:
+        raise MissingFileError(
+            f"the default bundle is built from the shipped hypernetwork on first use, which needs {e.name} "
+            "(pip install 't2l-edge[train]'); or pass --bundle DIR"
+        ) from None
+    (progress or (lambda _msg: None))(f"building the default bundle once, into {path}")
+    build_bundle(default_checkpoint(), path, EngineTarget.CPU, Precision.INT8, progress=progress)
+    for stale in path.parent.glob(default_bundles_glob()):  # bundles of earlier shipped weights: never used again
+        if stale != path:
+            shutil.rmtree(stale, ignore_errors=True)
+    return path
+
+
 def build_bundle(
-    checkpoint: str | os.PathLike,
+    checkpoint: str | os.PathLike | None,
     output: str | os.PathLike,
     target: EngineTarget | str = EngineTarget.CPU,
     precision: Precision | str | None = None,
@@ -277,7 +303,8 @@ def build_bundle(
     max_batch: int = 16,
     progress: Callable[[str], None] | None = None,
 ) -> Bundle:
-    """Checkpoint (+ encoder) -> bundle directory, written atomically; returns the loaded, verified bundle."""
+    """Checkpoint (+ encoder) -> bundle directory, written atomically; returns the loaded, verified bundle.
+    Without a checkpoint: the shipped one."""
     from t2l_edge.model.checkpoint import load_checkpoint
     from t2l_edge.model.config import DEFAULT_ENCODER
     from t2l_edge.model.encoder import TextEncoder
@@ -292,11 +319,7 @@ def build_bundle(
         require_tensorrt()  # fail in one line before minutes of export
     if max_batch < 1:
         raise InvalidInputError(f"max_batch must be positive, got {max_batch}")
-    if checkpoint is None:
-        raise MissingFileError(
-            "no --checkpoint given and no default hypernetwork ships yet: pass --checkpoint DIR (a trained checkpoint)"
-        )
-    ckpt = resolve_checkpoint(checkpoint)
+    ckpt = resolve_checkpoint(checkpoint if checkpoint is not None else default_checkpoint())
     say(f"loading {ckpt}")
     hypernet = load_checkpoint(ckpt).eval()
     config = hypernet.config

@@ -100,8 +100,13 @@ class Generator:
             raise RuntimeBackendError(f"{bundle.file(BundleGraph.HYPERNET)}: outputs {self._outputs}, manifest says {expected}")
 
     @classmethod
-    def load(cls, bundle: str | os.PathLike | Bundle, providers: str | Sequence[str] = "auto",
+    def load(cls, bundle: str | os.PathLike | Bundle | None = None, providers: str | Sequence[str] = "auto",
              threads: int | None = None, verify: bool = True) -> "Generator":
+        """The bundle at `bundle`; without one, the shipped hypernetwork's int8 CPU bundle (built once on first use)."""
+        if bundle is None:
+            from ..export.onnx import default_bundle
+
+            bundle = default_bundle()
         if not isinstance(bundle, Bundle):
             bundle = Bundle.load(bundle, verify=verify)
         return cls(bundle, providers, threads)

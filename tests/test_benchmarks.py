@@ -168,6 +168,9 @@ SCORING = [  # (fixture file, example index, prediction, expected score)
     ("ARC-Challenge-Dev.jsonl", 0, "B or C", 0.0),  # the first label named
     ("ARC-Challenge-Dev.jsonl", 0, "c", 0.0),  # labels are matched case-sensitively
     ("ARC-Challenge-Dev.jsonl", 0, "CD", 0.0),
+    ("ARC-Challenge-Dev.jsonl", 0, "A faster spin, so Planetary days will become shorter.", 1.0),  # the article A
+    ("ARC-Challenge-Dev.jsonl", 0, "A. Planetary density will decrease.", 0.0),
+    ("ARC-Challenge-Dev.jsonl", 0, "I think C", 1.0),  # the pronoun I is no label
     ("ARC-Challenge-Dev.jsonl", 1, "2", 1.0),
     ("ARC-Challenge-Dev.jsonl", 1, "dolphin", 1.0),
     ("ARC-Challenge-Dev.jsonl", 1, "shark", 0.0),

@@ -15,12 +15,12 @@ from test_benchmarks import write_fixtures, write_jsonl
 from t2l_edge.adapter import LoraAdapter
 from t2l_edge.errors import InvalidInputError
 from t2l_edge.evaluate.benchmarks import read_tasks, score_example
+from t2l_edge.tasks.format import task_dirname
 from t2l_edge.evaluate.conditions import (
     CONDITIONS,
     AdapterSource,
     default_conditions,
     derangement,
-    folder_name,
     oracle_paths,
     parse_conditions,
 )
@@ -377,7 +377,7 @@ def test_cli_evaluates_benchmark_files_end_to_end(capsys, tmp_path, step0_checkp
     chosen = [files[n] for n in ("gsm8k_test.jsonl", "ARC-Challenge-Dev.jsonl", "boolq_dev.jsonl", "piqa_valid.jsonl")]
     oracle_dir = tmp_path / "oracles"
     peft = write_peft(LoraAdapter.random(gemma_spec.select(["q_proj", "v_proj"]), 4, seed=1, std=0.01),
-                      oracle_dir / folder_name("boolq_dev"))
+                      oracle_dir / task_dirname("boolq_dev"))
     (peft / "task.json").write_text(json.dumps({"name": "boolq_dev", "descriptions": ["Answer yes or no."]}))
     out, png = tmp_path / "res" / "results.json", tmp_path / "res" / "results.png"
     code, stdout, err = run(capsys, "evaluate", "--tasks", *chosen, "--checkpoint", step0_checkpoint,
@@ -459,7 +459,6 @@ BAD = [  # (arguments, with the fixtures in tmp_path/bench; words the one-line e
     (["--tasks", "{gsm8k}", "--bundle", "{tmp}", "--checkpoint", "{tmp}"], ["--bundle or --checkpoint, not both"]),
     (["--tasks", "{bad}"], ["chat.jsonl:1", "not a known task or benchmark schema"]),
     (["--tasks", "arc:{gsm8k}"], ["gsm8k_test.jsonl:1", "ARC", "'choices'"]),
-    (["--tasks", "{gsm8k}", "--conditions", "t2l"], ["condition 't2l' needs adapters", "--checkpoint"]),
     (["--tasks", "{gsm8k}", "--conditions", "oracle"], ["needs --oracle-dir"]),
     (["--tasks", "{gsm8k}", "--conditions", "mismatched", "--checkpoint", "{tmp}"], ["at least two tasks"]),
     (["--tasks", "{gsm8k}", "--oracle-dir", "{tmp}/bench"], ["no oracle LoRA for any of the tasks"]),
@@ -485,7 +484,7 @@ def test_oracle_paths_follow_train_lora_layout(tmp_path):
     from t2l_edge.export.peft import write_peft
 
     adapter = LoraAdapter.zeros(SPEC, 1)
-    named = write_peft(adapter, tmp_path / folder_name("odd name/1"))
+    named = write_peft(adapter, tmp_path / task_dirname("odd name/1"))
     (named / "task.json").write_text(json.dumps({"name": "odd name/1", "descriptions": ["x"]}))
     plain = write_peft(adapter, tmp_path / "echo")
     (tmp_path / "upper.gguf").write_bytes(b"GGUF")

@@ -257,6 +257,23 @@ def test_checkpoint_round_trip_is_exact(trained):
     assert config == model.config and data["extra"] == {"step": 7}
 
 
+def test_fp16_checkpoint_is_half_the_size_and_loads_as_the_rounded_model(trained, tmp_path):
+    from safetensors import safe_open
+
+    model, full = trained
+    half = save_checkpoint(model, tmp_path / "half", dtype=torch.float16)
+    with safe_open(str(half / CHECKPOINT_WEIGHTS), "pt") as f:
+        assert {f.get_tensor(k).dtype for k in f.keys()} == {torch.float16}
+    assert (half / CHECKPOINT_WEIGHTS).stat().st_size < 0.55 * (full / CHECKPOINT_WEIGHTS).stat().st_size
+    loaded = load_checkpoint(half)
+    for name, t in model.state_dict().items():
+        assert loaded.state_dict()[name].dtype == torch.float32
+        assert torch.equal(loaded.state_dict()[name], t.half().float()), name
+    # the stored hash names the generator as it loads (rounded weights), not the float32 original it came from
+    assert loaded.generator_hash() == read_checkpoint_config(half)[1]["generator_hash"] != model.generator_hash()
+    assert torch.equal(next(iter(model.state_dict().values())), next(iter(load_checkpoint(full).state_dict().values())))
+
+
 def one_line(excinfo) -> str:
     message = str(excinfo.value)
     assert "\n" not in message and isinstance(excinfo.value, T2LEdgeError)

@@ -71,8 +71,12 @@ def score_last_number(prediction: str, example: Example) -> float:
     return float(got is not None and want is not None and got == want)
 
 
+WORD_LABELS = ("A", "I")  # labels that are also English words: "A bird ..." / "I think ..." do not name a choice
+
+
 def _label_at(text: str, label: str) -> int:
-    m = re.search(rf"(?<![A-Za-z0-9]){re.escape(label)}(?![A-Za-z0-9])", text)
+    word_use = r"(?! [a-z])" if label in WORD_LABELS else ""
+    m = re.search(rf"(?<![A-Za-z0-9]){re.escape(label)}(?![A-Za-z0-9]){word_use}", text)
     return m.start() if m else -1
 
 
@@ -81,8 +85,8 @@ GENERIC_LABEL = re.compile(r"(?<![A-Za-z0-9])([A-Z]|[0-9])(?![A-Za-z0-9])")
 
 def picked_label(prediction: str, choices: Sequence[tuple[str, str]]) -> str | None:
     """The label the answer names first ('B', '(B)', 'The answer is B.'), matched case-sensitively as a standalone
-    token; without one, the label of the choice whose text it names first. Without known choices: the first
-    standalone capital letter or digit."""
+    token ('A' and 'I' not before a lowercase word: the article, the pronoun); without one, the label of the choice
+    whose text it names first. Without known choices: the first standalone capital letter or digit."""
     text = first_line(prediction)
     if not choices:
         m = GENERIC_LABEL.search(text)

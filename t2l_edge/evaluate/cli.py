@@ -50,19 +50,21 @@ def _load_generator(bundle: Path | None, checkpoint: Path | None, encoder: Path 
         from ..runtimes.onnxruntime import Generator as BundleGenerator
     except ImportError as e:
         raise RuntimeBackendError(f"the bundle runtime (t2l_edge.runtimes.onnxruntime) is not available: {e}") from None
+    if bundle is None:
+        from ..export.onnx import default_bundle
+
+        bundle = default_bundle()
     gen = BundleGenerator.load(bundle)
     return gen.generate, gen.manifest.prompt_format, {"kind": "bundle", "path": str(bundle)}
 
 
-def _choose_conditions(names: str | None, n_tasks: int, generator: bool, oracle_dir: Path | None):
+def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None):
     from .conditions import AdapterSource, default_conditions, parse_conditions
 
     if names is None:
-        return default_conditions(n_tasks, generator, oracle_dir is not None)
+        return default_conditions(n_tasks, True, oracle_dir is not None)  # the shipped generator is always there
     chosen = parse_conditions(names)
     for c in chosen:
-        if c.needs_generator and not generator:
-            raise InvalidInputError(f"condition {c.name!r} needs adapters: give --bundle or --checkpoint")
         if c.adapter is AdapterSource.OTHER and n_tasks < 2:
             raise InvalidInputError(f"condition {c.name!r} needs at least two tasks, got {n_tasks}")
         if c.adapter is AdapterSource.ORACLE and oracle_dir is None:
@@ -81,7 +83,7 @@ def evaluate(
         Optional[list[str]], typer.Argument(metavar="PATH", help="More task files, so `--tasks a.jsonl b.jsonl` works.",
                                       show_default=False)
     ] = None,
-    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Generator bundle (t2l-edge build-engine).")] = None,
+    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Generator bundle (default: the shipped hypernetwork's).")] = None,
     checkpoint: Annotated[
         Optional[Path], typer.Option("--checkpoint", help="PyTorch reference instead: checkpoint or training run directory.")
     ] = None,
@@ -123,8 +125,7 @@ def evaluate(
         raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
     recipe = parse_recipe(quantization)
     task_list = read_tasks(specs)
-    generator = bundle is not None or checkpoint is not None
-    chosen = _choose_conditions(conditions, len(task_list), generator, oracle_dir)
+    chosen = _choose_conditions(conditions, len(task_list), oracle_dir)
     use_oracles = any(c.name == "oracle" for c in chosen)
     found_oracles = oracle_paths(oracle_dir, [t.name for t in task_list]) if use_oracles else {}
     needs_generator = any(c.needs_generator for c in chosen)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Sequence
 
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
 from ..keys import Files
+from ..tasks.format import task_dirname
 
 
 class AdapterSource(str, Enum):
@@ -122,12 +122,6 @@ TASK_SIDECAR_SUFFIX = ".task.json"
 ORACLE_FILE_SUFFIXES = (".gguf", ".safetensors")
 
 
-def folder_name(task: str) -> str:
-    """The folder `train-lora` gives a task (the same rule as `t2l_edge.train.oracle.task_dirname`)."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", task).strip("._")
-    return safe or "task"
-
-
 def _sidecar(path: Path) -> Path:
     return path / TASK_SIDECAR if path.is_dir() else path.with_name(path.stem + TASK_SIDECAR_SUFFIX)
 
@@ -157,10 +151,10 @@ def oracle_paths(folder: str | os.PathLike, tasks: Sequence[str]) -> dict[str, P
             continue
         if (p.is_dir() and (p / Files.PEFT_CONFIG).is_file()) or (p.is_file() and p.suffix.lower() in ORACLE_FILE_SUFFIXES):
             found.setdefault(_oracle_name(p), p)
-    by_folder = {folder_name(name): path for name, path in found.items()}
+    by_folder = {task_dirname(name): path for name, path in found.items()}
     out = {}
     for task in tasks:
-        path = found.get(task) or by_folder.get(folder_name(task))
+        path = found.get(task) or by_folder.get(task_dirname(task))
         if path is not None:
             out[task] = path
     if not out:

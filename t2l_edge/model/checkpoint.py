@@ -4,6 +4,7 @@ generator hash) and `hypernet.safetensors`. No pickle: loading someone else's ch
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -20,13 +21,29 @@ from .hypernet import HyperNetwork
 CHECKPOINT_CONFIG = Files.HF_CONFIG  # "config.json"
 CHECKPOINT_WEIGHTS = "hypernet.safetensors"
 CHECKPOINT_FORMAT_VERSION = 1
+# Stored float weights load into the float32 model: fp16/bf16 are how a checkpoint ships smaller.
+STORED_FLOAT_DTYPES = (torch.float32, torch.float16, torch.bfloat16)
 
 
-def save_checkpoint(model: HyperNetwork, directory: str | os.PathLike, extra: dict[str, Any] | None = None) -> Path:
-    """Write the checkpoint directory atomically (a reader sees the old one or the new one, never half)."""
+def save_checkpoint(model: HyperNetwork, directory: str | os.PathLike, extra: dict[str, Any] | None = None,
+                    dtype: torch.dtype | None = None) -> Path:
+    """Write the checkpoint directory atomically (a reader sees the old one or the new one, never half).
+
+    `dtype` (e.g. torch.float16) stores the floating-point weights narrower, to ship; the stored generator hash is
+    then that of the model as it loads back (the rounded weights in float32), so adapters name the right generator.
+    """
     from safetensors.torch import save_file
 
-    tensors = {name: t.detach().cpu().contiguous() for name, t in model.state_dict().items()}
+    if dtype is not None:
+        model = copy.deepcopy(model)
+        with torch.no_grad():
+            for t in model.state_dict().values():
+                if t.is_floating_point():
+                    t.copy_(t.to(dtype))
+    tensors = {
+        name: (t.to(dtype) if dtype is not None and t.is_floating_point() else t).detach().cpu().contiguous()
+        for name, t in model.state_dict().items()
+    }
     with atomic_dir(directory) as tmp:
         save_file(tensors, str(tmp / CHECKPOINT_WEIGHTS), metadata={"format": "pt"})
         config = {
@@ -94,12 +111,13 @@ def load_checkpoint(directory: str | os.PathLike, device: str | torch.device = "
         parts = ([f"missing {missing[:3]}"] if missing else []) + ([f"unexpected {unexpected[:3]}"] if unexpected else [])
         raise CorruptFileError(f"{path}: tensors do not match the config: {'; '.join(parts)}")
     for name, t in tensors.items():
-        if t.shape != state[name].shape or t.dtype != state[name].dtype:
+        widened = state[name].is_floating_point() and t.dtype in STORED_FLOAT_DTYPES
+        if t.shape != state[name].shape or (t.dtype != state[name].dtype and not widened):
             raise CorruptFileError(
                 f"{path}: {name} is {t.dtype} {tuple(t.shape)}, the config implies {state[name].dtype} "
                 f"{tuple(state[name].shape)}"
             )
-    model.load_state_dict(tensors, strict=True)
+    model.load_state_dict({name: t.to(state[name].dtype) for name, t in tensors.items()}, strict=True)
     model.to(device).eval()
     stored_hash = data.get("generator_hash")
     if stored_hash is not None and model.generator_hash() != stored_hash:

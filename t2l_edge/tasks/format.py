@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -322,6 +323,12 @@ def task_files(path: str | os.PathLike) -> list[Path]:
     if not files:
         raise InvalidInputError(f"{path}: no task files (.json, .jsonl) in the folder")
     return files
+
+
+def task_dirname(name: str) -> str:
+    """A task name as a folder name (what `train-lora` writes each oracle under, and `evaluate` looks for)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")
+    return safe or "task"
 
 
 def load_tasks(path: str | os.PathLike) -> list[Task]:

@@ -203,8 +203,8 @@ def generate(
 
     lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, task)]
     what = "the checkpoint and the encoder" if checkpoint is not None else "the bundle"
-    with console.status(f"loading {what}"):
-        generator = load_generator(bundle, checkpoint, encoder)
+    with console.status(f"loading {what}") as status:
+        generator = load_generator(bundle, checkpoint, encoder, progress=status.update)
     adapters = generator.generate([line.text for line in lines])
     detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
     if batch_file is None:

@@ -9,7 +9,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..adapter import LoraAdapter
 from ..errors import InvalidInputError, MissingFileError
@@ -79,19 +79,22 @@ class Generator:
 
 
 def load_generator(bundle: str | os.PathLike | None = None, checkpoint: str | os.PathLike | None = None,
-                   encoder: str | os.PathLike | None = None):
-    """Something with `generate(texts) -> list[LoraAdapter]`: the bundle runtime (default; torch-free), or with
-    `checkpoint` the PyTorch reference. Torch is imported only for the reference."""
+                   encoder: str | os.PathLike | None = None, progress: Callable[[str], None] | None = None):
+    """Something with `generate(texts) -> list[LoraAdapter]`: a bundle through the torch-free runtime, by default
+    the shipped hypernetwork's (built once on first use), or with `checkpoint` the PyTorch reference."""
     if bundle is not None and checkpoint is not None:
         raise InvalidInputError("give --bundle or --checkpoint, not both")
     if checkpoint is not None:
         return Generator(checkpoint, encoder)
     if encoder is not None:
         raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
-    from ..bundle import default_bundle
     from ..runtimes.onnxruntime import load_generator as load_bundle_generator
 
-    return load_bundle_generator(bundle if bundle is not None else default_bundle())
+    if bundle is None:
+        from ..export.onnx import default_bundle
+
+        bundle = default_bundle(progress)  # here, not in Generator.load: the caller shows the build's progress
+    return load_bundle_generator(bundle)
 
 
 def write_batch(adapters: Sequence[LoraAdapter], lines: Sequence[TaskLine], output: str | os.PathLike, fmt: str,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ import torch
 
 from ..adapter import LoraAdapter, ScaleRule
 from ..errors import InvalidInputError
-from ..tasks.format import Task
+from ..tasks.format import Task, task_dirname
 from .config import TrainConfig
 from .data import PromptTokenizer, collate, holdout_examples
 from .loop import Event, lr_factor
@@ -34,11 +33,6 @@ class OracleResult:
     loss_before: float | None  # held-out answer-token CE of the base alone (None: no held-out examples)
     loss_after: float | None  # ... with the trained LoRA
     train_loss: float  # last step's
-
-
-def task_dirname(name: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")
-    return safe or "task"
 
 
 def _mean_loss(model, prompt: PromptTokenizer, examples, batch_size: int, device) -> float:

@@ -1,0 +1,27 @@
+"""Ship a training run's newest checkpoint: fp16 weights (half the size), the training config and step recorded.
+
+    python examples/ship_checkpoint.py ~/.cache/t2l-edge/runs/default t2l_edge/weights/gemma3-270m
+
+The model card (MODEL_CARD.md) next to it is written by hand from `t2l-edge evaluate`'s results.
+"""
+
+import sys
+import tomllib
+from pathlib import Path
+
+import torch
+
+from t2l_edge.model.checkpoint import load_checkpoint, read_checkpoint_config, save_checkpoint
+from t2l_edge.train.generate import resolve_checkpoint
+
+
+def main(run: str, output: str, config: str = "examples/train_default_gemma.toml") -> None:
+    source = resolve_checkpoint(run)
+    _, data = read_checkpoint_config(source)
+    extra = {**data["extra"], "source": source.name, "train_config": tomllib.loads(Path(config).read_text())}
+    save_checkpoint(load_checkpoint(source), output, extra=extra, dtype=torch.float16)
+    print(f"{source} -> {output} (fp16)")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
