@@ -26,7 +26,7 @@ from .tasks.suite import FAMILIES
 
 DEMO_PROFILE = "raspberry-pi-5-4gb"
 DEMO_CONTEXT = 2048
-DEMO_FAMILIES = ("sentiment", "reverse_words", "celsius_to_fahrenheit")  # a label, a string edit, arithmetic
+DEMO_FAMILIES = ("sentiment", "capital_of_country", "words_to_snake")  # a label, a fact, a format
 INPUTS_PER_TASK = 4
 RECIPE = "q4_0"
 
