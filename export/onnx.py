@@ -37,8 +37,8 @@ from t2l_edge.bundle import (
 )
 from t2l_edge.errors import CorruptFileError, InvalidInputError, MissingFileError, T2LEdgeError
 from t2l_edge.io import atomic_dir
-from t2l_edge.models import default_bundle_dir, default_checkpoint, default_bundles_glob
 from t2l_edge.keys import BundleFiles, BundleGraph
+from t2l_edge.models import default_bundle_dir, default_bundles_glob, default_checkpoint
 
 OPSET = 17
 MAX_SEQUENCE = 256  # the encoder's truncation; also TensorRT's profile maximum
@@ -273,7 +273,7 @@ def default_bundle(progress: Callable[[str], None] | None = None) -> Path:
     [train] extra), then opened from there."""
     path = default_bundle_dir()
     try:
-        Bundle.load(path, verify=False)
+        Bundle.load(path)  # checksums too: a damaged cached bundle is rebuilt, not reported
         return path
     except (MissingFileError, CorruptFileError):
         pass

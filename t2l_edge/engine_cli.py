@@ -23,7 +23,8 @@ console = Console()
 def build_engine(
     output: Annotated[Path, typer.Option("--output", "-o", help="Bundle directory to write (replaced atomically).")],
     checkpoint: Annotated[
-        Optional[Path], typer.Option("--checkpoint", help="Hypernetwork checkpoint or training run directory (default: the shipped one).")
+        Optional[Path],
+        typer.Option("--checkpoint", help="Hypernetwork checkpoint or training run directory (default: the shipped one)."),
     ] = None,
     target: Annotated[str, typer.Option("--target", "-t", help="cpu, cuda, tensorrt or mobile.")] = "cpu",
     precision: Annotated[

@@ -88,6 +88,9 @@ def test_default_bundle_is_built_when_missing_and_replaces_an_earlier_release(tm
     assert built == default_bundle_dir() and built.parent == tmp_path / "bundles"
     assert Bundle.load(built).manifest.generator == shipped[1]["generator_hash"]
     assert not stale.exists()
+    tokenizer = built / "tokenizer.json"
+    tokenizer.write_text(tokenizer.read_text().replace('"[UNK]"', '"[UNX]"'))  # damaged, same size
+    assert default_bundle() == built and Bundle.load(built, verify=True)  # rebuilt, not reported
 
 
 def test_shipped_adapters_do_tasks_the_base_model_told_the_task_does_not(runner, generator):

@@ -50,12 +50,8 @@ def _load_generator(bundle: Path | None, checkpoint: Path | None, encoder: Path 
         from ..runtimes.onnxruntime import Generator as BundleGenerator
     except ImportError as e:
         raise RuntimeBackendError(f"the bundle runtime (t2l_edge.runtimes.onnxruntime) is not available: {e}") from None
-    if bundle is None:
-        from ..export.onnx import default_bundle
-
-        bundle = default_bundle()
-    gen = BundleGenerator.load(bundle)
-    return gen.generate, gen.manifest.prompt_format, {"kind": "bundle", "path": str(bundle)}
+    gen = BundleGenerator.load(bundle)  # None: the shipped hypernetwork's bundle
+    return gen.generate, gen.manifest.prompt_format, {"kind": "bundle", "path": str(gen.bundle.path)}
 
 
 def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None):
@@ -83,7 +79,9 @@ def evaluate(
         Optional[list[str]], typer.Argument(metavar="PATH", help="More task files, so `--tasks a.jsonl b.jsonl` works.",
                                       show_default=False)
     ] = None,
-    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Generator bundle (default: the shipped hypernetwork's).")] = None,
+    bundle: Annotated[
+        Optional[Path], typer.Option("--bundle", help="Generator bundle (default: the shipped hypernetwork's).")
+    ] = None,
     checkpoint: Annotated[
         Optional[Path], typer.Option("--checkpoint", help="PyTorch reference instead: checkpoint or training run directory.")
     ] = None,
