@@ -15,7 +15,7 @@ import numpy as np
 
 from t2l_edge.adapter import LoraAdapter, ScaleRule
 from t2l_edge.errors import CorruptFileError, InvalidAdapterError, InvalidInputError, MissingFileError
-from t2l_edge.io import atomic_dir
+from t2l_edge.io import atomic_dir, read_json
 from t2l_edge.keys import T2L, Files
 from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec, get_architecture
 
@@ -71,10 +71,7 @@ def read_peft(directory: str | os.PathLike, architecture: str | None = None, tar
     for path in (config_path, weights_path):
         if not path.is_file():
             raise MissingFileError(f"{directory}: PEFT adapter directory lacks {path.name}")
-    try:
-        config = json.loads(config_path.read_text())
-    except json.JSONDecodeError as e:
-        raise CorruptFileError(f"{config_path}: not valid JSON ({e.msg} at line {e.lineno})") from None
+    config = read_json(config_path)
     if config.get("peft_type", "LORA") != "LORA":
         raise InvalidInputError(f"{config_path}: peft_type {config.get('peft_type')!r} is not LORA")
     for unsupported in ("rank_pattern", "alpha_pattern"):

@@ -14,7 +14,6 @@ and names the file that is missing, modified or too new.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from enum import Enum
@@ -26,7 +25,7 @@ import numpy as np
 from .adapter import LoraAdapter, ScaleRule
 from .choices import parse_choice
 from .errors import CorruptFileError, InvalidInputError, MissingFileError
-from .io import sha256_file
+from .io import read_json, sha256_file
 from .keys import BUNDLE_FORMAT_VERSION, BundleFiles, BundleGraph
 from .targets import ModuleKind, TargetSpec
 
@@ -200,11 +199,7 @@ class Bundle:
         manifest_path = path / BundleFiles.MANIFEST
         if not manifest_path.is_file():
             raise MissingFileError(f"{manifest_path}: not found; {path} is not a t2l-edge bundle")
-        try:
-            data = json.loads(manifest_path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise CorruptFileError(f"{manifest_path}: not valid JSON ({e})") from None
-        manifest = Manifest.from_dict(data, str(manifest_path))
+        manifest = Manifest.from_dict(read_json(manifest_path), str(manifest_path))
         listed = set(manifest.files)
         for role, graph in manifest.graphs.items():
             if graph.file not in listed:

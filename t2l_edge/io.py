@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from .errors import CorruptFileError, InvalidInputError, MissingFileError
 
@@ -86,6 +86,14 @@ def read_text(path: str | os.PathLike) -> str:
         raise MissingFileError(f"{path}: no such file") from None
     except OSError as e:
         raise MissingFileError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """A JSON file, with one-line errors for a missing, undecodable or malformed file."""
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as e:
+        raise CorruptFileError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})") from None
 
 
 def read_text_lines(path: str | os.PathLike, fields: Sequence[str], what: str) -> list[tuple[int, str]]:

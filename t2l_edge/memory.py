@@ -29,7 +29,6 @@ HEURISTIC are engineering guesses waiting for a measurement.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass, field, replace
@@ -49,6 +48,7 @@ from .device_profiles import (
     format_size,
 )
 from .errors import CorruptFileError, InvalidInputError, MissingFileError
+from .io import read_json
 from .gguf_reader import GGUFFile, SkippedArray, read_gguf
 from .keys import General
 
@@ -574,10 +574,7 @@ class BundleTerm:
         manifest: dict[str, Any] = {}
         manifest_path = path / BUNDLE_MANIFEST
         if manifest_path.is_file():
-            try:
-                manifest = json.loads(manifest_path.read_text())
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                raise CorruptFileError(f"{manifest_path}: not valid JSON ({e})") from None
+            manifest = read_json(manifest_path)
             if not isinstance(manifest, dict):
                 raise CorruptFileError(f"{manifest_path}: expected a JSON object")
         files = tuple(

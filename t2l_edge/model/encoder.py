@@ -20,7 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
-from ..io import atomic_path
+from ..io import atomic_path, read_json
 from ..keys import Files
 from .config import DEFAULT_ENCODER
 
@@ -76,7 +76,7 @@ class EncoderSpec:
         for name in (MODULES_FILE, TOKENIZER_FILE, Files.HF_CONFIG):
             if not (path / name).is_file():
                 raise MissingFileError(f"{path}: not a sentence-transformers folder with a fast tokenizer (no {name})")
-        modules = _read_json(path / MODULES_FILE)
+        modules = read_json(path / MODULES_FILE)
         try:
             by_type = {m["type"]: m for m in modules}
         except (TypeError, KeyError):
@@ -85,24 +85,17 @@ class EncoderSpec:
             raise InvalidInputError(f"{path}: modules.json has no {POOLING_TYPE} module")
         pooling = _read_pooling(path / by_type[POOLING_TYPE].get("path", "") / "config.json")
         if max_length is None:
-            st_config = _read_json(path / ST_CONFIG_FILE) if (path / ST_CONFIG_FILE).is_file() else {}
+            st_config = read_json(path / ST_CONFIG_FILE) if (path / ST_CONFIG_FILE).is_file() else {}
             max_length = int(st_config.get("max_seq_length") or DEFAULT_MAX_LENGTH)
         if max_length <= 0:
             raise InvalidInputError(f"max_length must be positive, got {max_length}")
         return cls(path, pooling, NORMALIZE_TYPE in by_type, max_length)
 
 
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as e:
-        raise CorruptFileError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})") from None
-
-
 def _read_pooling(path: Path) -> Pooling:
     if not path.is_file():
         raise MissingFileError(f"{path}: pooling config not found")
-    config = _read_json(path)
+    config = read_json(path)
     unsupported = [k for k in _UNSUPPORTED_POOLING_KEYS if config.get(k)]
     chosen = [mode for key, mode in _POOLING_KEYS.items() if config.get(key)]
     if unsupported or len(chosen) != 1:

@@ -294,7 +294,13 @@ class Trainer:
             f.write(json.dumps(record) + "\n")
 
     def evaluate(self) -> dict[str, float]:
-        return self.objective.evaluate(self.hypernet)
+        """The objective's held-out metrics, with the hypernetwork in eval mode (no dropout) for the call."""
+        was = self.hypernet.training
+        self.hypernet.eval()
+        try:
+            return self.objective.evaluate(self.hypernet)
+        finally:
+            self.hypernet.train(was)
 
     def train_step(self) -> dict[str, Any]:
         """One optimizer step on the global batch of `self.step`; returns what it measured (loss averaged over ranks)."""

@@ -21,7 +21,8 @@ import torch
 from torch import Tensor, nn
 
 from ..adapter import LoraAdapter
-from ..errors import AdapterMismatchError, CorruptFileError, InvalidInputError, MissingFileError
+from ..errors import AdapterMismatchError, InvalidInputError, MissingFileError
+from ..io import read_json
 from ..keys import Files
 from ..targets import ModuleKind, TargetSpec
 from .data import Sample, TaskSampler, fixed_samples
@@ -73,10 +74,7 @@ def library_paths(folder: str | os.PathLike) -> list[Path]:
 def _descriptions(path: Path, adapter: LoraAdapter) -> tuple[str, tuple[str, ...]]:
     side = sidecar_path(path)
     if side.is_file():
-        try:
-            data = json.loads(side.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise CorruptFileError(f"{side}: not valid JSON ({e})") from None
+        data = read_json(side)
         descriptions = data.get("descriptions") if isinstance(data, dict) else None
         if not isinstance(descriptions, list) or not descriptions or not all(
             isinstance(d, str) and d.strip() for d in descriptions
@@ -172,20 +170,15 @@ class ReconstructionObjective:
         """Held-out L1 (z-scored) and relative error ‖generated − target‖ / ‖target‖ of A and B together."""
         if not self.eval_samples:
             return {}
-        was = hypernet.training
-        hypernet.eval()
-        try:
-            l1, rel = [], []
-            for start in range(0, len(self.eval_samples), self.batch_size):
-                chunk = self.eval_samples[start : start + self.batch_size]
-                lora = hypernet(self.embed([s.description for s in chunk]).to(self.device))
-                target = self.targets(chunk, self.held_entries)
-                l1.append(self.per_sample_l1(lora, target))
-                diff = sum((lora[k][w] - target[k][w]).pow(2).flatten(1).sum(1) for k in target for w in (0, 1))
-                norm = sum(target[k][w].pow(2).flatten(1).sum(1) for k in target for w in (0, 1))
-                rel.append((diff / norm.clamp_min(1e-30)).sqrt())
-        finally:
-            hypernet.train(was)
+        l1, rel = [], []  # the trainer set eval mode
+        for start in range(0, len(self.eval_samples), self.batch_size):
+            chunk = self.eval_samples[start : start + self.batch_size]
+            lora = hypernet(self.embed([s.description for s in chunk]).to(self.device))
+            target = self.targets(chunk, self.held_entries)
+            l1.append(self.per_sample_l1(lora, target))
+            diff = sum((lora[k][w] - target[k][w]).pow(2).flatten(1).sum(1) for k in target for w in (0, 1))
+            norm = sum(target[k][w].pow(2).flatten(1).sum(1) for k in target for w in (0, 1))
+            rel.append((diff / norm.clamp_min(1e-30)).sqrt())
         return {"eval_l1": float(torch.cat(l1).mean()), "eval_rel_error": float(torch.cat(rel).mean())}
 
 

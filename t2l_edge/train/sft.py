@@ -134,12 +134,7 @@ class SFTObjective:
         """Token-mean CE on the held-out samples with generated adapters, and once, the base alone."""
         if not self.eval_samples:
             return {}
-        was = hypernet.training
-        hypernet.eval()
-        try:
-            ce, n = self.sample_losses(hypernet, self.eval_samples, self.held_tasks)
-        finally:
-            hypernet.train(was)
+        ce, n = self.sample_losses(hypernet, self.eval_samples, self.held_tasks)  # the trainer set eval mode
         if self._base_eval is None:
             base_ce, base_n = self.sample_losses(None, self.eval_samples, self.held_tasks)
             self._base_eval = float(base_ce.sum() / base_n.sum())
