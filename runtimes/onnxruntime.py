@@ -106,7 +106,7 @@ class Generator:
         if bundle is None:
             from ..export.onnx import default_bundle
 
-            bundle = default_bundle()
+            bundle, verify = default_bundle(), False  # default_bundle() has just checked every file
         if not isinstance(bundle, Bundle):
             bundle = Bundle.load(bundle, verify=verify)
         return cls(bundle, providers, threads)

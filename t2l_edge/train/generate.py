@@ -93,7 +93,10 @@ def load_generator(bundle: str | os.PathLike | None = None, checkpoint: str | os
     if bundle is None:
         from ..export.onnx import default_bundle
 
-        bundle = default_bundle(progress)  # here, not in Generator.load: the caller shows the build's progress
+        from ..bundle import Bundle
+
+        # here, not in Generator.load: the caller shows the build's progress; default_bundle() checked every file
+        bundle = Bundle.load(default_bundle(progress), verify=False)
     return load_bundle_generator(bundle)
 
 
