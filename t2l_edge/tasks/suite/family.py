@@ -23,12 +23,21 @@ class Family:
     solve: Callable[[str], str]  # the one right answer for an input
     descriptions: tuple[str, ...]  # hand-written; the last few are held out (see splits.py)
     choices: tuple[str, ...] | None = None  # the allowed answers of a `choice` family
+    # The operation this row performs. Rows that differ only in a parameter named in their descriptions
+    # ("Translate the weekday into {language}") share one operation; empty means the row's own name.
+    operation: str = ""
+    parameter: str | None = None  # the parameter value this row's descriptions name ("French", "3", "-")
+    source: str = "hand-written"  # where the data comes from: "package==version (licence)" for real data
 
     def __post_init__(self):
         if len(self.descriptions) < MIN_DESCRIPTIONS or len(set(self.descriptions)) != len(self.descriptions):
             raise ValueError(f"family {self.name!r}: needs at least {MIN_DESCRIPTIONS} distinct descriptions")
         if (self.metric is Metric.CHOICE) != (self.choices is not None):
             raise ValueError(f"family {self.name!r}: 'choices' is required with metric 'choice' and only then")
+
+    @property
+    def op(self) -> str:
+        return self.operation or self.name
 
     def make(self, rng: random.Random) -> tuple[str, str]:
         x = self.sample(rng)
