@@ -28,7 +28,7 @@ test: install
 	$(PY) -m pytest -q tests
 
 demo: install
-	$(PY) -m t2l_edge.demo
+	$(PY) -m t2l_edge.cli.demo
 
 bench: install
 	$(PY) tests/bench/run.py

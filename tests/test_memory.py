@@ -19,7 +19,7 @@ import pytest
 from t2l_edge.device_profiles import CpuKernels, Precision, Runtime, load_profile
 from t2l_edge.errors import InvalidInputError, MissingFileError
 from t2l_edge.export.gguf import write_gguf_adapter
-from t2l_edge.measure import host_profile, measure_pipeline, parse_llama_log
+from t2l_edge.runtimes.measure import host_profile, measure_pipeline, parse_llama_log
 from t2l_edge.memory import (
     SWA_RULES,
     AdapterTerm,
@@ -192,7 +192,7 @@ def test_quantized_v_cache_needs_flash_attention():
     with pytest.raises(InvalidInputError, match="needs flash attention"):
         LlamaSettings(512, cache_type_v=CacheType.Q8_0)
     assert LlamaSettings.for_cache_type(512, "q8_0").flash_attn
-    with pytest.raises(InvalidInputError, match="cache type: unknown value 'q3'"):
+    with pytest.raises(InvalidInputError, match="cache type must be one of .*, got 'q3'"):
         LlamaSettings.for_cache_type(512, "q3")
 
 
@@ -282,7 +282,7 @@ def test_bundle_manifest_and_file_names_decide_runtime_and_precision(tmp_path):
         BundleTerm.from_dir(fake_bundle(tmp_path, "empty", {"readme.txt": 10}))
     with pytest.raises(MissingFileError):
         BundleTerm.from_dir(tmp_path / "nope")
-    with pytest.raises(InvalidInputError, match="field precision: unknown value 'fp12'"):
+    with pytest.raises(InvalidInputError, match="precision.*must be one of .*, got 'fp12'"):
         BundleTerm.from_dir(fake_bundle(tmp_path, "bad", {"a.onnx": 1}, {"precision": "fp12"}))
 
 
@@ -366,7 +366,7 @@ def test_memory_modules_import_without_torch_or_llama_cpp():
                 if name.split('.')[0] in {'torch', 'transformers', 'llama_cpp', 'onnxruntime', 'tensorrt'}:
                     raise ImportError('blocked: ' + name)
         sys.meta_path.insert(0, Block())
-        import t2l_edge.memory, t2l_edge.device_profiles, t2l_edge.validate_cli
+        import t2l_edge.memory, t2l_edge.device_profiles, t2l_edge.cli.validate
         from t2l_edge.memory import BaseModelInfo, LlamaSettings, MemoryRequest, estimate
         from t2l_edge.device_profiles import load_profile
         from t2l_edge.models import default_base_model

@@ -63,7 +63,7 @@ BAD = [
     ('[hypernet]\nlatent_size = 30\n', None, ["[hypernet]", "latent_size must be a multiple of 4"]),
     ('[optim]\nbetas = [0.9]\n', None, ["[optim]", "'betas'", "two numbers"]),
     ('[optim]\nschedule = "step"\n', None, ["[optim]", "'schedule'", "constant, linear, cosine"]),
-    ('[data]\nsplit = "validation"\n', None, ["[data]", "'split'", "unknown split 'validation'"]),
+    ('[data]\nsplit = "validation"\n', None, ["[data]", "'split'", "split must be one of train, heldout-descriptions, heldout-families, got 'validation'"]),
     ('[data]\nsplit = "train"\ntasks = ["a.jsonl"]\n', None, ["[data]", "'split' and 'tasks'", "not both"]),
     ('[data]\nfamilies = ["reverse_words"]\n', None, ["[data]", "'families'", "only with 'split'"]),
     ('[run]\ndevice = "tpu"\n', None, ["[run]", "'device'", "auto, cpu, cuda"]),

@@ -176,7 +176,7 @@ def test_peft_adapter_is_counted_as_the_f16_gguf_it_becomes(capsys, tmp_path, ge
         (["--max-memory", "lots"], ["--max-memory", "is not a size"]),
         (["--max-memory", "0"], ["--max-memory", "greater than zero"]),
         (["--mode", "parallel"], ["--mode must be one of concurrent, sequential"]),
-        (["--cache-type", "q3"], ["unknown value 'q3'"]),
+        (["--cache-type", "q3"], ["got 'q3'"]),
         (["-a", "/nonexistent/adapter.gguf"], ["/nonexistent/adapter.gguf", "not found"]),
         (["--bundle", "/nonexistent/bundle"], ["/nonexistent/bundle", "not found"]),
     ],
@@ -200,7 +200,7 @@ def test_unknown_profile_name(capsys):
         (lambda t: t.replace('app_budget = "3GiB"\n', ""), "app_budget", "missing"),
         (lambda t: t.replace('total_memory = "4GiB"', 'total_memory = "-4GiB"'), "total_memory", "negative"),
         (lambda t: t.replace('runtimes = ["llama.cpp", "onnxruntime"]', 'runtimes = ["llama.cpp", "mlc"]'),
-         "runtimes", "unknown value 'mlc'"),
+         "runtimes", "got 'mlc'"),
     ],
 )
 def test_malformed_profile_file_names_file_field_and_reason(capsys, tmp_path, edit, field, reason):

@@ -1,7 +1,11 @@
-"""`t2l-edge build-engine` and `t2l-edge apply`: parse, call the library, print. Heavy imports inside the commands.
+"""`t2l-edge build-engine | generate | apply`: bundles, adapters from task texts, and answers with them.
 
     t2l-edge build-engine --target cpu --precision int8 --output bundle/      # the shipped hypernetwork
+    t2l-edge generate --bundle bundle/ --task "Reverse the words." --output reverse.gguf
     t2l-edge apply --bundle bundle/ --task "Reverse the words." --prompt "red fox" --compare-base
+
+Every generator comes from `runtimes.open_generator` (a bundle in ONNX Runtime or TensorRT, or --checkpoint with the
+PyTorch reference). Heavy imports happen inside the commands.
 """
 
 from __future__ import annotations
@@ -11,13 +15,29 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from .choices import parse_choice
-from .errors import InvalidInputError
-
-console = Console()
+from ..bundle import EngineTarget
+from ..errors import InvalidInputError
+from .app import console
+from .options import (
+    BaseModel,
+    Bundle,
+    Checkpoint,
+    Context,
+    Encoder,
+    Format,
+    InputFile,
+    JsonFlag,
+    MaxTokens,
+    PrecisionOption,
+    Prompt,
+    Quantization,
+    Target,
+    Task,
+    flag,
+    recipe_or_default,
+)
 
 
 def build_engine(
@@ -26,31 +46,28 @@ def build_engine(
         Optional[Path],
         typer.Option("--checkpoint", help="Hypernetwork checkpoint or training run directory (default: the shipped one)."),
     ] = None,
-    target: Annotated[str, typer.Option("--target", "-t", help="cpu, cuda, tensorrt or mobile.")] = "cpu",
-    precision: Annotated[
-        Optional[str], typer.Option("--precision", "-p", help="fp32, fp16 or int8 (default: fp32 cpu, fp16 cuda/tensorrt, int8 mobile).")
-    ] = None,
-    encoder: Annotated[Optional[Path], typer.Option(help="Text encoder folder (default: the packaged MiniLM).")] = None,
+    target: Target = EngineTarget.CPU,
+    precision: PrecisionOption = None,
+    encoder: Encoder = None,
     optimize_encoder: Annotated[
-        bool, typer.Option("--optimize-encoder", help="Apply ONNX Runtime's transformer fusions to the encoder.")
+        bool, flag("--optimize-encoder", help="Apply ONNX Runtime's transformer fusions to the encoder.")
     ] = False,
-    max_batch: Annotated[int, typer.Option(min=1, help="TensorRT: largest batch in the optimization profile.")] = 16,
+    max_batch: Annotated[int, typer.Option("--max-batch", min=1, help="TensorRT: largest batch in the optimization profile.")] = 16,
 ):
     """Export a checkpoint and its text encoder to a generator bundle: ONNX (cpu, cuda), ORT format (mobile) or
     TensorRT engines, validated against PyTorch."""
-    from .bundle import EngineTarget, check_precision
+    from ..bundle import check_precision
 
-    target_ = parse_choice(EngineTarget, target, "--target")
-    precision_ = check_precision(target_, precision)
-    if target_ is EngineTarget.TENSORRT:
-        from .export.tensorrt import require_tensorrt
+    precision_ = check_precision(target, precision)
+    if target is EngineTarget.TENSORRT:
+        from ..export.tensorrt import require_tensorrt
 
         require_tensorrt()
-    from .export.onnx import build_bundle
+    from ..export.onnx import build_bundle
 
     with console.status("exporting") as status:
         bundle = build_bundle(
-            checkpoint, output, target_, precision_, encoder=encoder, optimize=optimize_encoder or None,
+            checkpoint, output, target, precision_, encoder=encoder, optimize=optimize_encoder or None,
             max_batch=max_batch, progress=lambda msg: status.update(msg),
         )
     m = bundle.manifest
@@ -64,52 +81,79 @@ def build_engine(
     )
 
 
+def generate(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")],
+    task: Task = None,
+    batch_file: Annotated[
+        Optional[Path], typer.Option("--batch-file", help="One task per line (text or JSON with 'task').")
+    ] = None,
+    bundle: Bundle = None,
+    checkpoint: Checkpoint = None,
+    format: Format = "gguf",
+    quantization: Quantization = None,
+    encoder: Encoder = None,
+):
+    """Generate LoRA adapters from task descriptions: a bundle in ONNX Runtime (no PyTorch), or --checkpoint with
+    the PyTorch reference. Batched for a file."""
+    from ..batch import TaskLine, read_batch_file
+    from ..export.batch import write_batch
+    from ..export.formats import AdapterFormat, save_adapter
+    from ..runtimes import open_generator
+
+    if (task is None) == (batch_file is None):
+        raise InvalidInputError("give exactly one of --task or --batch-file")
+    if task is not None and not task.strip():
+        raise InvalidInputError("--task is empty")
+    fmt = AdapterFormat(format)
+    recipe = recipe_or_default(quantization)
+    lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, task)]
+    what = "the checkpoint and the encoder" if checkpoint is not None else "the bundle"
+    with console.status(f"loading {what}") as status:
+        generator = open_generator(bundle, checkpoint, encoder, progress=status.update)
+    adapters = generator.generate([line.text for line in lines])
+    detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
+    if batch_file is None:
+        save_adapter(adapters[0], output, fmt, recipe)
+        console.print(f"wrote {fmt.value}{detail} adapter for {task!r} to [bold]{output}[/]")
+    else:
+        write_batch(adapters, lines, output, fmt.value, recipe.value)
+        console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to [bold]{output}[/]")
+
+
 def apply(
     task: Annotated[str, typer.Option("--task", help="The task, in words: the adapter is generated from it.")],
-    prompt: Annotated[Optional[str], typer.Option("--prompt", "-p", help="One input to answer.")] = None,
-    input_file: Annotated[
-        Optional[Path], typer.Option(help="Inputs: one per line, or JSONL with a 'prompt' or 'input' field.")
-    ] = None,
-    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Generator bundle (default: the shipped one).")] = None,
-    checkpoint: Annotated[
-        Optional[Path], typer.Option("--checkpoint", help="PyTorch reference instead of a bundle.")
-    ] = None,
-    base_model: Annotated[
-        Optional[Path], typer.Option("--base-model", "-m", help="Base model GGUF (default: Gemma 3 270M Q4_K_M).")
-    ] = None,
-    quantization: Annotated[
-        str, typer.Option("--quantization", "-q", help="GGUF recipe of the adapter: f16, q8_0, q4_0, q4_k_m, …")
-    ] = "q4_0",
-    compare_base: Annotated[bool, typer.Option("--compare-base", help="Show the base model's answer beside.")] = False,
-    raw: Annotated[
-        bool, typer.Option("--raw", help="Send the prompt as it is, not in the bundle's prompt format.")
-    ] = False,
-    max_tokens: Annotated[int, typer.Option(min=1, max=4096, help="Tokens to generate at most.")] = 48,
-    context: Annotated[int, typer.Option(min=64, help="Context length (tokens).")] = 1024,
-    json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    prompt: Prompt = None,
+    input_file: InputFile = None,
+    bundle: Bundle = None,
+    checkpoint: Checkpoint = None,
+    base_model: BaseModel = None,
+    quantization: Quantization = None,
+    compare_base: Annotated[bool, flag("--compare-base", help="Show the base model's answer beside.")] = False,
+    raw: Annotated[bool, flag("--raw", help="Send the prompt as it is, not in the bundle's prompt format.")] = False,
+    max_tokens: MaxTokens = 48,
+    context: Context = 1024,
+    json_output: JsonFlag = False,
 ):
     """Generate an adapter from --task, hot-swap it into llama.cpp and answer the prompt(s) (greedy)."""
     import time
 
-    from .cli import _read_prompts
-    from .export.gguf import to_gguf_bytes
-    from .export.recipes import parse_recipe
-    from .prompts import get_prompt_format
-    from .runtimes.llama_cpp import LlamaCppRunner
-    from .train.generate import load_generator
+    from ..export.gguf import to_gguf_bytes
+    from ..prompts import get_prompt_format
+    from ..runtimes import open_generator
+    from ..runtimes.llama_cpp import LlamaCppRunner
+    from .adapters import read_prompts
 
     if (prompt is None) == (input_file is None):
         raise InvalidInputError("give exactly one of --prompt or --input-file")
     if not task.strip():
         raise InvalidInputError("--task is empty")
-    recipe = parse_recipe(quantization)
-    prompts = [prompt] if prompt is not None else _read_prompts(input_file)
+    recipe = recipe_or_default(quantization)
+    prompts = [prompt] if prompt is not None else read_prompts(input_file)
 
     with console.status("loading the generator and the base model") as status:
-        generator = load_generator(bundle, checkpoint, progress=status.update)
+        generator = open_generator(bundle, checkpoint, progress=status.update)
         runner = LlamaCppRunner(base_model, n_ctx=context)
-    config = getattr(generator, "manifest", None) or generator.hypernet.config
-    fmt = get_prompt_format(config.prompt_format)
+    fmt = get_prompt_format(generator.prompt_format)
     start = time.perf_counter()
     data = to_gguf_bytes(generator.generate([task])[0], recipe)
     generated_ms = (time.perf_counter() - start) * 1000
@@ -135,4 +179,3 @@ def apply(
     for r in rows:
         table.add_row(r["prompt"], r["adapter"], *([r["base"]] if compare_base else []))
     console.print(table)
-

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from enum import Enum
 
+from ..choices import Choice, parse_choice
 from ..errors import InvalidInputError
 from .format import Example, Task
 from .suite import FAMILIES, Family
@@ -41,17 +41,14 @@ DEFAULT_INSTANCES = 32
 ATTEMPTS_PER_INSTANCE = 50
 
 
-class Split(str, Enum):
+class Split(Choice):
     TRAIN = "train"
     HELDOUT_DESCRIPTIONS = "heldout-descriptions"
     HELDOUT_FAMILIES = "heldout-families"
 
 
 def parse_split(name: str | Split) -> Split:
-    try:
-        return Split(name)
-    except ValueError:
-        raise InvalidInputError(f"unknown split {name!r} (known: {', '.join(s.value for s in Split)})") from None
+    return parse_choice(Split, name, "split")
 
 
 def family_split(name: str) -> Split:
