@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from typing import Sequence
 
-import numpy as np
 
 from t2l_edge.bundle import Bundle
 from t2l_edge.env import configure_runtime_env

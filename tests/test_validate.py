@@ -129,7 +129,7 @@ def test_each_suggestion_applied_through_the_cli_saves_what_it_claimed(capsys, t
         elif kind == "bundle_precision":
             assert change == {"bundle_precision": "int8"}
             int8 = fake_bundle(tmp_path, "int8", {"encoder.onnx": 10 * MiB, "hypernet.onnx": 15 * MiB},
-                               {"precision": "int8"})
+                               precision="int8")
             new[new.index("--bundle") + 1] = int8
         return new
 
@@ -146,7 +146,7 @@ def test_sequential_mode_reports_both_phases(capsys, tmp_path):
 
 
 def test_tensorrt_bundle_on_a_device_without_tensorrt_is_flagged(capsys, tmp_path):
-    bundle = fake_bundle(tmp_path, "trt", {"hypernet.engine": MiB})
+    bundle = fake_bundle(tmp_path, "trt", {"hypernet.onnx": MiB, "hypernet.engine": MiB}, "tensorrt")
     code, report = run_json(capsys, "validate", "-d", "pixel-8", "--bundle", bundle)
     assert code == 1 and report["verdict"] == "fits"
     assert any("tensorrt" in p for p in report["problems"])

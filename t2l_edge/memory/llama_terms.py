@@ -7,17 +7,15 @@ HEURISTIC are engineering guesses waiting for a measurement.
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 from gguf import GGML_QUANT_SIZES, GGMLQuantizationType as QType
 
 from ..choices import Choice, parse_choice
-from ..device_profiles import CpuKernels, LlamaBackend
-from ..errors import CorruptFileError, InvalidInputError, MissingFileError
+from ..device_profiles import CpuKernels, LlamaBackend, format_size
+from ..errors import CorruptFileError, InvalidInputError
 from ..gguf_reader import GGUFFile, SkippedArray, read_gguf
 from ..keys import General
 
