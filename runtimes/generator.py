@@ -82,7 +82,7 @@ class BundleGenerator(ABC):
 
     @property
     def provenance(self) -> dict:
-        return {"kind": "bundle", "path": str(self.bundle.path), "target": self.manifest.engine_target.value}
+        return {"kind": "bundle", "path": str(self.bundle.path)}
 
     def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """input_ids and attention_mask (B, T) int64, truncated to the manifest's length, right-padded to the longest."""

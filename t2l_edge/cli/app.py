@@ -98,7 +98,7 @@ def usage_message(exc: BaseException) -> str:
         name, value, allowed = bad_choice.groups()
         message = f"{name} must be one of {allowed.replace(chr(39), '')}, got {value}"
     ctx = getattr(exc, "ctx", None)
-    if message.startswith("No such command") and ctx is not None and hasattr(ctx.command, "list_commands"):
+    if message.startswith("No such command") and "Did you mean" not in message and ctx is not None and hasattr(ctx.command, "list_commands"):
         name = message.split("'")[1] if message.count("'") >= 2 else ""
         close = difflib.get_close_matches(name, ctx.command.list_commands(ctx), n=3)
         message += f" Did you mean {' or '.join(close)}?" if close else " See 't2l-edge --help'."

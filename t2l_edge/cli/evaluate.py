@@ -41,11 +41,11 @@ def evaluate(
     tasks: Annotated[
         Optional[list[str]],
         typer.Option("--tasks", "-t", metavar="PATH", help="Task file or folder: our format, Super-NaturalInstructions, or GSM8K / "
-                     "ARC / BoolQ / PIQA JSONL (detected; or prefix the path: gsm8k:test.jsonl).", show_default=False),
+                     "ARC / BoolQ / PIQA JSONL (detected; or prefix the path: gsm8k:test.jsonl). Several may follow one --tasks.", show_default=False),
     ] = None,
     more_tasks: Annotated[
-        Optional[list[str]], typer.Argument(metavar="PATH", help="More task files, so `--tasks a.jsonl b.jsonl` works.",
-                                      show_default=False)
+        Optional[list[str]], typer.Argument(metavar="PATH", hidden=True, show_default=False,
+                                            help="More task files, so `--tasks a.jsonl b.jsonl` works.")
     ] = None,
     bundle: Bundle = None,
     checkpoint: Checkpoint = None,
