@@ -39,6 +39,8 @@ def _import_ort():
         import onnxruntime
     except ImportError:
         raise RuntimeBackendError("ONNX Runtime is not installed: pip install onnxruntime (or onnxruntime-gpu)") from None
+    if hasattr(onnxruntime, "disable_telemetry_events"):
+        onnxruntime.disable_telemetry_events()  # besides the variable: the Windows ETW events it controls
     return onnxruntime
 
 

@@ -13,15 +13,17 @@ from typing import MutableMapping
 
 RUNTIME_ENV: dict[str, str] = {
     "OMP_WAIT_POLICY": "PASSIVE",
-    # ONNX Runtime's opt-outs (names read from the installed onnxruntime 1.32.0; see tests/test_env.py)
+    # ONNX Runtime: 1.32.0's libonnxruntime reads ORT_DISABLE_TELEMETRY (the only telemetry variable among its
+    # strings); ORT_TELEMETRY_DISABLED is the opt-out later releases read (upstream PR #29843).
     "ORT_DISABLE_TELEMETRY": "1",
     "ORT_TELEMETRY_DISABLED": "1",
     # huggingface_hub / transformers: no usage pings, no downloads at run time
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
-    "DO_NOT_TRACK": "1",
+    "DO_NOT_TRACK": "1",  # the cross-tool convention (huggingface_hub reads it too)
 }
+# torch sends nothing at run time (torch.hub downloads only when asked); gguf, tokenizers, numpy likewise.
 
 
 def configure_runtime_env(environ: MutableMapping[str, str] | None = None) -> dict[str, str]:
