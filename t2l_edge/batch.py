@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from .errors import InvalidInputError
 from .io import read_text_lines
 
 INDEX_FILE = "index.jsonl"
@@ -20,6 +21,14 @@ class TaskLine:
     text: str
 
 
+COMMENT = "#"
+
+
 def read_batch_file(path: str | os.PathLike) -> list[TaskLine]:
-    """One task per line: plain text, or a JSON object with a "task" or "description" string. Blank lines skipped."""
-    return [TaskLine(n, text.strip()) for n, text in read_text_lines(path, TASK_FIELDS, "task")]
+    """One task per line: plain text, or a JSON object with a "task" or "description" string. Blank lines and lines
+    starting with `#` are skipped."""
+    lines = [TaskLine(n, text.strip()) for n, text in read_text_lines(path, TASK_FIELDS, "task")
+             if not text.lstrip().startswith(COMMENT)]
+    if not lines:
+        raise InvalidInputError(f"{path}: no tasks in the file (only comments)")
+    return lines

@@ -74,7 +74,7 @@ def test_infer_prompt_and_files(capsys, tmp_path, small_adapter, gemma_spec):
                        "--max-tokens", "8", "--compare-adapter", tmp_path / "strong.safetensors", "--json")
     row = json.loads(out)
     assert code == 0 and row["prompt"] == "The capital of France is"
-    assert row["adapter"] and row["compare"] and row["adapter"] != row["compare"]
+    assert row["answer"] and row["compare"] and row["answer"] != row["compare"]
     prompts = tmp_path / "in.jsonl"
     prompts.write_text('{"prompt": "One, two,"}\nRed, green,\n')
     code, _, _ = run(capsys, "infer", "-a", tmp_path / "zero.gguf", "--input-file", prompts,

@@ -19,7 +19,7 @@ USAGE = [
      ["No such option: --quantizaton", "--quantization"]),
     # missing required option
     (["validate"], ["Missing option", "--device-profile"]),
-    (["export", "-a", "x", "-o", "y"], ["Missing option", "--format"]),
+    (["export", "-a", "x", "-f", "gguf"], ["Missing option", "--output"]),
     # unknown command: a hint with the close ones
     (["valdate"], ["No such command 'valdate'", "Did you mean 'validate'"]),
     (["tasks", "lst"], ["No such command 'lst'", "list"]),

@@ -13,6 +13,8 @@ from rich.table import Table
 
 from ..errors import InvalidInputError
 from .app import console
+
+EXIT_WORDS = ("exit", "quit")  # end `infer --interactive` (so does Ctrl-D)
 from .options import AdapterPath, BaseModel, Context, Format, InputFile, JsonFlag, MaxTokens, Prompt, Quantization, flag
 
 
@@ -23,8 +25,8 @@ from .options import AdapterPath, BaseModel, Context, Format, InputFile, JsonFla
 
 def export(
     adapter: AdapterPath,
-    format: Format,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file (gguf, safetensors) or directory (peft).")],
+    format: Format = None,
     quantization: Quantization = None,
     architecture: Annotated[
         Optional[str], typer.Option(help="Architecture of a foreign PEFT adapter (llama, gemma3, qwen2, …).")
@@ -34,14 +36,17 @@ def export(
     """Convert an adapter between GGUF (quantized), PEFT and native safetensors."""
     from ..compat import check_adapter_fits
     from ..export.formats import AdapterFormat, load_adapter, save_adapter
+    from ..export.output import check_architecture, check_recipe, output_format
     from ..gguf_reader import read_gguf
     from ..targets import TargetSpec
     from .options import recipe_or_default
 
-    fmt = format
+    fmt = output_format(output, format)
+    check_recipe(fmt, quantization)
     recipe = recipe_or_default(quantization)
     base = read_gguf(base_model) if base_model else None
     lora = load_adapter(adapter, architecture=architecture, target=TargetSpec.from_gguf(base) if base else None)
+    check_architecture(lora, architecture, adapter)
     if fmt is AdapterFormat.GGUF and base is not None:
         from ..export.gguf import to_gguf_bytes
         from ..io import write_bytes_atomic
@@ -164,7 +169,7 @@ def infer(
 
     with console.status("loading the base model and adapters"):
         runner = LlamaCppRunner(base_model, n_ctx=context)
-        adapters = {"adapter": _load_into(runner, adapter)}
+        adapters = {"answer": _load_into(runner, adapter)}
         if compare_adapter is not None:
             adapters["compare"] = _load_into(runner, compare_adapter)
 
@@ -177,10 +182,13 @@ def infer(
 
     with runner:
         if interactive:
+            console.print(f"one prompt per line; {' or '.join(EXIT_WORDS)} or Ctrl-D ends", highlight=False)
             while True:
                 try:
                     text = input("prompt> ")
                 except EOFError:
+                    break
+                if text.strip().lower() in EXIT_WORDS:
                     break
                 if text.strip():
                     _print_answers([answer(text)], json_output)
@@ -219,9 +227,9 @@ def _print_answers(rows: list[dict], json_output: bool) -> None:
         print(json.dumps(rows if len(rows) > 1 else rows[0], indent=2, ensure_ascii=False))
         return
     compare = "compare" in rows[0]
-    table = Table("prompt", "adapter", *(["compare adapter"] if compare else []), show_lines=True)
+    table = Table("prompt", "answer", *(["compare adapter's answer"] if compare else []), show_lines=True)
     for r in rows:
-        table.add_row(r["prompt"], r["adapter"], *([r["compare"]] if compare else []))
+        table.add_row(r["prompt"], r["answer"], *([r["compare"]] if compare else []))
     console.print(table)
 
 

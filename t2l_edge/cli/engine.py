@@ -89,7 +89,7 @@ def generate(
     ] = None,
     bundle: Bundle = None,
     checkpoint: Checkpoint = None,
-    format: Format = "gguf",
+    format: Format = None,
     quantization: Quantization = None,
     encoder: Encoder = None,
 ):
@@ -98,13 +98,15 @@ def generate(
     from ..batch import TaskLine, read_batch_file
     from ..export.batch import write_batch
     from ..export.formats import AdapterFormat, save_adapter
+    from ..export.output import check_recipe, output_format
     from ..runtimes import open_generator
 
     if (task is None) == (batch_file is None):
         raise InvalidInputError("give exactly one of --task or --batch-file")
     if task is not None and not task.strip():
         raise InvalidInputError("--task is empty")
-    fmt = AdapterFormat(format)
+    fmt = output_format(output, format) if batch_file is None else AdapterFormat(format or AdapterFormat.GGUF)
+    check_recipe(fmt, quantization)
     recipe = recipe_or_default(quantization)
     lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, task)]
     what = "the checkpoint and the encoder" if checkpoint is not None else "the bundle"

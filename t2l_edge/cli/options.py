@@ -37,7 +37,10 @@ Quantization = Annotated[
                  help=f"GGUF recipe of the adapter (default {DEFAULT_RECIPE.value}).", show_default=False),
 ]
 Format = Annotated[
-    AdapterFormat, typer.Option("--format", "-f", case_sensitive=False, help="Adapter format to write.")
+    Optional[AdapterFormat],
+    typer.Option("--format", "-f", case_sensitive=False, show_default=False,
+                 help="Adapter format to write (default: what --output's suffix names: .gguf, .safetensors; "
+                      "no suffix: a PEFT directory)."),
 ]
 Task = Annotated[Optional[str], typer.Option("--task", help="The task, in words: the adapter is generated from it.")]
 Bundle = Annotated[

@@ -14,7 +14,7 @@ from rich.table import Table
 from ..choices import choice_error
 from ..errors import InvalidInputError
 from ..tasks.splits import Split
-from .app import console
+from .app import console, keep_whole, table
 from .options import JsonFlag, Seed
 
 app = typer.Typer(help="The built-in task suite and task files.", no_args_is_help=True)
@@ -52,13 +52,11 @@ def list_(
     if json_output:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table("family", "theme", "split", "desc.", "metric", "sample", title=f"{len(rows)} task families")
-    for column in table.columns[:5]:
-        column.no_wrap = True
+    t = table("family", "theme", "split", "metric", "sample", identifiers=(0, 1, 2, 3), title=f"{len(rows)} task families")
     for r in rows:
         split = "train" if r["split"] == "train" else "held out"
-        table.add_row(r["name"], r["theme"], split, str(r["descriptions"]), r["metric"], f"{r['input']} → {r['output']}")
-    console.print(table)
+        t.add_row(r["name"], r["theme"], split, r["metric"], f"{r['input']} → {r['output']}")
+    console.print(keep_whole(t))
 
 
 @app.command()
@@ -111,7 +109,7 @@ def check(path: Annotated[Path, typer.Argument(help="A task file (.json, .jsonl)
     from ..tasks.format import load_tasks
 
     tasks = load_tasks(path)
-    table = Table("task", "descriptions", "examples", "metric", title=f"{path}: {len(tasks)} tasks")
+    out = table("task", "descriptions", "examples", "metric", title=f"{path}: {len(tasks)} tasks")
     for t in tasks:
-        table.add_row(t.name, str(len(t.descriptions)), str(len(t.examples)), t.metric.value)
-    console.print(table)
+        out.add_row(t.name, str(len(t.descriptions)), str(len(t.examples)), t.metric.value)
+    console.print(keep_whole(out))

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from ..errors import InvalidInputError
 from ..memory import CacheType, ComponentKey, Mode
-from .app import console
+from .app import console, keep_whole, table
 from .options import BaseModel, JsonFlag, flag
 
 profiles_app = typer.Typer(help="Device memory profiles (shipped ones, or your own TOML file).", no_args_is_help=True)
@@ -32,12 +32,13 @@ def list_profiles(json_output: JsonFlag = False):
     if json_output:
         print(json.dumps([p.to_dict() for p in profiles], indent=2))
         return
-    table = Table("name", "memory", "app budget", "GPU", "threads", "llama.cpp", "runtimes", title="device profiles")
+    # threads and the rest: `profiles show NAME` or --json (seven columns do not fit 80 with names kept whole)
+    t = table("name", "memory", "app budget", "GPU", "llama.cpp", "runtimes", identifiers=(0, 1, 2, 4, 5),
+              title="device profiles")
     for p in profiles:
         gpu = "—" if not p.gpu_memory else f"{format_size(p.gpu_memory)} {'shared' if p.gpu_shared else 'own'}"
-        table.add_row(p.name, format_size(p.total_memory), format_size(p.app_budget), gpu, str(p.cpu_threads),
-                      p.llama_cpp_backend.value, ", ".join(r.value for r in p.runtimes))
-    console.print(table)
+        t.add_row(p.name, format_size(p.total_memory), format_size(p.app_budget), gpu, p.llama_cpp_backend.value, "\n".join(r.value for r in p.runtimes))
+    console.print(keep_whole(t))
 
 
 @profiles_app.command("show")
@@ -101,11 +102,14 @@ def validate(
     json_output: JsonFlag = False,
 ):
     """Check that the base model, adapters and generator fit a device's memory; exit 1 when they do not."""
-    from ..device_profiles import load_profile, parse_size
+    from ..device_profiles import SIZE_UNITS, load_profile, parse_size
     from ..memory import BaseModelInfo, BundleTerm, LlamaSettings, MemoryRequest, estimate, suggestions
     from ..models import resolve_base_model
 
     profile = load_profile(device_profile)
+    if max_memory is not None and max_memory.strip().replace(".", "", 1).isdigit():  # "2": 2 bytes is never meant
+        units = ", ".join(u for u in SIZE_UNITS if len(u) > 1)
+        raise InvalidInputError(f"--max-memory {max_memory!r} has no unit: write it as 2GB, 512MiB … (units: {units})")
     budget = parse_size(max_memory, "--max-memory") if max_memory is not None else None
     if budget == 0:
         raise InvalidInputError("--max-memory: must be greater than zero")
