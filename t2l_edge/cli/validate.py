@@ -108,7 +108,7 @@ def validate(
 
     profile = load_profile(device_profile)
     if max_memory is not None and max_memory.strip().replace(".", "", 1).isdigit():  # "2": 2 bytes is never meant
-        units = ", ".join(u for u in SIZE_UNITS if len(u) > 1)
+        units = ", ".join(u[0].upper() + u[1:].replace("b", "B") for u in SIZE_UNITS if len(u) > 1)
         raise InvalidInputError(f"--max-memory {max_memory!r} has no unit: write it as 2GB, 512MiB … (units: {units})")
     budget = parse_size(max_memory, "--max-memory") if max_memory is not None else None
     if budget == 0:
