@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 
 import pytest
 
-from cli_helpers import assert_one_line_error, run
+from cli_helpers import assert_one_line_error, installed_command, run
 from t2l_edge.adapter import LoraAdapter
 from t2l_edge.batch import read_batch_file
 from t2l_edge.device_profiles import load_shipped_profiles
@@ -29,19 +28,13 @@ def adapter(gemma_spec, tmp_path):
 # -- tables ----------------------------------------------------------------------------------------------------------
 
 
-def installed() -> str:
-    exe = shutil.which("t2l-edge")
-    assert exe, "the t2l-edge command is not installed (pip install -e .)"
-    return exe
-
-
 @pytest.mark.parametrize("command, names", [
     (["profiles", "list"], lambda: [p.name for p in load_shipped_profiles()]),
     (["tasks", "list"], lambda: list(FAMILIES)),
 ], ids=["profiles", "tasks"])
 def test_piped_tables_at_80_columns_keep_identifiers_whole(command, names):
     env = {**os.environ, "COLUMNS": "80"}
-    done = subprocess.run([installed(), *command], capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run([installed_command(), *command], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
@@ -106,3 +99,14 @@ def test_interactive_infer_ends_on_quit_and_says_how(capsys, monkeypatch, tmp_pa
     code, out, err = run(capsys, "infer", "-a", path, "-m", gemma_path, "--interactive", "--context", 128)
     assert code == 0, err
     assert "Ctrl-D" in out and "this would be answered" not in out and "answer" not in out.split("ends")[-1]
+
+
+@pytest.mark.slow
+def test_generate_writes_the_format_its_output_suffix_names(capsys, tmp_path):
+    from tiny_hypernet import gemma_bundle
+
+    code, _, err = run(capsys, "generate", "--bundle", gemma_bundle("cpu", "int8"), "--task", "Reverse the words.",
+                       "--output", tmp_path / "x.safetensors")
+    assert code == 0, err
+    assert detect_format(tmp_path / "x.safetensors") is AdapterFormat.SAFETENSORS
+    assert LoraAdapter.load(tmp_path / "x.safetensors").task == "Reverse the words."

@@ -4,12 +4,11 @@ the installed `t2l-edge` command behaves the same. Options mean one thing everyw
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
 
-from cli_helpers import assert_one_line_error, run
+from cli_helpers import assert_one_line_error, installed_command, run
 from t2l_edge.cli.app import app as typer_app
 
 USAGE = [
@@ -45,9 +44,7 @@ def test_unknown_option_carries_clicks_hint(capsys):
 
 
 def test_installed_command_gives_the_same_usage_error(tmp_path):
-    exe = shutil.which("t2l-edge")
-    assert exe is not None, "the t2l-edge command is not installed in this environment (pip install -e .)"
-    done = subprocess.run([exe, "infer", "--adapter", "a.gguf", "--target-model", "m.gguf"],
+    done = subprocess.run([installed_command(), "infer", "--adapter", "a.gguf", "--target-model", "m.gguf"],
                           capture_output=True, text=True, timeout=120)
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.returncode == 2 and len(lines) == 1, done.stderr

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from cli_helpers import installed_command
 from t2l_edge.env import RUNTIME_ENV, configure_runtime_env
 
 CLEAN = ("OMP_WAIT_POLICY", "XDG_CACHE_HOME", *RUNTIME_ENV)
@@ -20,12 +21,6 @@ def clean_env(**extra) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in CLEAN}
     env.update(extra)
     return env
-
-
-def installed() -> str:
-    exe = shutil.which("t2l-edge") or os.path.join(os.path.dirname(sys.executable), "t2l-edge")
-    assert os.path.exists(exe), "the t2l-edge command is not installed (pip install -e .)"
-    return exe
 
 
 def test_configure_sets_what_is_missing_and_keeps_what_the_user_set():
@@ -54,14 +49,14 @@ def test_onnxruntime_reads_the_variable_we_set():
 def test_installed_command_runs_llama_cpp_with_passive_openmp(tmp_path):
     """libgomp reports its settings when it initializes (OMP_DISPLAY_ENV=VERBOSE): spin count 0 means passive."""
     done = subprocess.run(
-        [installed(), "infer", "--adapter", str(tmp_path / "missing.gguf"), "--prompt", "x", "--max-tokens", "1"],
+        [installed_command(), "infer", "--adapter", str(tmp_path / "missing.gguf"), "--prompt", "x", "--max-tokens", "1"],
         env=clean_env(OMP_DISPLAY_ENV="VERBOSE"), capture_output=True, text=True, timeout=300,
     )
     assert "OPENMP DISPLAY ENVIRONMENT" in done.stderr, done.stderr[-2000:]
     assert "GOMP_SPINCOUNT = '0'" in done.stderr and "OMP_WAIT_POLICY = 'PASSIVE'" in done.stderr
     # the user's own value wins
     done = subprocess.run(
-        [installed(), "infer", "--adapter", str(tmp_path / "missing.gguf"), "--prompt", "x", "--max-tokens", "1"],
+        [installed_command(), "infer", "--adapter", str(tmp_path / "missing.gguf"), "--prompt", "x", "--max-tokens", "1"],
         env=clean_env(OMP_DISPLAY_ENV="VERBOSE", OMP_WAIT_POLICY="ACTIVE"), capture_output=True, text=True, timeout=300,
     )
     assert "OMP_WAIT_POLICY = 'ACTIVE'" in done.stderr, done.stderr[-2000:]
@@ -78,7 +73,7 @@ def test_generate_writes_no_telemetry_and_connects_nowhere(tmp_path):
     home.mkdir()
     trace = tmp_path / "connect.txt"
     done = subprocess.run(
-        [strace, "-f", "-qq", "-e", "trace=connect", "-o", str(trace), installed(), "generate", "--bundle", str(bundle),
+        [strace, "-f", "-qq", "-e", "trace=connect", "-o", str(trace), installed_command(), "generate", "--bundle", str(bundle),
          "--task", "Reverse the order of the words.", "--output", str(tmp_path / "a.gguf")],
         env=clean_env(HOME=str(home)), capture_output=True, text=True, timeout=600,
     )
