@@ -29,7 +29,7 @@ def export(
     format: Format = None,
     quantization: Quantization = None,
     architecture: Annotated[
-        Optional[str], typer.Option(help="Architecture of a foreign PEFT adapter (llama, gemma3, qwen2, …).")
+        Optional[str], typer.Option("--architecture", metavar="NAME", help="Architecture of a foreign PEFT adapter (llama, gemma3, qwen2, …).")
     ] = None,
     base_model: BaseModel = None,
 ):

@@ -123,7 +123,7 @@ def generate(
 
 
 def apply(
-    task: Annotated[str, typer.Option("--task", help="The task, in words: the adapter is generated from it.")],
+    task: Annotated[str, typer.Option("--task", metavar="TEXT", help="The task, in words: the adapter is generated from it.")],
     prompt: Prompt = None,
     input_file: InputFile = None,
     bundle: Bundle = None,

@@ -54,7 +54,7 @@ def evaluate(
     quantization: Quantization = None,
     conditions: Annotated[
         Optional[str],
-        typer.Option("--conditions", help="Comma-separated: base, base+desc, t2l, t2l+desc, mismatched, oracle "
+        typer.Option("--conditions", metavar="LIST", help="Comma-separated: base, base+desc, t2l, t2l+desc, mismatched, oracle "
                      "(default: all that the inputs allow).", show_default=False),
     ] = None,
     oracle_dir: Annotated[

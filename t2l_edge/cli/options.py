@@ -42,7 +42,7 @@ Format = Annotated[
                  help="Adapter format to write (default: what --output's suffix names: .gguf, .safetensors; "
                       "no suffix: a PEFT directory)."),
 ]
-Task = Annotated[Optional[str], typer.Option("--task", help="The task, in words: the adapter is generated from it.")]
+Task = Annotated[Optional[str], typer.Option("--task", metavar="TEXT", help="The task, in words: the adapter is generated from it.")]
 Bundle = Annotated[
     Optional[Path], typer.Option("--bundle", help="Generator bundle from build-engine (default: the shipped one).")
 ]
@@ -53,7 +53,7 @@ Checkpoint = Annotated[
 Encoder = Annotated[
     Optional[Path], typer.Option("--encoder", help="Text encoder folder for --checkpoint (default: the packaged MiniLM).")
 ]
-Prompt = Annotated[Optional[str], typer.Option("--prompt", "-p", help="One prompt to answer.")]
+Prompt = Annotated[Optional[str], typer.Option("--prompt", "-p", metavar="TEXT", help="One prompt to answer.")]
 InputFile = Annotated[
     Optional[Path],
     typer.Option("--input-file", help="Prompts: one per line, or JSONL with a 'prompt' or 'input' field."),

@@ -32,7 +32,7 @@ def _family(name: str):
 
 @app.command("list")
 def list_(
-    theme: Annotated[str | None, typer.Option("--theme", help="Only the families of this theme.")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", metavar="THEME", help="Only the families of this theme.")] = None,
     seed: Seed = 0,
     json_output: JsonFlag = False,
 ):

@@ -117,7 +117,7 @@ def train_lora(
     steps: Annotated[Optional[int], typer.Option("--steps", min=1, help="Optimizer steps per task (default 100).")] = None,
     lr: Annotated[Optional[float], typer.Option("--lr", help="Learning rate (default 3e-4).")] = None,
     rank: Annotated[Optional[int], typer.Option("--rank", min=1, help="LoRA rank.")] = None,
-    modules: Annotated[Optional[str], typer.Option("--modules", help="Target modules, comma-separated (q_proj,v_proj).")] = None,
+    modules: Annotated[Optional[str], typer.Option("--modules", metavar="LIST", help="Target modules, comma-separated (q_proj,v_proj).")] = None,
 ):
     """Train an ordinary per-task LoRA with PEFT (the oracle): same base, prompt format and targets as the hypernetwork."""
     import dataclasses

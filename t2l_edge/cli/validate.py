@@ -71,7 +71,7 @@ def show_profile(
 def validate(
     device_profile: Annotated[
         str,
-        typer.Option("--device-profile", "-d", help="A shipped profile's name (see `profiles list`) or a TOML file."),
+        typer.Option("--device-profile", "-d", metavar="NAME|FILE", help="A shipped profile's name (see `profiles list`) or a TOML file."),
     ],
     base_model: BaseModel = None,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", help="A generator bundle directory (build-engine's).")] = None,
@@ -84,6 +84,7 @@ def validate(
         Optional[str],
         typer.Option(
             "--max-memory",
+            metavar="SIZE",
             help="Budget instead of the profile's (of GPU memory when the LLM runs on a discrete GPU): 2GB, 512MiB.",
         ),
     ] = None,
