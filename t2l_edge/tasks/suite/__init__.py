@@ -6,12 +6,15 @@ gives the one right answer; `t2l_edge.tasks.splits` turns them into train / held
 
 from __future__ import annotations
 
-from . import arithmetic, calendar_locale, classify, conversions, formatting, letters, lexicon, lists, strings, words
+from . import (
+    arithmetic, calendar_locale, classify, conversions, countries, formatting, letters, lexicon, lists, numbers_words, strings,
+    words,
+)
 from .family import Family
 
 THEME_MODULES = (
     strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions,
-    calendar_locale,
+    calendar_locale, numbers_words, countries,
 )
 THEMES = tuple(m.THEME for m in THEME_MODULES)
 
