@@ -9,9 +9,11 @@ without them; using a family whose package is missing raises `MissingDataPackage
 from __future__ import annotations
 
 import functools
+import gzip
 import importlib
 import importlib.metadata
 import importlib.util
+import json
 import random
 import re
 from dataclasses import dataclass
@@ -198,3 +200,18 @@ def case_variants(t: Table, rng: random.Random) -> str:
     key = rng.choice(t.keys)
     # only variants that fold back to the key ("Salı".upper() is "SALI", which folds to "sali", another word)
     return rng.choice([v for v in (key, key.lower(), key.upper()) if v.casefold() == key.casefold()])
+
+
+@functools.cache
+def word_frequencies(lang: str) -> dict[str, int]:
+    """pyspellchecker's word -> frequency list for a language (its data file read as JSON; nothing executed)."""
+    with gzip.open(package_file("pyspellchecker", "resources", f"{lang}.json.gz"), "rt", encoding="utf-8") as f:
+        return json.load(f)
+
+
+@functools.cache
+def common_words(lang: str, n: int) -> tuple[str, ...]:
+    """The `n` most frequent lowercase alphabetic words of 2-12 letters, most frequent first (ties by spelling)."""
+    freq = word_frequencies(lang)
+    words = [w for w in freq if w.isalpha() and w.islower() and 2 <= len(w) <= 12]
+    return tuple(sorted(words, key=lambda w: (-freq[w], w))[:n])
