@@ -7,14 +7,14 @@ gives the one right answer; `t2l_edge.tasks.splits` turns them into train / held
 from __future__ import annotations
 
 from . import (
-    arithmetic, calendar_locale, classify, conversions, countries, formatting, inflection, letters, lexicon, lists, numbers_words, phonetics, strings,
+    arithmetic, calendar_locale, classify, conversions, countries, formatting, inflection, letters, lexicon, lists, numbers_words, phonetics, sentiment_lexicon, strings,
     words,
 )
 from .family import Family
 
 THEME_MODULES = (
     strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions,
-    calendar_locale, numbers_words, countries, inflection, phonetics,
+    calendar_locale, numbers_words, countries, inflection, phonetics, sentiment_lexicon,
 )
 THEMES = tuple(m.THEME for m in THEME_MODULES)
 
