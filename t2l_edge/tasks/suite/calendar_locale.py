@@ -9,7 +9,9 @@ import random
 from decimal import Decimal
 
 from ..format import Metric
-from .realdata import Param, Table, case_variants, clean, from_table, need, param_rows, source, unique_inverse
+from .realdata import (
+    Param, balanced, case_variants, clean, from_table, need, param_rows, source, unique_inverse,
+)
 
 THEME = "calendar_locale"
 SRC = source("babel")
@@ -339,12 +341,6 @@ def _plural_table(code: str) -> dict[str, str]:
     return {str(n): loc.plural_form(n) for n in range(PLURAL_MAX + 1)}
 
 
-def _balanced_categories(t: Table, rng: random.Random) -> str:
-    """A category first, then a number of it: otherwise "other" would be nearly every answer."""
-    by_cat: dict[str, list[str]] = {}
-    for k in t.keys:
-        by_cat.setdefault(t.items[k], []).append(k)
-    return rng.choice(by_cat[rng.choice(sorted(by_cat))])
 
 
 PLURAL_TEMPLATES = (
@@ -387,6 +383,6 @@ FAMILIES = [
     *param_rows("list_in_locale", THEME, Metric.EXACT, _params(LIST_EXAMPLES, LIST_LOCALES), LIST_TEMPLATES,
                 _list_row, SRC),
     *param_rows("plural_category", THEME, Metric.CHOICE, _params(PLURAL_EXAMPLES, PLURAL_LANGUAGES),
-                PLURAL_TEMPLATES, from_table(_plural_table, "plural_category", _balanced_categories), SRC,
+                PLURAL_TEMPLATES, from_table(_plural_table, "plural_category", balanced), SRC,
                 choices=PLURAL_CATEGORIES),
 ]

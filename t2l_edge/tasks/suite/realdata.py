@@ -130,6 +130,13 @@ class Table:
         return tuple(sorted(self.items))
 
     @functools.cached_property
+    def by_answer(self) -> dict[str, tuple[str, ...]]:
+        groups: dict[str, list[str]] = {}
+        for k in self.keys:
+            groups.setdefault(self.items[k], []).append(k)
+        return {a: tuple(ks) for a, ks in sorted(groups.items())}
+
+    @functools.cached_property
     def folded(self) -> dict[str, str]:
         folded: dict[str, str] = {}
         for k, v in self.items.items():
@@ -193,6 +200,12 @@ def param_rows(op: str, theme: str, metric: Metric, params: tuple[Param, ...], t
         rows.append(Family(f"{op}_{slug(p.label)}", theme, metric, sampler, solver, descriptions, choices=choices,
                            operation=op, parameter=p.label, source=src))
     return rows
+
+
+def balanced(t: Table, rng: random.Random) -> str:
+    """An answer first, then an input with that answer: keeps a classification's answers balanced ("other" would
+    otherwise be nearly every plural category, "no" nearly every is-it-this-language answer)."""
+    return rng.choice(t.by_answer[rng.choice(tuple(t.by_answer))])
 
 
 def case_variants(t: Table, rng: random.Random) -> str:

@@ -8,7 +8,7 @@ import random
 
 from ..format import Metric
 from .family import Family
-from .realdata import Table, common_words, package_file, source, table_family
+from .realdata import balanced, common_words, package_file, source, table_family
 
 THEME = "sentiment_lexicon"
 SRC = source("vadersentiment", "pyspellchecker")
@@ -42,11 +42,6 @@ def _strength() -> dict[str, str]:
     return {w: label for w, m in _ratings().items() for label, (lo, hi) in STRENGTH_BOUNDS.items() if lo <= m <= hi}
 
 
-def _balanced(t: Table, rng: random.Random) -> str:
-    """A class first, then a word of it: the lexicon has more negative words than positive ones."""
-    labels = sorted(set(t.items.values()))
-    label = rng.choice(labels)
-    return rng.choice([k for k in t.keys if t.items[k] == label])
 
 
 def _pair_sample(rng: random.Random) -> str:
@@ -80,7 +75,7 @@ FAMILIES = [
         "Good or bad word?",
         "Sentiment of the word, please.",
         "Decide whether people reading this single word would feel it as pleasant or unpleasant, and answer positive or negative.",
-    ), SRC, choices=POLARITY, sample=_balanced),
+    ), SRC, choices=POLARITY, sample=balanced),
     table_family("sentiment_strength", THEME, Metric.CHOICE, _strength, (
         "How positive or negative is the word: very or somewhat?",
         "Rate the word's sentiment strength.",
@@ -94,7 +89,7 @@ FAMILIES = [
         "Strength of sentiment.",
         "Mild or strong, good or bad?",
         "Place the word on a four-step scale of feeling, from very negative through somewhat negative and somewhat positive to very positive.",
-    ), SRC, choices=STRENGTHS, sample=_balanced),
+    ), SRC, choices=STRENGTHS, sample=balanced),
     Family("more_positive_word", THEME, Metric.EXACT, _pair_sample, _more(+1), (
         "Which of the two words is more positive?",
         "Pick the more positive word.",
