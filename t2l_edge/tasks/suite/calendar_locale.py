@@ -204,7 +204,7 @@ MONTH_NUMBER_TO = (
 
 def _month_number(code: str) -> dict[str, str]:
     names = _locale(code).months["stand-alone"]["wide"]
-    return {str(i): names[i] for i in names}
+    return {**{str(i): names[i] for i in names}, **{f"{i:02d}": names[i] for i in names}}  # "3" and "03"
 
 
 # -- dates, numbers and lists in a locale ----------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def _number_row(code: str):
 NUMBER_TEMPLATES = (
     "Write the number with {p} digit grouping and decimal mark.",
     "How would {p} write this number?",
-    "number in {p} format",
+    "{p} number format",
     'Format the number the {p} way, e.g. "{x}" -> "{y}".',
     "Group the digits as {p} does, with its decimal separator.",
     "The input is a plain number with a dot for decimals; write it with the thousands separators and decimal mark that {p} uses.",
@@ -365,9 +365,9 @@ FAMILIES = [
                 _params(WEEKDAY_EXAMPLES), WEEKDAY_FROM,
                 from_table(_from_lang("days"), "weekday_from_language", case_variants), SRC),
     *param_rows("month_to_language", THEME, Metric.NORMALIZED, _params(MONTH_EXAMPLES), MONTH_TO,
-                from_table(_to_lang("months"), "month_to_language"), SRC),
+                from_table(_to_lang("months"), "month_to_language", case_variants), SRC),
     *param_rows("month_from_language", THEME, Metric.NORMALIZED, _params(MONTH_EXAMPLES), MONTH_FROM,
-                from_table(_from_lang("months"), "month_from_language"), SRC),
+                from_table(_from_lang("months"), "month_from_language", case_variants), SRC),
     *param_rows("month_number_to_language", THEME, Metric.NORMALIZED, _params(MONTH_NUMBER_EXAMPLES),
                 MONTH_NUMBER_TO, from_table(_month_number, "month_number_to_language"), SRC),
     *param_rows("country_name_in_language", THEME, Metric.NORMALIZED, _params(COUNTRY_EXAMPLES), COUNTRY_TO,

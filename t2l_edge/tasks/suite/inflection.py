@@ -102,7 +102,7 @@ FAMILIES = [
     _family("verb_past_tense", lambda: _forms("VERB", "VBD"), (
         "Put the verb into the simple past.",
         "What is the past tense of this verb?",
-        "simple past",
+        "past simple form",
         'Write the past simple form, e.g. "bring" -> "brought".',
         "Conjugate the verb in the past tense.",
         "The input is an English verb in its base form; answer with the form used for something that already happened, as in yesterday I ...",
