@@ -7,7 +7,7 @@ import datetime
 import functools
 
 from ..format import Metric
-from .realdata import need, source, table_family, unique_inverse
+from .realdata import clean, need, source, table_family, unique_inverse
 
 THEME = "countries"
 ISO, CLDR = source("pycountry"), source("babel")
@@ -55,7 +55,7 @@ def _currency_names() -> dict[str, str]:
 
 def _currency_symbols() -> dict[str, str]:
     numbers = need("babel", "numbers")
-    table = {code: numbers.get_currency_symbol(code, locale="en") for code in set(_currencies().values())}
+    table = {code: clean(numbers.get_currency_symbol(code, locale="en")) for code in set(_currencies().values())}
     return {k: v for k, v in table.items() if v != k}  # only currencies that have a symbol of their own
 
 
