@@ -24,20 +24,42 @@ def _locale(code: str):
     return need("babel").Locale.parse(code)
 
 
-def _names(kind: str, code: str) -> dict[str, str]:
-    """English stand-alone wide weekday/month name -> the same name in locale `code` (stand-alone: the nominative
-    a calendar heading uses, not the genitive of a date)."""
-    en, loc = _locale("en"), _locale(code)
-    en_names, names = getattr(en, kind)["stand-alone"]["wide"], getattr(loc, kind)["stand-alone"]["wide"]
-    return {en_names[i]: names[i] for i in en_names}
+def _names(kind: str, code: str, width: str = "wide") -> dict[int, str]:
+    """Weekday/month index -> its stand-alone name in locale `code` (stand-alone: the nominative a calendar heading
+    uses, not the genitive of a date)."""
+    return dict(getattr(_locale(code), kind)["stand-alone"][width])
+
+
+def _merge(*tables: dict[str, str]) -> dict[str, str]:
+    """The union of input -> answer tables, without the inputs two tables answer differently."""
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for t in tables:
+        for k, v in t.items():
+            if out.setdefault(k, v) != v:
+                clash.add(k)
+    return {k: v for k, v in out.items() if k not in clash}
+
+
+# the name widths an input may come in ("Monday", "Mon", "Mo"): more distinct inputs for seven weekdays
+WIDTHS = {"days": ("wide", "abbreviated", "short"), "months": ("wide", "abbreviated")}
 
 
 def _to_lang(kind: str):
-    return lambda code: _names(kind, code)
+    """English name, full or abbreviated ("Monday", "Mon") -> the full name in the language."""
+    def load(code: str) -> dict[str, str]:
+        full = _names(kind, code)
+        return _merge(*({en: full[i] for i, en in _names(kind, "en", w).items()} for w in WIDTHS[kind]))
+    return load
 
 
 def _from_lang(kind: str):
-    return lambda code: unique_inverse(_names(kind, code))
+    """Name in the language, full or abbreviated ("lundi", "lun.") -> the full English name."""
+    def load(code: str) -> dict[str, str]:
+        en = _names(kind, "en")
+        return _merge(*(unique_inverse({en[i]: name for i, name in _names(kind, code, w).items()})
+                        for w in WIDTHS[kind]))
+    return load
 
 
 def _display_names(kind: str, keys_of, code: str) -> dict[str, str]:
@@ -203,8 +225,9 @@ MONTH_NUMBER_TO = (
 
 
 def _month_number(code: str) -> dict[str, str]:
-    names = _locale(code).months["stand-alone"]["wide"]
-    return {**{str(i): names[i] for i in names}, **{f"{i:02d}": names[i] for i in names}}  # "3" and "03"
+    names = _names("months", code)
+    # "3", "03", "month 3", "month 03": the ways a user writes a month number
+    return {f"{prefix}{i:{width}}": names[i] for i in names for prefix in ("", "month ") for width in ("d", "02d")}
 
 
 # -- dates, numbers and lists in a locale ----------------------------------------------------------------------------
