@@ -363,7 +363,16 @@ for name in ("weekday_to_language_french", "noun_plural", "arpabet", "word_langu
         errors[name] = None
     except MissingDataPackageError as e:
         errors[name] = str(e)
-print(json.dumps({"n": len(FAMILIES), "errors": errors,
+import contextlib, io
+from t2l_edge.cli import main
+listing = io.StringIO()
+with contextlib.redirect_stdout(listing):
+    try:
+        main(["tasks", "list", "--json"])
+    except SystemExit as e:
+        assert e.code == 0, e.code
+rows = {r["name"]: r["output"] for r in json.loads(listing.getvalue())}
+print(json.dumps({"n": len(FAMILIES), "errors": errors, "listed": rows,
                   "loaded": sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)}))
 """
 
@@ -379,6 +388,10 @@ def test_suite_imports_without_the_packages_and_says_what_is_missing():
     for name in ("weekday_to_language_french", "noun_plural", "arpabet", "word_language"):
         message = result["errors"][name]
         assert message and "\n" not in message and "t2l-edge[train]" in message, message
+    # `tasks list` on a device install: every family listed, the real-data ones without a sample
+    assert list(result["listed"]) == list(FAMILIES)
+    assert result["listed"]["add"] == FAMILIES["add"].make(random.Random("sample:0:add"))[1]
+    assert {result["listed"][n] for n in REAL} == {realdata.NEEDS_TRAIN_EXTRA}
 
 
 def test_importing_the_suite_reads_no_package_data():

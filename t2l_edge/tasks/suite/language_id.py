@@ -4,10 +4,8 @@ only when no other of the seven lists it at all, so the answer is one language."
 from __future__ import annotations
 
 import functools
-import random
 
 from ..format import Metric
-from .family import Family
 from .realdata import Param, balanced, common_words, from_table, param_rows, source, table_family, word_frequencies
 
 THEME = "language_id"

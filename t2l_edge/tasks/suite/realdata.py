@@ -54,6 +54,7 @@ MODULES = {"babel": "babel", "num2words": "num2words", "pycountry": "pycountry",
            "pyspellchecker": "spellchecker"}
 
 
+NEEDS_TRAIN_EXTRA = "needs pip install 't2l-edge[train]'"
 MIN_TABLE = 7  # seven weekdays: the smallest table (its sampler varies the case to give more distinct inputs)
 
 
@@ -71,7 +72,7 @@ def _check_installed(dist: str) -> None:
         version = importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
         raise MissingDataPackageError(
-            f"the real-data task families need {dist}=={PINS[dist]}: pip install 't2l-edge[train]'") from None
+            f"the real-data task families need {dist}=={PINS[dist]}: {NEEDS_TRAIN_EXTRA}") from None
     if version != PINS[dist]:
         raise MissingDataPackageError(
             f"{dist} {version} is installed but the task families are pinned to {PINS[dist]} (their answers come "
