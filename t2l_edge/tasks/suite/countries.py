@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 
 from ..format import Metric
-from .realdata import clean, need, source, table_family, unique_inverse
+from .realdata import balanced, clean, need, package_file, source, table_family, unique_inverse
 
 THEME = "countries"
 ISO, CLDR = source("pycountry"), source("babel")
 ISO_AND_CLDR = source("pycountry", "babel")
+FACTS = source("countryinfo", "pycountry")
+REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+# Countries with two or more capitals (administrative / legislative / judicial / royal), a capital in dispute, or one
+# moved since countryinfo's data was gathered: their capital has no one answer. ISO 3166 alpha-2.
+SEVERAL_CAPITALS = frozenset("""ZA BO NL MY LK CI BJ SZ IL PS TZ CL BI MM NG KZ ID ME YE EH KI NR BN CH""".split())
 CURRENCY_DATE = datetime.date(2025, 1, 1)  # currencies in use on this day (the data is pinned, and so is the day)
 
 
@@ -80,6 +86,40 @@ def _iso639_1() -> dict[str, str]:
 def _scripts() -> dict[str, str]:
     """ISO 15924 code -> script name."""
     return unique_inverse(unique_inverse({s.alpha_4: s.name for s in need("pycountry").scripts if _plain(s.name)}))
+
+
+@functools.cache
+def _facts() -> dict[str, dict]:
+    """ISO alpha-2 -> countryinfo's record (one JSON file per country, read as data)."""
+    out = {}
+    for path in sorted(package_file("countryinfo", "data").glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        code = (record.get("ISO") or {}).get("alpha2")
+        if code:
+            out[code] = record
+    return out
+
+
+def _by_country(field) -> dict[str, str]:
+    """pycountry's country name -> field(countryinfo record), where the field has a value."""
+    facts = _facts()
+    table = {name: field(facts[a2]) for name, a2, _, _ in _countries() if a2 in facts}
+    return {k: v for k, v in table.items() if isinstance(v, str) and v.strip() == v and v}
+
+
+def _capitals() -> dict[str, str]:
+    table = _by_country(lambda r: None if r["ISO"]["alpha2"] in SEVERAL_CAPITALS else r.get("capital"))
+    return unique_inverse(unique_inverse({k: v for k, v in table.items() if v != k}))  # not Singapore -> Singapore
+
+
+def _calling_codes() -> dict[str, str]:
+    """Country -> "+33": countries with one calling code; the North American plan's "1xxx" area codes are left out
+    (they are written "+1 242" as often as "+1242")."""
+    def code(r):
+        codes = r.get("callingCodes") or []
+        return f"+{codes[0]}" if len(codes) == 1 and codes[0].isdigit() and (codes[0] == "1" or codes[0][0] != "1") \
+            else None
+    return _by_country(code)
 
 
 FAMILIES = [
@@ -279,4 +319,74 @@ FAMILIES = [
         "Code of the writing system?",
         "Tell me the short four-letter tag that Unicode locale identifiers use for the writing system named in the input.",
     ), ISO),
+    table_family("country_capital", THEME, Metric.NORMALIZED, _capitals, (
+        "Which city is this country's capital?",
+        "Give the capital of the country.",
+        "capital city",
+        'Name the country\'s seat of government, e.g. "Germany" -> "Berlin".',
+        "Write the capital of this nation.",
+        "The input names a country with one capital city; answer with the English name of that capital.",
+        "country -> capital",
+        'Where is the capital? For example "Peru" becomes "Lima".',
+        "Could you tell me the capital of this country?",
+        "Capital, please.",
+        "Name its capital.",
+        "Look the country up in an atlas and write the name of the city that is its national capital, nothing else.",
+    ), FACTS, operation="capital_of_country"),
+    table_family("capital_to_country", THEME, Metric.NORMALIZED, lambda: unique_inverse(_capitals()), (
+        "Which country has this city as its capital?",
+        "Name the country whose capital this is.",
+        "capital to country",
+        'Give the country of the capital city, e.g. "Berlin" -> "Germany".',
+        "Write the nation this city is the capital of.",
+        "The input is the capital city of a country; answer with the English name of the country it is the capital of.",
+        "capital -> country",
+        'Whose capital is it? For example "Lima" becomes "Peru".',
+        "Could you tell me which country this capital belongs to?",
+        "Country of the capital?",
+        "Capital of which country?",
+        "The city in the input is a national capital: reply with the usual English name of the country governed from it.",
+    ), FACTS),
+    table_family("country_region", THEME, Metric.CHOICE, lambda: _by_country(lambda r: r.get("region")), (
+        "On which continent is this country?",
+        "Name the world region of the country.",
+        "continent",
+        'Answer Africa, Americas, Asia, Europe or Oceania, e.g. "Kenya" -> "Africa".',
+        "Which part of the world is the country in?",
+        "The input names a country; answer with its region of the world: Africa, Americas, Asia, Europe or Oceania.",
+        "country -> region",
+        'Where in the world is it? For example "Chile" gives "Americas".',
+        "Could you tell me the continent of this country?",
+        "Region, please.",
+        "Continent of the country?",
+        "Place the country on the map of the world and say which of the five regions, as the UN groups them, it belongs to.",
+    ), FACTS, choices=REGIONS, sample=balanced),
+    table_family("country_calling_code", THEME, Metric.NORMALIZED, _calling_codes, (
+        "What is the country's international calling code?",
+        "Give the telephone country code.",
+        "dialling code",
+        'Write the code you dial before a phone number of the country, e.g. "France" -> "+33".',
+        "Which prefix do international calls to this country use?",
+        "The input names a country; answer with its international telephone calling code, written with a leading plus sign.",
+        "country -> phone code",
+        'Phone prefix of the country? For example "Germany" becomes "+49".',
+        "Could you tell me the dialling code for this country?",
+        "Calling code, please.",
+        "Country code for phone calls.",
+        "Tell me what to type after the plus sign when phoning someone in the given country from abroad, with the plus sign.",
+    ), FACTS),
+    table_family("country_demonym", THEME, Metric.NORMALIZED, lambda: _by_country(lambda r: r.get("demonym")), (
+        "What are the people of this country called?",
+        "Give the demonym of the country.",
+        "demonym",
+        'Write the word for someone from the country, e.g. "Norway" -> "Norwegian".',
+        "Name the nationality adjective for the country.",
+        "The input names a country; answer with the English word for its people and for things from there, like Swiss or Dutch.",
+        "country -> nationality",
+        'What do you call someone from there? For example "Peru" becomes "Peruvian".',
+        "Could you give me the nationality word for this country?",
+        "Nationality, please.",
+        "People of the country are called?",
+        "Fill in 'a ... citizen' for the given country with the usual English adjective of nationality, capitalized.",
+    ), FACTS),
 ]

