@@ -136,7 +136,7 @@ WEEKDAY_TO = (
     "Say this day in {p}.",
     "Could you tell me what {p} calls this day?",
     "day of week -> {p}",
-    "Render the day of the week as it would appear on a {p} calendar, written out in full.",
+    "Render the day of the week as it would appear on {a} {p} calendar, written out in full.",
 )
 WEEKDAY_FROM = (
     "Translate the {p} weekday into English.",
@@ -164,7 +164,7 @@ MONTH_TO = (
     "Say the month in {p}.",
     "Could you tell me the {p} word for this month?",
     "month name -> {p}",
-    "Write the month of the year the way a {p} calendar would print it at the top of the page.",
+    "Write the month of the year the way {a} {p} calendar would print it at the top of the page.",
 )
 MONTH_FROM = (
     "Translate the {p} month into English.",
@@ -186,7 +186,7 @@ COUNTRY_TO = (
     "country name in {p}",
     'Translate the English country name into {p}, e.g. "{x}" -> "{y}".',
     "Give the {p} name of the country.",
-    "You get the English name of a country or territory; answer with the name a {p} atlas would print for it.",
+    "You get the English name of a country or territory; answer with the name {a} {p} atlas would print for it.",
     "How do {p} speakers name this country?",
     'Country, in {p}. For example "{x}" becomes "{y}".',
     "Translate the country into {p}.",
@@ -206,7 +206,7 @@ LANGUAGE_TO = (
     "Translate the language name into {p}.",
     "Name the language in {p}.",
     "language -> {p}",
-    "Tell me how a {p} dictionary names the language given in English, with {p} spelling and capitalization.",
+    "Tell me how {a} {p} dictionary names the language given in English, with {p} spelling and capitalization.",
 )
 MONTH_NUMBER_TO = (
     "Write the name of month number n in {p}.",
@@ -261,12 +261,12 @@ DATE_TEMPLATES = (
     "long date, {p}",
     'Format the ISO date the way {p} writes dates in full, e.g. "{x}" -> "{y}".',
     "Spell out the date with the month name, in {p}.",
-    "The input is a date as year-month-day; write it as a {p} letter or newspaper would, with the month as a word.",
+    "The input is a date as year-month-day; write it as {a} {p} letter or newspaper would, with the month as a word.",
     "ISO date -> {p} long date",
     'Turn the date into {p}. For example "{x}" becomes "{y}".',
     "Could you write this date in {p}?",
     "Give the date in the long format of {p}.",
-    "Rewrite the date for a {p} reader.",
+    "Rewrite the date for {a} {p} reader.",
     "Express this year-month-day date in {p} long style, with the day, the month written out and the year.",
 )
 
@@ -302,7 +302,7 @@ NUMBER_TEMPLATES = (
     "The input is a plain number with a dot for decimals; write it with the thousands separators and decimal mark that {p} uses.",
     "plain number -> {p} formatting",
     'Localize the number for {p}. For example "{x}" becomes "{y}".',
-    "Could you format this number for a {p} reader?",
+    "Could you format this number for {a} {p} reader?",
     "Apply {p} number formatting.",
     "Give me the number as it looks in {p}.",
     "Rewrite the figure using the grouping of digits and the decimal separator customary in {p}, nothing else changed.",
@@ -334,14 +334,14 @@ def _list_row(code: str):
 
 LIST_TEMPLATES = (
     "Join the words into a list the way {p} does.",
-    "How would a {p} sentence list these words?",
+    "How would {a} {p} sentence list these words?",
     "list in {p} style",
-    'Write the words as a {p} list with commas and the word for "and", e.g. "{x}" -> "{y}".',
-    "Make a {p} enumeration of the words.",
+    'Write the words as {a} {p} list with commas and the word for "and", e.g. "{x}" -> "{y}".',
+    "Make {a} {p} enumeration of the words.",
     "The input is two to four words; write them as a list in running {p} text, with commas and the {p} conjunction before the last one.",
     "words -> {p} list",
     'Join them with the {p} "and". For example "{x}" becomes "{y}".',
-    "Could you turn these words into a {p} list?",
+    "Could you turn these words into {a} {p} list?",
     "Format the items as {p} would.",
     "List the words, {p} punctuation.",
     "Combine the words into one list phrase following the {p} conventions for commas and the final conjunction.",

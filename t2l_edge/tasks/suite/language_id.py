@@ -41,18 +41,18 @@ IS_IN_EXAMPLES = {
     "Dutch": ("unhöflich", "no"),
 }
 IS_IN_TEMPLATES = (
-    "Is this a {p} word?",
+    "Is this {a} {p} word?",
     "Answer yes if the word is {p}, otherwise no.",
     "{p} word? yes/no",
     'Say whether the word belongs to {p}, e.g. "{x}" -> "{y}".',
     "Check if the word comes from {p}.",
-    "The input is one common word from a European language; answer yes when it is a {p} word and no when it is not.",
+    "The input is one common word from a European language; answer yes when it is {a} {p} word and no when it is not.",
     "in {p} or not",
     'Does {p} have this word? For example "{x}" gives "{y}".',
-    "Could this word appear in a {p} text?",
+    "Could this word appear in {a} {p} text?",
     "Tell me yes or no: is it {p}?",
     "Belongs to {p}?",
-    "Decide whether a {p} dictionary would list this everyday word, and reply with yes or with no, nothing else.",
+    "Decide whether {a} {p} dictionary would list this everyday word, and reply with yes or with no, nothing else.",
 )
 
 FAMILIES = [

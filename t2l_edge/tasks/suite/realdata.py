@@ -173,6 +173,11 @@ class Param:
     example: tuple[str, str]  # a hand-written input -> answer shown in the descriptions (and checked in the tests)
 
 
+def article(label: str) -> str:
+    """'a' or 'an' before a parameter value: "an Italian list", "a US English reader" (by sound, not letter)."""
+    return "an" if label[0] in "AEIOU" and not label.startswith("US") else "a"
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")
 
@@ -192,7 +197,7 @@ def from_table(load: Callable[[str], Mapping[str, str]], what: str,
 def param_rows(op: str, theme: str, metric: Metric, params: tuple[Param, ...], templates: tuple[str, ...],
                make: Maker, src: str, *, choices: tuple[str, ...] | None = None) -> list[Family]:
     """One row per parameter value: the same operation, its templates filled with the value ({p}) and the value's
-    example ({x} -> {y}). Every template names the value, so a row can only be told apart by reading it.
+    example ({x} -> {y}), with {a} the article before the value. Every template names the value, so a row can only be told apart by reading it.
     `make(key)` gives the row's sampler and solver."""
     missing = [t for t in templates if "{p}" not in t]
     if missing:
@@ -200,7 +205,7 @@ def param_rows(op: str, theme: str, metric: Metric, params: tuple[Param, ...], t
     rows = []
     for p in params:
         sampler, solver = make(p.key)
-        descriptions = tuple(s.format(p=p.label, x=p.example[0], y=p.example[1]) for s in templates)
+        descriptions = tuple(s.format(p=p.label, a=article(p.label), x=p.example[0], y=p.example[1]) for s in templates)
         rows.append(Family(f"{op}_{slug(p.label)}", theme, metric, sampler, solver, descriptions, choices=choices,
                            operation=op, parameter=p.label, source=src))
     return rows
