@@ -6,10 +6,14 @@ gives the one right answer; `t2l_edge.tasks.splits` turns them into train / held
 
 from __future__ import annotations
 
-from . import arithmetic, classify, conversions, formatting, letters, lexicon, lists, strings, words
+from . import (
+    arithmetic, classify, compositions, conversions, directions, formatting, letters, lexicon, lists, parameterized,
+    strings, words,
+)
 from .family import Family
 
-THEME_MODULES = (strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions)
+THEME_MODULES = (strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions, directions,
+                 parameterized, compositions)
 THEMES = tuple(m.THEME for m in THEME_MODULES)
 
 
