@@ -17,8 +17,10 @@ from t2l_edge.tasks import (
     FAMILIES, HELDOUT_FAMILIES, THEMES, Example, Metric, Split, Task, build_split, load_tasks, save_tasks, score,
 )
 from t2l_edge.tasks.metrics import normalize, pick_choice
-from t2l_edge.tasks.splits import instances, is_heldout_instance, split_descriptions, split_families
-from t2l_edge.tasks.suite import lexicons
+from t2l_edge.tasks.splits import (
+    HELDOUT_FAMILIES_V1, ROW_SPLITS, instances, is_heldout_instance, split_descriptions, split_families,
+)
+from t2l_edge.tasks.suite import FIRST_SUITE_THEMES, lexicons
 from cli_helpers import run, assert_one_line_error
 
 
@@ -188,7 +190,8 @@ HAND_CASES = {
 
 
 def test_every_family_has_hand_written_cases():
-    assert sorted(HAND_CASES) == sorted(FAMILIES)
+    """The first suite's rows, one by one; the generated rows' hand cases are in test_corpus.py."""
+    assert sorted(HAND_CASES) == sorted(f.name for f in FAMILIES.values() if f.theme in FIRST_SUITE_THEMES)
 
 
 @pytest.mark.parametrize("name,given,expected", [(n, g, e) for n, cases in HAND_CASES.items() for g, e in cases])
@@ -208,18 +211,24 @@ def test_lexicons_have_no_word_in_two_classes():
 # -- splits ---------------------------------------------------------------------------------------------------------
 
 
-def test_heldout_families_are_about_15_percent_spread_across_themes():
-    assert set(HELDOUT_FAMILIES) <= set(FAMILIES)
-    assert 0.12 <= len(HELDOUT_FAMILIES) / len(FAMILIES) <= 0.2
-    assert len({FAMILIES[n].theme for n in HELDOUT_FAMILIES}) >= 7
+def test_the_first_suites_heldout_families_stay_held_out_across_its_themes():
+    first_suite = [f.name for f in FAMILIES.values() if f.theme in FIRST_SUITE_THEMES]
+    assert set(HELDOUT_FAMILIES_V1) <= set(first_suite) and len(HELDOUT_FAMILIES_V1) == 12
+    assert set(HELDOUT_FAMILIES_V1) <= set(HELDOUT_FAMILIES)
+    assert len({FAMILIES[n].theme for n in HELDOUT_FAMILIES_V1}) >= 7
+    assert [t.name for t in build_split(Split.HELDOUT_FAMILIES_V1, 4)] == [n for n in first_suite if n in HELDOUT_FAMILIES_V1]
+    # the same instances as in heldout-families, so the first suite's measurement stays comparable
+    assert build_split(Split.HELDOUT_FAMILIES_V1, 4) == [t for t in build_split(Split.HELDOUT_FAMILIES, 4)
+                                                         if t.name in HELDOUT_FAMILIES_V1]
 
 
 def test_splits_disjoint_families_descriptions_instances():
-    train, held_desc, held_fam = (build_split(s, n_instances=40) for s in Split)
-    names = {s: [t.name for t in ts] for s, ts in zip(Split, (train, held_desc, held_fam))}
-    assert names[Split.TRAIN] == names[Split.HELDOUT_DESCRIPTIONS]
-    assert set(names[Split.TRAIN]).isdisjoint(names[Split.HELDOUT_FAMILIES])
-    assert set(names[Split.TRAIN]) | set(names[Split.HELDOUT_FAMILIES]) == set(FAMILIES)
+    train, held_desc = (build_split(s, n_instances=40) for s in (Split.TRAIN, Split.HELDOUT_DESCRIPTIONS))
+    whole = {s: build_split(s, n_instances=40) for s in ROW_SPLITS[1:]}
+    names = {s: [t.name for t in ts] for s, ts in whole.items()}
+    assert [t.name for t in train] == [t.name for t in held_desc]
+    row_sets = [set(t.name for t in train), *map(set, names.values())]
+    assert sum(map(len, row_sets)) == len(FAMILIES) and set().union(*row_sets) == set(FAMILIES)  # a partition
     assert sorted(names[Split.HELDOUT_FAMILIES]) == sorted(HELDOUT_FAMILIES)
     for a, b in zip(train, held_desc):
         assert set(a.descriptions).isdisjoint(b.descriptions)
@@ -227,11 +236,12 @@ def test_splits_disjoint_families_descriptions_instances():
         assert {e.input for e in a.examples}.isdisjoint(e.input for e in b.examples), a.name
         assert all(not is_heldout_instance(a.name, e.input) for e in a.examples)
         assert len(b.examples) >= 3, f"{a.name}: too few held-out instances"
-    for t in train + held_desc + held_fam:
+    for t in train + held_desc + [t for tasks in whole.values() for t in tasks]:
         assert len({e.input for e in t.examples}) == len(t.examples)  # no repeated instance
         assert t.metric is FAMILIES[t.name].metric
-    assert all(len(t.examples) >= 30 for t in held_fam)  # all 40 unless a family has fewer inputs
-    assert all(len(t.descriptions) == len(FAMILIES[t.name].descriptions) for t in held_fam)
+    for t in (t for tasks in whole.values() for t in tasks):
+        assert len(t.examples) >= 12, t.name  # all 40 unless a family has fewer inputs
+        assert t.descriptions == FAMILIES[t.name].descriptions
 
 
 def test_splits_deterministic_and_seeded():
@@ -468,7 +478,7 @@ def test_cli_tasks_list(capsys):
     code, out, _ = run(capsys, "tasks", "list", "--json")
     rows = json.loads(out)
     assert code == 0 and [r["name"] for r in rows] == list(FAMILIES)
-    assert {r["split"] for r in rows} == {"train", "heldout-families"}
+    assert {r["split"] for r in rows} == {s.value for s in ROW_SPLITS}
     assert all(r["descriptions"] >= 12 and r["metric"] in {m.value for m in Metric} for r in rows)
     code, out, _ = run(capsys, "tasks", "list", "--theme", "lists")
     assert code == 0 and "sort_numbers" in out and "reverse_characters" not in out

@@ -193,7 +193,7 @@ WORDS_AND_LETTERS = [
         Wording(("join the words with {a} ({s}) instead of spaces", "replace each space between the words with {a}",
                  "glue the words together using {a} as the separator"),
                 ("What are the words joined by {a}?", "How do the words look with {a} between them?"),
-                ("join with {s}", "spaces to {v}")),
+                ("join using {s}", "spaces to {v}")),
         _SEPARATOR_VALUES,
     ),
     Parameterized(
@@ -319,9 +319,16 @@ def _affixed(at_start: bool):
     return sample
 
 
+def _calendar_input(names: tuple[str, ...]):
+    """Sampler: a name as written, in lower or upper case, or abbreviated to three letters."""
+    forms = tuple(f for n in names for f in (n, n.lower(), n.upper(), n[:3]))
+    return lambda k, rng: rng.choice(forms)
+
+
 def _calendar_shift(names: tuple[str, ...], sign: int, k: int, x: str) -> str:
-    lower = [n.lower() for n in names]
-    return names[(lower.index(x.lower()) + sign * k) % len(names)]
+    """The name `k` places after (sign 1) or before (sign -1) `x`, written in full."""
+    short = [n[:3].lower() for n in names]
+    return names[(short.index(x[:3].lower()) + sign * k) % len(names)]
 
 
 def _nums(rng: random.Random) -> str:
@@ -377,7 +384,7 @@ AFFIXES_AND_MORE = [
         tuple(Value(slug, pair, {"v": name}) for slug, pair, name in BRACKETS),
     ),
     Parameterized(
-        "weekday_after", Metric.NORMALIZED, lambda k, rng: rng.choice(DAYS), lambda k, x: _calendar_shift(DAYS, 1, k, x),
+        "weekday_after", Metric.NORMALIZED, _calendar_input(DAYS), lambda k, x: _calendar_shift(DAYS, 1, k, x),
         Wording(("give the day of the week that is {v} days after the given day",
                  "count {v} days forward from the weekday and name the day you reach",
                  "name the weekday {v} days later"),
@@ -386,7 +393,7 @@ AFFIXES_AND_MORE = [
         numbers(2, 3, 4),
     ),
     Parameterized(
-        "weekday_before", Metric.NORMALIZED, lambda k, rng: rng.choice(DAYS),
+        "weekday_before", Metric.NORMALIZED, _calendar_input(DAYS),
         lambda k, x: _calendar_shift(DAYS, -1, k, x),
         Wording(("give the day of the week that is {v} days before the given day",
                  "count {v} days back from the weekday and name the day you reach",
@@ -396,7 +403,7 @@ AFFIXES_AND_MORE = [
         numbers(2, 3, 4),
     ),
     Parameterized(
-        "month_after", Metric.NORMALIZED, lambda k, rng: rng.choice(MONTHS),
+        "month_after", Metric.NORMALIZED, _calendar_input(MONTHS),
         lambda k, x: _calendar_shift(MONTHS, 1, k, x),
         Wording(("give the month that is {v} months after the given month",
                  "count {v} months forward from the month and name the month you reach",
@@ -406,7 +413,7 @@ AFFIXES_AND_MORE = [
         numbers(2, 3, 6),
     ),
     Parameterized(
-        "month_before", Metric.NORMALIZED, lambda k, rng: rng.choice(MONTHS),
+        "month_before", Metric.NORMALIZED, _calendar_input(MONTHS),
         lambda k, x: _calendar_shift(MONTHS, -1, k, x),
         Wording(("give the month that is {v} months before the given month",
                  "count {v} months back from the month and name the month you reach",
