@@ -20,7 +20,7 @@ from t2l_edge.tasks.metrics import normalize, pick_choice
 from t2l_edge.tasks.splits import (
     HELDOUT_FAMILIES_V1, ROW_SPLITS, instances, is_heldout_instance, split_descriptions, split_families,
 )
-from t2l_edge.tasks.suite import FIRST_SUITE_THEMES, lexicons
+from t2l_edge.tasks.suite import lexicons
 from cli_helpers import run, assert_one_line_error
 
 
@@ -190,8 +190,8 @@ HAND_CASES = {
 
 
 def test_every_family_has_hand_written_cases():
-    """The first suite's rows, one by one; the generated rows' hand cases are in test_corpus.py."""
-    assert sorted(HAND_CASES) == sorted(f.name for f in FAMILIES.values() if f.theme in FIRST_SUITE_THEMES)
+    # the generated families have theirs in test_corpus.py
+    assert sorted(HAND_CASES) == sorted(n for n, f in FAMILIES.items() if f.source == "hand-written")
 
 
 @pytest.mark.parametrize("name,given,expected", [(n, g, e) for n, cases in HAND_CASES.items() for g, e in cases])
@@ -212,7 +212,7 @@ def test_lexicons_have_no_word_in_two_classes():
 
 
 def test_the_first_suites_heldout_families_stay_held_out_across_its_themes():
-    first_suite = [f.name for f in FAMILIES.values() if f.theme in FIRST_SUITE_THEMES]
+    first_suite = [f.name for f in FAMILIES.values() if f.source == "hand-written"]
     assert set(HELDOUT_FAMILIES_V1) <= set(first_suite) and len(HELDOUT_FAMILIES_V1) == 12
     assert set(HELDOUT_FAMILIES_V1) <= set(HELDOUT_FAMILIES)
     assert len({FAMILIES[n].theme for n in HELDOUT_FAMILIES_V1}) >= 7

@@ -6,17 +6,15 @@ gives the one right answer; `t2l_edge.tasks.splits` turns them into train / held
 
 from __future__ import annotations
 
-from . import (
-    arithmetic, classify, compositions, conversions, directions, formatting, letters, lexicon, lists, parameterized,
-    strings, words,
-)
+from . import arithmetic, classify, conversions, formatting, letters, lexicon, lists, strings, words
+# generated rows: parameterized operations, the other directions, compositions (rows.py, wording.py)
+from . import compositions, directions, parameterized
 from .family import Family
 
-# The first suite (79 hand-written families; the shipped hypernetwork was trained on it), then the wider corpus.
-FIRST_SUITE_MODULES = (strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions)
-THEME_MODULES = FIRST_SUITE_MODULES + (directions, parameterized, compositions)
+HAND_WRITTEN_MODULES = (strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions)
+GENERATED_MODULES = (directions, parameterized, compositions)
+THEME_MODULES = HAND_WRITTEN_MODULES + GENERATED_MODULES
 THEMES = tuple(m.THEME for m in THEME_MODULES)
-FIRST_SUITE_THEMES = tuple(m.THEME for m in FIRST_SUITE_MODULES)
 
 
 def _registry() -> dict[str, Family]:
@@ -31,4 +29,4 @@ def _registry() -> dict[str, Family]:
 
 FAMILIES: dict[str, Family] = _registry()
 
-__all__ = ["FAMILIES", "FIRST_SUITE_THEMES", "THEMES", "Family"]
+__all__ = ["FAMILIES", "THEMES", "Family"]

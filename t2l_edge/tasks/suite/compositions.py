@@ -16,6 +16,7 @@ from enum import Enum
 from . import arithmetic, letters, lexicon, strings, words
 from .family import MAX_OUTPUT_CHARS, Family
 from .lexicons import ALPHABET, WORDS, phrase
+from .rows import GENERATED
 from .wording import Step, describe_composition
 
 THEME = "compositions"
@@ -127,7 +128,7 @@ def _row(g: Primitive, f: Primitive) -> Family:
     name = composition_name(g.family, f.family)
     sample, solve = SAMPLERS[g.reads[0]], _composed(gf, ff)
     return Family(name, THEME, ff.metric, sample, solve, describe_composition(name, g.step, f.step, sample, solve),
-                  choices=ff.choices)
+                  choices=ff.choices, source=GENERATED)
 
 
 def _compositions() -> list[Family]:

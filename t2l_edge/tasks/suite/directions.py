@@ -1,6 +1,7 @@
 """The other direction of operations that have two, so that direction words carry weight: previous / next,
 halve / double, shortest / longest, descending / ascending, decode / encode, and sibling pairs (first / last item,
-largest / smallest digit). Each row names the row it mirrors in a comment."""
+largest / smallest digit). Each row names the row it mirrors in a comment. (Words to number and past tense to
+present come from the real-data modules.)"""
 
 from __future__ import annotations
 
@@ -10,10 +11,7 @@ import random
 from ..format import Metric
 from . import conversions, formatting, lexicon
 from .family import pick
-from .lexicons import (
-    CAPITALS, DAYS, NUMBER_WORDS, PAST_TENSE, SHORT_WORDS, VOWELS, WORDS, number_list, numbers, phrase,
-    spell,
-)
+from .lexicons import CAPITALS, DAYS, SHORT_WORDS, VOWELS, WORDS, number_list, numbers, phrase
 from .rows import row
 from .wording import Wording
 
@@ -49,12 +47,11 @@ def _km(m: str) -> str:
     return str(int(km)) if km == int(km) else f"{km:g}"
 
 
-_PRESENT = {past: base for base, past in PAST_TENSE.items()}
 _COUNTRY = {capital: country for country, capital in CAPITALS.items()}
 
 
 def _previous_day(text: str) -> str:
-    return DAYS[([d.lower() for d in DAYS].index(text.lower()) - 1) % 7]
+    return DAYS[([d[:3].lower() for d in DAYS].index(text[:3].lower()) - 1) % 7]  # "Mon" or "monday"
 
 
 def _first_name_first(s: str) -> str:
@@ -98,10 +95,6 @@ def _product(s: str) -> str:
 def _divide_input(rng: random.Random) -> str:
     b = rng.randint(2, 9)
     return f"{b * rng.randint(1, 20)} {b}"
-
-
-def _words_input(rng: random.Random) -> str:
-    return spell(rng.randint(0, 99))
 
 
 def _items(rng: random.Random) -> str:
@@ -167,22 +160,12 @@ FAMILIES = [
                  "replace the underscores of the identifier with spaces", "write the snake case name as words"),
                 ("What words make up this snake_case name?", "How does the identifier read as plain words?"),
                 ("snake case to words", "underscores to spaces"))),
-    row("words_to_number", THEME, Metric.NORMALIZED, _words_input, lambda s: str(NUMBER_WORDS[s]),
-        Wording(("write the number given in words as digits", "turn the spelled-out number into numerals",  # spell_number
-                 "convert the English number words to a number"),
-                ("Which number is spelled out here?", "What is this number in digits?"),
-                ("words to digits", "number from words"))),
     row("letter_at_position", THEME, Metric.EXACT, lambda rng: str(rng.randint(1, 26)),  # letter_position
         lambda s: ALPHABET[int(s) - 1],
         Wording(("give the letter of the alphabet at this position", "write the lowercase letter whose place in "
                  "the alphabet is the number", "name the alphabet letter number n"),
                 ("Which letter of the alphabet is at this position?", "What is the n-th letter of the alphabet?"),
                 ("letter at position", "alphabet letter number"))),
-    row("present_tense", THEME, Metric.NORMALIZED, pick(_PRESENT), _PRESENT.__getitem__,  # past_tense
-        Wording(("give the base form of the past-tense verb", "write the present tense of the verb",
-                 "turn the past tense back into the plain verb"),
-                ("What is the present tense of this verb?", "Which verb is this the past tense of?"),
-                ("present tense", "past to present"))),
     row("country_of_capital", THEME, Metric.NORMALIZED, pick(_COUNTRY), _COUNTRY.__getitem__,  # capital_of_country
         Wording(("name the country whose capital this city is", "give the country that has this capital",
                  "write which nation the capital city belongs to"),

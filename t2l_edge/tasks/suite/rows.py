@@ -13,13 +13,14 @@ from .family import Family
 from .wording import Wording, describe
 
 MAX_VALUES = 10  # the corpus counts a parameterized operation at most this many times
+GENERATED = "generated"  # the `source` of these rows: code over the suite's built-in word tables
 
 
 def row(name: str, theme: str, metric: Metric, sample: Callable[[random.Random], str], solve: Callable[[str], str],
         wording: Wording, *, choices: tuple[str, ...] | None = None, operation: str = "",
         parameter: str | None = None) -> Family:
     return Family(name, theme, metric, sample, solve, describe(name, wording, sample, solve), choices=choices,
-                  operation=operation, parameter=parameter)
+                  operation=operation, parameter=parameter, source=GENERATED)
 
 
 @dataclass(frozen=True)
