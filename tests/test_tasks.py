@@ -211,15 +211,30 @@ def test_lexicons_have_no_word_in_two_classes():
 # -- splits ---------------------------------------------------------------------------------------------------------
 
 
+# sha256 of `dumps_tasks(build_split(split, 8))` for the first suite's splits, recorded with the code of 0f6a5c2
+# (before the corpus grew): the v1 splits must reproduce them exactly.
+FIRST_SUITE_SPLITS = {
+    Split.TRAIN_V1: ("train", 67, "cfb9a09357f286d8dfb2342593648af5959e1833a54ff3d0eb82712194ff245b"),
+    Split.HELDOUT_DESCRIPTIONS_V1: ("heldout-descriptions", 67,
+                                    "b903b1177dc1665e7a52f15096f01a81d28214c88aa4b1852914c35de813b3b9"),
+    Split.HELDOUT_FAMILIES_V1: ("heldout-families", 12,
+                                "0e5012d489bfe0af45d5e7a835cb5f48e39b08f2decfc29d19e5d033f5ee8e3d"),
+}
+
+
+@pytest.mark.parametrize("split", list(FIRST_SUITE_SPLITS))
+def test_the_first_suites_splits_are_reproduced_exactly(split):
+    from t2l_edge.tasks.format import dumps_tasks
+
+    _, n, digest = FIRST_SUITE_SPLITS[split]
+    tasks = build_split(split, 8)
+    assert len(tasks) == n and all(FAMILIES[t.name].source == "hand-written" for t in tasks)
+    assert hashlib.sha256(dumps_tasks(tasks).encode()).hexdigest() == digest
+
+
 def test_the_first_suites_heldout_families_stay_held_out_across_its_themes():
-    first_suite = [f.name for f in FAMILIES.values() if f.source == "hand-written"]
-    assert set(HELDOUT_FAMILIES_V1) <= set(first_suite) and len(HELDOUT_FAMILIES_V1) == 12
     assert set(HELDOUT_FAMILIES_V1) <= set(HELDOUT_FAMILIES)
     assert len({FAMILIES[n].theme for n in HELDOUT_FAMILIES_V1}) >= 7
-    assert [t.name for t in build_split(Split.HELDOUT_FAMILIES_V1, 4)] == [n for n in first_suite if n in HELDOUT_FAMILIES_V1]
-    # the same instances as in heldout-families, so the first suite's measurement stays comparable
-    assert build_split(Split.HELDOUT_FAMILIES_V1, 4) == [t for t in build_split(Split.HELDOUT_FAMILIES, 4)
-                                                         if t.name in HELDOUT_FAMILIES_V1]
 
 
 def test_splits_disjoint_families_descriptions_instances():

@@ -12,7 +12,9 @@
   held-out bucket (`HELDOUT_PAIR_PERCENT`); no training row composes that pair.
 - `heldout-parameters`: for each trained parameterized operation, the one value whose hash is lowest ("add 7" when
   "add 3", "add 5", ... train).
-- `heldout-families-v1`: the twelve held-out families of the first suite alone (a subset of `heldout-families`).
+- `train-v1`, `heldout-descriptions-v1`, `heldout-families-v1`: the first suite's splits exactly as they were (its 67
+  training families, its 12 held-out ones; the same descriptions and instances), so that figures measured on them
+  stay reproducible and comparable.
 
 An instance is held out when a hash of (family, input) falls in the held-out bucket, so training and held-out
 instances never share an input, whatever the seed or the number of instances asked for.
@@ -28,7 +30,7 @@ from typing import Iterable
 
 from ..errors import InvalidInputError
 from .format import Example, Task
-from .suite import FAMILIES, Family
+from .suite import FAMILIES, HAND_WRITTEN_MODULES, Family
 from .suite.compositions import PAIRS, PRIMITIVE_FAMILIES
 
 # The first suite's held-out families, about 15% of it, spread across its themes, each with a trained sibling
@@ -62,12 +64,18 @@ class Split(str, Enum):
     HELDOUT_FAMILIES = "heldout-families"
     HELDOUT_COMPOSITIONS = "heldout-compositions"
     HELDOUT_PARAMETERS = "heldout-parameters"
+    TRAIN_V1 = "train-v1"
+    HELDOUT_DESCRIPTIONS_V1 = "heldout-descriptions-v1"
     HELDOUT_FAMILIES_V1 = "heldout-families-v1"
 
 
 # The splits a row belongs to (each row is in exactly one); the others are views of them.
 ROW_SPLITS = (Split.TRAIN, Split.HELDOUT_FAMILIES, Split.HELDOUT_COMPOSITIONS, Split.HELDOUT_PARAMETERS)
-WHOLE_ROW_SPLITS = frozenset(ROW_SPLITS[1:]) | {Split.HELDOUT_FAMILIES_V1}  # all descriptions, all instances
+# The first suite's splits, and the split whose descriptions and instances each of them takes.
+V1_SPLITS = {Split.TRAIN_V1: Split.TRAIN, Split.HELDOUT_DESCRIPTIONS_V1: Split.HELDOUT_DESCRIPTIONS,
+             Split.HELDOUT_FAMILIES_V1: Split.HELDOUT_FAMILIES}
+WHOLE_ROW_SPLITS = frozenset(ROW_SPLITS[1:])  # all descriptions, all instances
+FIRST_SUITE = frozenset(f.name for m in HAND_WRITTEN_MODULES for f in m.FAMILIES)
 
 
 def _bucket(key: str) -> int:
@@ -132,6 +140,7 @@ def family_split(name: str) -> Split:
 
 
 def split_descriptions(family: Family, split: Split) -> tuple[str, ...]:
+    split = V1_SPLITS.get(split, split)
     k = HELDOUT_DESCRIPTIONS_PER_FAMILY
     if split in WHOLE_ROW_SPLITS:
         return family.descriptions
@@ -154,16 +163,16 @@ def split_families(split: Split | str) -> list[Family]:
     split = parse_split(split)
     if split is Split.HELDOUT_FAMILIES_V1:
         return [f for f in FAMILIES.values() if f.name in HELDOUT_FAMILIES_V1]
+    if split in V1_SPLITS:
+        return [f for f in FAMILIES.values() if f.name in FIRST_SUITE and f.name not in HELDOUT_FAMILIES_V1]
     home = Split.TRAIN if split is Split.HELDOUT_DESCRIPTIONS else split
     return [f for f in FAMILIES.values() if ASSIGNED[f.name] is home]
 
 
 def instances(family: Family, split: Split | str, n: int = DEFAULT_INSTANCES, seed: int = 0) -> list[Example]:
     """Up to `n` distinct instances of `family` for `split` (fewer when the family has fewer distinct inputs there)."""
-    split = parse_split(split)
-    # the first suite's held-out families draw the same instances in either held-out-family split
-    drawn_as = Split.HELDOUT_FAMILIES if split is Split.HELDOUT_FAMILIES_V1 else split
-    rng = random.Random(f"t2l-edge:{seed}:{drawn_as.value}:{family.name}")
+    split = V1_SPLITS.get(parse_split(split), parse_split(split))  # a v1 split draws as its counterpart did
+    rng = random.Random(f"t2l-edge:{seed}:{split.value}:{family.name}")
     seen: dict[str, Example] = {}
     for _ in range(n * ATTEMPTS_PER_INSTANCE):
         if len(seen) == n:
