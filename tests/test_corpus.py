@@ -46,9 +46,10 @@ def _one_character_edit(text: str) -> str | None:
 
 def _siblings(name: str) -> list:
     """Rows whose answer to the same input is a likely near miss: the same operation with another parameter, the
-    same theme (directions, neighbours), and for a composition each of its two primitives alone."""
+    opposite direction, the same theme (neighbours), and for a composition each of its two primitives alone."""
     f = FAMILIES[name]
-    rows = [g for g in FAMILIES.values() if g.name != name and (g.op == f.op or g.theme == f.theme)]
+    opposite = {b for a, b in INVERSES + OPPOSITES if a == f.op} | {a for a, b in INVERSES + OPPOSITES if b == f.op}
+    rows = [g for g in FAMILIES.values() if g.name != name and (g.op in opposite | {f.op} or g.theme == f.theme)]
     rows += [FAMILIES[p] for p in compositions.PAIRS.get(name, ())]
     return rows
 

@@ -102,7 +102,7 @@ ARITHMETIC = [
     Parameterized(
         "round_to_nearest", Metric.NORMALIZED, _no_tie, lambda n, x: _round(_nearest, n, x),
         Wording(("round the number to the nearest {v}", "write the multiple of {v} that is closest to the number",
-                 "round it off to the closest {v}"),
+                 "round it off to the closest multiple of {v}"),
                 ("What is the number rounded to the nearest {v}?", "Which multiple of {v} is nearest to it?"),
                 ("nearest {v}", "round to nearest {v}")),
         numbers(10, 100, 1000),
@@ -110,7 +110,7 @@ ARITHMETIC = [
     Parameterized(
         "round_down_to", Metric.NORMALIZED, _no_tie, lambda n, x: _round(math.floor, n, x),
         Wording(("round the number down to a multiple of {v}", "write the largest multiple of {v} that is not above "
-                 "the number", "round it down to the {v}"),
+                 "the number", "cut the number down to a multiple of {v}"),
                 ("What is the number rounded down to a multiple of {v}?",
                  "Which multiple of {v} is just below or equal to it?"),
                 ("round down, {v}", "floor to {v}")),
@@ -119,7 +119,7 @@ ARITHMETIC = [
     Parameterized(
         "round_up_to", Metric.NORMALIZED, _no_tie, lambda n, x: _round(math.ceil, n, x),
         Wording(("round the number up to a multiple of {v}", "write the smallest multiple of {v} that is not below "
-                 "the number", "round it up to the {v}"),
+                 "the number", "raise the number up to a multiple of {v}"),
                 ("What is the number rounded up to a multiple of {v}?",
                  "Which multiple of {v} is just above or equal to it?"),
                 ("round up, {v}", "ceiling to {v}")),
@@ -171,6 +171,11 @@ def _containing(letter: str, rng: random.Random) -> str:
         text = phrase(rng, 1, 3)
         if letter in text:
             return text
+
+
+def _often_containing(letter: str, rng: random.Random) -> str:
+    """Mostly texts with the letter (so the count is not nearly always 0), sometimes any text."""
+    return _containing(letter, rng) if rng.random() < 0.75 else phrase(rng, 1, 3)
 
 
 def _shift(k: int, text: str) -> str:
@@ -283,7 +288,7 @@ WORDS_AND_LETTERS = [
         numbers(3, 4, 5),
     ),
     Parameterized(
-        "count_letter", Metric.NORMALIZED, lambda c, rng: phrase(rng, 1, 3), lambda c, x: str(x.count(c)),
+        "count_letter", Metric.NORMALIZED, _often_containing, lambda c, x: str(x.count(c)),
         Wording(("count how many times the letter {v} appears", "give the number of {v}'s in the text",
                  "tally every letter {v} in the input"),
                 ("How many times does the letter {v} appear?", "How many {v}'s are in the text?"),
