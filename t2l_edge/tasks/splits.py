@@ -75,6 +75,8 @@ ROW_SPLITS = (Split.TRAIN, Split.HELDOUT_FAMILIES, Split.HELDOUT_COMPOSITIONS, S
 V1_SPLITS = {Split.TRAIN_V1: Split.TRAIN, Split.HELDOUT_DESCRIPTIONS_V1: Split.HELDOUT_DESCRIPTIONS,
              Split.HELDOUT_FAMILIES_V1: Split.HELDOUT_FAMILIES}
 WHOLE_ROW_SPLITS = frozenset(ROW_SPLITS[1:])  # all descriptions, all instances
+# What training on a split is evaluated on by default: the same rows' held-out descriptions and instances.
+EVAL_SPLIT_OF = {Split.TRAIN: Split.HELDOUT_DESCRIPTIONS, Split.TRAIN_V1: Split.HELDOUT_DESCRIPTIONS_V1}
 FIRST_SUITE = frozenset(f.name for m in HAND_WRITTEN_MODULES for f in m.FAMILIES)
 
 
