@@ -39,7 +39,7 @@ def _one_character_edit(text: str) -> str | None:
         c = text[i]
         pool = string.digits if c.isdigit() else string.ascii_lowercase if c.isalpha() else ""
         if pool:
-            other = pool[(pool.index(c.lower()) + 1) % len(pool)]
+            other = pool[(pool.index(c.lower()) + 1) % len(pool)] if c.lower() in pool else pool[0]  # é → a
             return text[:i] + (other.upper() if c.isupper() else other) + text[i + 1:]
     return None
 
@@ -69,8 +69,8 @@ def test_scorer_accepts_its_answers_and_rejects_near_misses(name):
             for g in _siblings(name):
                 try:
                     misses.append(g.solve(x))
-                except (ValueError, KeyError, IndexError, ZeroDivisionError, TypeError, AttributeError):
-                    pass  # the sibling does not read this kind of input
+                except Exception:  # noqa: BLE001 - the sibling does not read this kind of input
+                    pass
         for miss in misses:
             if miss is not None and _differs(f.metric, miss, y):
                 assert score(f.metric, miss, y, f.choices) == 0.0, (x, y, miss)
@@ -128,7 +128,7 @@ HAND_CASES = {
     "days_to_weeks": [("70", "10")], "time_12_to_24": [("12:05 AM", "00:05"), ("3:30 PM", "15:30")],
     "snake_to_words": [("max_speed", "max speed")],
     "letter_at_position": [("26", "z"), ("1", "a")],
-    "country_of_capital": [("Canberra", "Australia")], "remove_thousands_separator": [("1,234,567", "1234567")],
+    "remove_thousands_separator": [("1,234,567", "1234567")],
     "email_user": [("zoe.king@lab.science", "zoe.king")], "file_stem": [("my_song.mp3", "my_song")],
     "count_consonants": [("rhythm", "6"), ("area", "1")], "keep_vowels": [("banana", "aaa")],
     "ends_with_vowel": [("piano", "yes"), ("piano", "yes"), ("lamp", "no")],
@@ -258,7 +258,7 @@ INVERSES = [
     ("celsius_to_fahrenheit", "fahrenheit_to_celsius"), ("km_to_m", "m_to_km"), ("weeks_to_days", "days_to_weeks"),
     ("time_24_to_12", "time_12_to_24"), ("words_to_snake", "snake_to_words"), 
     ("letter_position", "letter_at_position"),
-    ("capital_of_country", "country_of_capital"), ("thousands_separator", "remove_thousands_separator"),
+    ("thousands_separator", "remove_thousands_separator"),
     ("last_name_first", "first_name_first"), ("double_letters", "undouble_letters"), ("add_n", "subtract_n"),
     ("multiply_by_n", "divide_by_n"), ("to_base", "from_base"), ("join_words_with", "split_words_on"),
     ("shift_letters_by", "shift_letters_back_by"), ("add_prefix", "remove_prefix"), ("add_suffix", "remove_suffix"),
@@ -281,7 +281,7 @@ def test_both_directions_undo_each_other(a, b):
     rows = defaultdict(dict)
     for f in FAMILIES.values():
         if f.op in (a, b):
-            rows[f.parameter][f.op] = f
+            rows[f.parameter].setdefault(f.op, f)  # the first row of an operation with this value
     pairs = [(r[a], r[b]) for r in rows.values() if len(r) == 2]
     assert pairs, f"no {a} / {b} rows with the same parameter"
     for fa, fb in pairs:

@@ -1,7 +1,7 @@
 """The other direction of operations that have two, so that direction words carry weight: previous / next,
 halve / double, shortest / longest, descending / ascending, decode / encode, and sibling pairs (first / last item,
-largest / smallest digit). Each row names the row it mirrors in a comment. (Words to number and past tense to
-present come from the real-data modules.)"""
+largest / smallest digit). Each row names the row it mirrors in a comment. (Words to number, past tense to
+present and capital to country come from the real-data modules.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import random
 from ..format import Metric
 from . import conversions, formatting, lexicon
 from .family import pick
-from .lexicons import CAPITALS, DAYS, SHORT_WORDS, VOWELS, WORDS, number_list, numbers, phrase
+from .lexicons import DAYS, SHORT_WORDS, VOWELS, WORDS, number_list, numbers, phrase
 from .rows import row
 from .wording import Wording
 
@@ -47,7 +47,6 @@ def _km(m: str) -> str:
     return str(int(km)) if km == int(km) else f"{km:g}"
 
 
-_COUNTRY = {capital: country for country, capital in CAPITALS.items()}
 
 
 def _previous_day(text: str) -> str:
@@ -166,11 +165,6 @@ FAMILIES = [
                  "the alphabet is the number", "name the alphabet letter number n"),
                 ("Which letter of the alphabet is at this position?", "What is the n-th letter of the alphabet?"),
                 ("letter at position", "alphabet letter number"))),
-    row("country_of_capital", THEME, Metric.NORMALIZED, pick(_COUNTRY), _COUNTRY.__getitem__,  # capital_of_country
-        Wording(("name the country whose capital this city is", "give the country that has this capital",
-                 "write which nation the capital city belongs to"),
-                ("Which country has this city as its capital?", "This is the capital of which country?"),
-                ("country of capital", "capital to country"))),
     row("remove_thousands_separator", THEME, Metric.EXACT, _with_commas,  # thousands_separator
         lambda s: s.replace(",", ""),
         Wording(("remove the thousands separators from the number", "write the number without its commas",
