@@ -137,6 +137,7 @@ HAND_CASES = {
     "undouble_letters": [("ddoogg", "dog")], "sort_letters": [("cab", "abc")],
     "sort_letters_descending": [("cab", "cba")], "largest_digit": [("5091", "9")],
     "smallest_digit": [("5091", "0")], "product_of_list": [("2, 3, 4", "24")],
+    "undouble_each_word": [("go go now now", "go now")], "split_dashes": [("one-two-three", "one, two, three")],
     # compositions: g, then f
     "reverse_words_then_capitalize_words": [("big red dog", "Dog Red Big")],
     "reverse_words_then_uppercase": [("big red dog", "DOG RED BIG")],
@@ -260,6 +261,7 @@ INVERSES = [
     ("letter_position", "letter_at_position"),
     ("thousands_separator", "remove_thousands_separator"),
     ("last_name_first", "first_name_first"), ("double_letters", "undouble_letters"), ("add_n", "subtract_n"),
+    ("double_each_word", "undouble_each_word"), ("join_with_dashes", "split_dashes"),
     ("multiply_by_n", "divide_by_n"), ("to_base", "from_base"), ("join_words_with", "split_words_on"),
     ("shift_letters_by", "shift_letters_back_by"), ("add_prefix", "remove_prefix"), ("add_suffix", "remove_suffix"),
     ("weekday_after", "weekday_before"), ("month_after", "month_before"),

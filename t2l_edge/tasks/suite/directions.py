@@ -9,7 +9,7 @@ import math
 import random
 
 from ..format import Metric
-from . import conversions, formatting, lexicon
+from . import conversions, formatting, lexicon, lists
 from .family import pick
 from .lexicons import DAYS, SHORT_WORDS, VOWELS, WORDS, number_list, numbers, phrase
 from .rows import row
@@ -74,6 +74,10 @@ def _ends_with_vowel(rng: random.Random) -> str:
 
 def _undouble_input(rng: random.Random) -> str:
     return "".join(c + c for c in rng.choice(SHORT_WORDS))
+
+
+def _doubled_words(rng: random.Random) -> str:
+    return " ".join(f"{w} {w}" for w in phrase(rng, 2, 3, SHORT_WORDS).split())
 
 
 def _sorted_letters(reverse: bool):
@@ -253,4 +257,16 @@ FAMILIES = [
                  "write what you get when you multiply every number in the list"),
                 ("What is the product of these numbers?", "What do the numbers multiply to?"),
                 ("product of list", "multiply them all"))),
+    row("undouble_each_word", THEME, Metric.EXACT, _doubled_words,  # double_each_word
+        lambda s: " ".join(s.split()[::2]),
+        Wording(("write each repeated word only once", "undo the doubling: keep one of every pair of words",
+                 "drop the second copy of every word"),
+                ("What are the words with each pair written once?", "Which words are these, un-doubled?"),
+                ("each word once", "undouble the words"))),
+    row("split_dashes", THEME, Metric.EXACT, lambda rng: "-".join(lists._items(lists._word_list(rng))),
+        lambda s: ", ".join(s.split("-")),  # join_with_dashes
+        Wording(("split the dashed words into a comma-separated list", "replace each dash with a comma and a space",
+                 "turn the hyphen-joined words back into a list with commas"),
+                ("What is the list if you split at the dashes?", "Which items are joined by the dashes?"),
+                ("dashes to commas", "split the dashes"))),
 ]
