@@ -321,7 +321,7 @@ def test_heldout_operations_are_drawn_across_themes_and_never_train():
     assert set(HELDOUT_FAMILIES_V1) <= held_ops
     drawn = held_ops - set(HELDOUT_FAMILIES_V1)
     all_ops = {f.op for f in FAMILIES.values()}
-    assert len(held_ops) >= 30 and len({f.theme for f in _rows(Split.HELDOUT_FAMILIES)}) >= 8
+    assert len(held_ops) >= 40 and len({f.theme for f in _rows(Split.HELDOUT_FAMILIES)}) >= 12  # the issue: ≥ 40
     # about the bucket's share of the operations that can be drawn (not the compositions, not their primitives)
     drawable = all_ops - set(compositions.PAIRS) - set(compositions.PRIMITIVE_FAMILIES)
     assert 0.5 * HELDOUT_OPERATION_PERCENT <= 100 * len(drawn) / len(drawable) <= 2 * HELDOUT_OPERATION_PERCENT

@@ -190,7 +190,7 @@ HAND_CASES = {
 
 
 def test_every_family_has_hand_written_cases():
-    # the generated families have theirs in test_corpus.py
+    # the real-data and generated families have theirs in test_suite_realdata.py and test_corpus.py
     assert sorted(HAND_CASES) == sorted(n for n, f in FAMILIES.items() if f.source == "hand-written")
 
 
