@@ -389,6 +389,7 @@ def test_corpus_counts():
     whole = count_corpus(FAMILIES.values())
     assert whole.rows == sum(c.rows for c in count_by_theme(FAMILIES.values()).values())
     assert whole.rows >= first.rows + mine.rows and whole.operations >= first.operations + mine.operations
+    assert whole.rows >= 400 and whole.operations >= 150  # the corpus
 
 
 def test_counting_caps_an_operation_at_ten_values():
