@@ -403,7 +403,11 @@ def test_cli_tasks_list_counts_and_new_splits(capsys, tmp_path):
     n = len(compositions.FAMILIES)
     assert code == 0 and f"{n} task families ({n} counted, {n} distinct operations)" in " ".join(out.split())
     code, out, _ = run(capsys, "tasks", "list", "--json")
-    assert {r["split"] for r in json.loads(out)} == {s.value for s in ROW_SPLITS}
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert {r["split"] for r in rows.values()} == {s.value for s in ROW_SPLITS}
+    assert (rows["add_n_3"]["operation"], rows["add_n_3"]["parameter"], rows["add_n_3"]["source"]) == ("add_n", "3",
+                                                                                                     "generated")
+    assert rows["add"]["operation"] == "add" and rows["add"]["parameter"] is None
     for split in (Split.HELDOUT_COMPOSITIONS, Split.HELDOUT_PARAMETERS, Split.HELDOUT_FAMILIES_V1):
         path = tmp_path / f"{split.value}.jsonl"
         code, out, _ = run(capsys, "tasks", "export", "--split", split.value, "--output", path, "--instances", "3")

@@ -54,7 +54,8 @@ def list_(
         except MissingDataPackageError:  # a device install lists the real-data families without their data
             x, y = "-", NEEDS_TRAIN_EXTRA
         rows.append({"name": f.name, "theme": f.theme, "split": family_split(f.name).value,
-                     "descriptions": len(f.descriptions), "metric": f.metric.value, "input": x, "output": y})
+                     "descriptions": len(f.descriptions), "metric": f.metric.value, "input": x, "output": y,
+                     "operation": f.op, "parameter": f.parameter, "source": f.source})
     if json_output:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return

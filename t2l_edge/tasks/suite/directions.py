@@ -11,12 +11,11 @@ import random
 from ..format import Metric
 from . import conversions, formatting, lexicon, lists
 from .family import pick
-from .lexicons import DAYS, SHORT_WORDS, VOWELS, WORDS, number_list, numbers, phrase
+from .lexicons import ALPHABET, DAYS, SHORT_WORDS, VOWELS, WORDS, number_list, numbers, phrase
 from .rows import row
 from .wording import Wording
 
 THEME = "directions"
-ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 YES_NO = ("yes", "no")
 
 

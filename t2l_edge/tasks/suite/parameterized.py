@@ -8,12 +8,11 @@ import math
 import random
 
 from ..format import Metric
-from .lexicons import DAYS, MONTHS, SHORT_WORDS, WORDS, number_list, parse_numbers, phrase
+from .lexicons import ALPHABET, DAYS, MONTHS, SHORT_WORDS, WORDS, number_list, parse_numbers, phrase
 from .rows import Parameterized, Value, numbers
 from .wording import Wording
 
 THEME = "parameterized"
-ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 DIGITS = "0123456789abcdef"
 
 
@@ -187,7 +186,8 @@ def _short_words(rng: random.Random) -> str:
 
 
 SEPARATORS = (("dash", "-", "dash", "a dash"), ("underscore", "_", "underscore", "an underscore"),
-              ("plus", "+", "plus sign", "a plus sign"), ("slash", "/", "slash", "a slash"), ("dot", ".", "dot", "a dot"))
+              ("plus", "+", "plus sign", "a plus sign"), ("slash", "/", "slash", "a slash"),
+              ("dot", ".", "dot", "a dot"))
 _SEPARATOR_VALUES = tuple(Value(slug, sep, {"v": noun, "a": with_article, "s": sep})
                           for slug, sep, noun, with_article in SEPARATORS)
 LETTERS = "aeot"

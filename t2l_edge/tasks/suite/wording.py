@@ -137,7 +137,7 @@ def describe(name: str, wording: Wording, sample, solve) -> tuple[str, ...]:
     return _check(name, tuple(_fields(frame, phrases, questions, extra) for frame in FRAMES))
 
 
-def describe_composition(name: str, first: Wording | Step, then: Wording | Step, sample, solve) -> tuple[str, ...]:
+def describe_composition(name: str, first: Step, then: Step, sample, solve) -> tuple[str, ...]:
     """The descriptions of a row that does `first`, then `then`, one per composition frame."""
     (x0, y0), (x1, y1) = worked_examples(name, sample, solve)
     gs, fs = _Cycle(first.phrases), _Cycle(then.phrases)
