@@ -53,7 +53,7 @@ PRIMITIVES = (
                                                "order", "write the words from last to first"), ("reverse words",))),
     Primitive("sort_words", (P,), P, Step(("sort the words alphabetically", "put the words in alphabetical order",
                                            "arrange the words from a to z"), ("sort words",))),
-    Primitive("capitalize_words", (P,), F, Step(("capitalize every word", "give each word a capital first letter",
+    Primitive("capitalize_words", (P, W), F, Step(("capitalize every word", "give each word a capital first letter",
                                                  "write it in title case"), ("title case",))),
     Primitive("uppercase", (P, W, L), F, Step(("write it in capital letters", "change every letter to upper case",
                                                "put it in all caps"), ("uppercase",))),
