@@ -63,7 +63,7 @@ BAD = [
     ('[hypernet]\nlatent_size = 30\n', None, ["[hypernet]", "latent_size must be a multiple of 4"]),
     ('[optim]\nbetas = [0.9]\n', None, ["[optim]", "'betas'", "two numbers"]),
     ('[optim]\nschedule = "step"\n', None, ["[optim]", "'schedule'", "constant, linear, cosine"]),
-    ('[data]\nsplit = "validation"\n', None, ["[data]", "'split'", "split must be one of train, heldout-descriptions, heldout-families, got 'validation'"]),
+    ('[data]\nsplit = "validation"\n', None, ["[data]", "'split'", "split must be one of train, heldout-descriptions, heldout-families, heldout-compositions, heldout-parameters, train-v1, heldout-descriptions-v1, heldout-families-v1, got 'validation'"]),
     ('[data]\nsplit = "train"\ntasks = ["a.jsonl"]\n', None, ["[data]", "'split' and 'tasks'", "not both"]),
     ('[data]\nfamilies = ["reverse_words"]\n', None, ["[data]", "'families'", "only with 'split'"]),
     ('[run]\ndevice = "tpu"\n', None, ["[run]", "'device'", "auto, cpu, cuda"]),
@@ -189,4 +189,16 @@ def test_suite_data_and_families(tmp_path):
                                               '[eval]\nsplit = "heldout-families"\n', "b.toml"), "sft")
     with pytest.raises(InvalidInputError, match=r"b.toml: \[data\] field 'families': \['last_letter'\] are not in"):
         sft_tasks(config)
+
+
+def test_the_first_suites_train_split_evaluates_on_its_own_heldout_descriptions(tmp_path):
+    from t2l_edge.tasks import build_split
+    from t2l_edge.train.data import sft_tasks
+
+    config = TrainConfig.load(write(tmp_path, '[data]\nsplit = "train-v1"\nfamilies = ["month_name", "add"]\n'
+                                              'n_instances = 4\n'), "sft")
+    train, held = sft_tasks(config)
+    assert [t.name for t in train] == [t.name for t in held] == ["add", "month_name"]  # registry order
+    # month_name is held out whole in the v2 splits, but trained in the first suite's
+    assert held == [t for t in build_split("heldout-descriptions-v1", 4) if t.name in ("add", "month_name")]
 

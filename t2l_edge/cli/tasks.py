@@ -39,6 +39,7 @@ def list_(
     """The task families: theme, split, descriptions, metric and one sample."""
     from ..tasks.splits import family_split
     from ..tasks.suite import FAMILIES, THEMES
+    from ..tasks.suite.corpus import count_corpus
     from ..tasks.suite.realdata import NEEDS_TRAIN_EXTRA, MissingDataPackageError
 
     if theme is not None and theme not in THEMES:
@@ -52,14 +53,17 @@ def list_(
         except MissingDataPackageError:  # a device install lists the real-data families without their data
             x, y = "-", NEEDS_TRAIN_EXTRA
         rows.append({"name": f.name, "theme": f.theme, "split": family_split(f.name).value,
-                     "descriptions": len(f.descriptions), "metric": f.metric.value, "input": x, "output": y})
+                     "descriptions": len(f.descriptions), "metric": f.metric.value, "input": x, "output": y,
+                     "operation": f.op, "parameter": f.parameter, "source": f.source})
     if json_output:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    t = table("family", "theme", "split", "metric", "sample", identifiers=(0, 1, 2, 3), title=f"{len(rows)} task families")
+    count = count_corpus(f for f in FAMILIES.values() if theme is None or f.theme == theme)
+    title = f"{len(rows)} task families ({count.rows} counted, {count.operations} distinct operations)"
+    t = table("family", "theme", "split", "desc.", "metric", "sample", identifiers=(0, 1, 2, 3, 4), title=title)
     for r in rows:
-        split = "train" if r["split"] == "train" else "held out"
-        t.add_row(r["name"], r["theme"], split, r["metric"], f"{r['input']} → {r['output']}")
+        split = "train" if r["split"] == "train" else r["split"].replace("heldout-", "held out: ")
+        t.add_row(r["name"], r["theme"], split, str(r["descriptions"]), r["metric"], f"{r['input']} → {r['output']}")
     console.print(keep_whole(t))
 
 
@@ -75,7 +79,9 @@ def show(
     f = _family(name)
     split = family_split(f.name).value
     console.print(f"[bold]{f.name}[/]  theme {f.theme} · split {split} · metric {f.metric.value}"
-                  + (f" · choices {', '.join(f.choices)}" if f.choices else ""))
+                  + (f" · choices {', '.join(f.choices)}" if f.choices else "")
+                  + (f" · operation {f.op}" if f.op != f.name else "")
+                  + (f" · parameter {f.parameter}" if f.parameter is not None else "") + f" · source {f.source}")
     held_from = len(f.descriptions) - HELDOUT_DESCRIPTIONS_PER_FAMILY
     table = Table("#", "description", "split", title="descriptions", show_lines=False)
     for i, d in enumerate(f.descriptions):
