@@ -19,6 +19,7 @@ from t2l_edge.bundle import Bundle, adapters_from_outputs
 from t2l_edge.errors import InvalidInputError, RuntimeBackendError
 from t2l_edge.keys import BundleFiles, BundleGraph
 from t2l_edge.prompts import check_task_texts
+from t2l_edge.task_card import TaskCard, TaskInput, task_texts
 
 # Preference order when providers="auto": the first ones that this onnxruntime build has.
 PROVIDER_PREFERENCE = (
@@ -123,13 +124,14 @@ class Generator:
             BundleGraph.ATTENTION_MASK: np.array([e.attention_mask for e in encodings], dtype=np.int64),  # (B, T)
         }
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def embed(self, texts: TaskInput) -> np.ndarray:
         """(B, d) float32 task embeddings, pooled and normalised inside the encoder graph."""
         texts = self._texts(texts)
         return self.encoder.run([BundleGraph.EMBEDDING], self.tokenize(texts))[0].astype(np.float32)
 
-    def generate(self, texts: Sequence[str] | str, batch_size: int = 32) -> list[LoraAdapter]:
-        """One adapter per text, in order; texts go through both graphs in batches of `batch_size`."""
+    def generate(self, texts: TaskInput, batch_size: int = 32) -> list[LoraAdapter]:
+        """One adapter per task text or `TaskCard` (description and/or examples), in order; texts go through both
+        graphs in batches of `batch_size`."""
         texts = self._texts(texts)
         overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
         check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
@@ -141,23 +143,15 @@ class Generator:
             adapters.extend(adapters_from_outputs(self.manifest, dict(zip(self._outputs, outputs)), chunk))
         return adapters
 
-    def generate_gguf(self, text: str, quantization: str = "q4_0") -> bytes:
+    def generate_gguf(self, text: str | TaskCard, quantization: str = "q4_0") -> bytes:
         """One task text -> the bytes of a quantized GGUF adapter, ready for `LlamaCppRunner.use`."""
         from t2l_edge.export.gguf import to_gguf_bytes
 
         return to_gguf_bytes(self.generate([text])[0], quantization)
 
     @staticmethod
-    def _texts(texts: Sequence[str] | str) -> list[str]:
-        if isinstance(texts, str):
-            texts = [texts]
-        texts = list(texts)
-        if not texts:
-            raise InvalidInputError("no task texts given")
-        for t in texts:
-            if not isinstance(t, str) or not t.strip():
-                raise InvalidInputError(f"a task text must be a non-empty string, got {t!r}")
-        return texts
+    def _texts(texts: TaskInput) -> list[str]:
+        return task_texts(texts)  # descriptions as they are, task cards rendered
 
 
 def load_generator(bundle: str | os.PathLike | Path, providers: str | Sequence[str] = "auto") -> Generator:

@@ -17,6 +17,8 @@ from t2l_edge.bundle import Bundle, adapters_from_outputs
 from t2l_edge.errors import RuntimeBackendError
 from t2l_edge.export.tensorrt import require_tensorrt
 from t2l_edge.keys import BundleGraph
+from t2l_edge.prompts import check_task_texts
+from t2l_edge.task_card import TaskInput, task_texts
 
 
 def _cudart():
@@ -101,8 +103,10 @@ class TensorRTGenerator:
         self.encoder = _Engine(trt, runtime, bundle.path / engines[BundleGraph.ENCODER])
         self.hypernet = _Engine(trt, runtime, bundle.path / engines[BundleGraph.HYPERNET])
 
-    def generate(self, texts: Sequence[str] | str, batch_size: int = 16) -> list[LoraAdapter]:
-        texts = [texts] if isinstance(texts, str) else list(texts)
+    def generate(self, texts: TaskInput, batch_size: int = 16) -> list[LoraAdapter]:
+        texts = task_texts(texts)  # descriptions as they are, task cards rendered
+        overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
+        check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
         out: list[LoraAdapter] = []
         for start in range(0, len(texts), batch_size):
             chunk = texts[start : start + batch_size]

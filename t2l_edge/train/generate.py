@@ -15,6 +15,7 @@ from ..adapter import LoraAdapter
 from ..errors import InvalidInputError, MissingFileError
 from ..io import atomic_dir, read_text_lines
 from ..prompts import check_task_texts
+from ..task_card import TaskInput, task_texts
 
 INDEX_FILE = "index.jsonl"
 EXTENSIONS = {"gguf": ".gguf", "safetensors": ".safetensors", "peft": ""}  # peft: a directory
@@ -66,9 +67,9 @@ class Generator:
                 f"the encoder gives {self.encoder.dim}-d embeddings, the checkpoint expects {config.embedding_dim}"
             )
 
-    def generate(self, texts: Sequence[str], batch_size: int = 64) -> list[LoraAdapter]:
-        if isinstance(texts, str):
-            texts = [texts]
+    def generate(self, texts: TaskInput, batch_size: int = 64) -> list[LoraAdapter]:
+        """One adapter per task text or `TaskCard` (rendered by `task_texts`, as every generator does)."""
+        texts = task_texts(texts)
         encodings = self.encoder.tokenizer.encode_batch(list(texts))
         check_task_texts(texts, [bool(e.overflowing) for e in encodings], self.encoder.spec.max_length)
         out: list[LoraAdapter] = []
