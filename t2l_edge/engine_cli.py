@@ -65,7 +65,13 @@ def build_engine(
 
 
 def apply(
-    task: Annotated[str, typer.Option("--task", help="The task, in words: the adapter is generated from it.")],
+    task: Annotated[
+        Optional[str], typer.Option("--task", help="The task, in words: the adapter is generated from it.")
+    ] = None,
+    examples: Annotated[
+        Optional[Path], typer.Option("--examples", help="Input/output examples for the task card (JSONL or JSON of "
+                                     "{\"input\", \"output\"}), with --task or alone.")
+    ] = None,
     prompt: Annotated[Optional[str], typer.Option("--prompt", "-p", help="One input to answer.")] = None,
     input_file: Annotated[
         Optional[Path], typer.Option(help="Inputs: one per line, or JSONL with a 'prompt' or 'input' field.")
@@ -88,7 +94,7 @@ def apply(
     context: Annotated[int, typer.Option(min=64, help="Context length (tokens).")] = 1024,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ):
-    """Generate an adapter from --task, hot-swap it into llama.cpp and answer the prompt(s) (greedy)."""
+    """Generate an adapter from --task and/or --examples, hot-swap it into llama.cpp and answer the prompt(s) (greedy)."""
     import time
 
     from .cli import _read_prompts
@@ -96,12 +102,16 @@ def apply(
     from .export.recipes import parse_recipe
     from .prompts import get_prompt_format
     from .runtimes.llama_cpp import LlamaCppRunner
+    from .task_card import card_from
     from .train.generate import load_generator
 
     if (prompt is None) == (input_file is None):
         raise InvalidInputError("give exactly one of --prompt or --input-file")
-    if not task.strip():
+    if task is None and examples is None:
+        raise InvalidInputError("give --task, --examples, or both")
+    if task is not None and not task.strip():
         raise InvalidInputError("--task is empty")
+    card = card_from(task, examples)
     recipe = parse_recipe(quantization)
     prompts = [prompt] if prompt is not None else _read_prompts(input_file)
 
@@ -111,10 +121,10 @@ def apply(
     config = getattr(generator, "manifest", None) or generator.hypernet.config
     fmt = get_prompt_format(config.prompt_format)
     start = time.perf_counter()
-    data = to_gguf_bytes(generator.generate([task])[0], recipe)
+    data = to_gguf_bytes(generator.generate([card])[0], recipe)
     generated_ms = (time.perf_counter() - start) * 1000
     with runner:
-        adapter = runner.load_adapter(data, name=task)
+        adapter = runner.load_adapter(data, name=task or "examples")
         rows = []
         for text in prompts:
             full = text if raw else fmt.prompt(text)
@@ -127,10 +137,11 @@ def apply(
                 row["base"] = runner.generate(full, max_tokens=max_tokens, stop=stop).strip()
             rows.append(row)
     if json_output:
-        print(json.dumps({"task": task, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
+        print(json.dumps({"task": task, "examples": card.k, "card": card.text, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
                           "quantization": recipe.value, "answers": rows}, indent=2, ensure_ascii=False))
         return
-    console.print(f"adapter for {task!r}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms")
+    what = f"{task!r}" + (f" and {card.k} examples" if card.k else "") if task else f"{card.k} examples"
+    console.print(f"adapter for {what}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms")
     table = Table("prompt", "adapted", *(["base"] if compare_base else []), show_lines=True)
     for r in rows:
         table.add_row(r["prompt"], r["adapter"], *([r["base"]] if compare_base else []))

@@ -111,17 +111,17 @@ def task_texts(items: TaskInput) -> list[str]:
     return out
 
 
-def pick_shots(examples: Sequence[Example], query: int | None, k: int, rng: random.Random,
+def pick_shots(inputs: Sequence[str], query: int | None, k: int, rng: random.Random,
                pool: Sequence[int] | None = None) -> tuple[int, ...]:
-    """Indices of up to k examples drawn without replacement from `pool` (default: all), never `query` itself nor
-    any example with the query's input (a shot must not give the answer away). Fewer than k when too few remain."""
+    """Indices of up to k examples (given by their inputs) drawn without replacement from `pool` (default: all),
+    never `query` itself nor any example with the query's input (a shot must not give the answer away). Fewer than
+    k when too few remain."""
     if not isinstance(k, int) or isinstance(k, bool) or k < 0:
         raise InvalidInputError(f"the number of examples k must be an integer ≥ 0, got {k!r}")
     if k == 0:
         return ()
-    own = examples[query].input if query is not None else None
-    candidates = [i for i in (range(len(examples)) if pool is None else pool)
-                  if i != query and examples[i].input != own]
+    own = inputs[query] if query is not None else None
+    candidates = [i for i in (range(len(inputs)) if pool is None else pool) if i != query and inputs[i] != own]
     return tuple(rng.sample(candidates, min(k, len(candidates))))
 
 
@@ -157,3 +157,12 @@ def read_examples(path: str | os.PathLike) -> tuple[Example, ...]:
             raise InvalidInputError(f"{where}: an example must be an object with '{Field.INPUT}' and '{Field.OUTPUT}'")
         out.append(_example(record, where))
     return tuple(out)
+
+
+def card_from(description: str | None, examples_file: str | os.PathLike | None) -> TaskCard:
+    """The card of a command line: a description (`--task`), an examples file (`--examples`), or both."""
+    if description is not None and not description.strip():
+        raise InvalidInputError("the task description is empty")
+    if description is None and examples_file is None:
+        raise InvalidInputError("give a task description, an examples file, or both")
+    return TaskCard(description, read_examples(examples_file) if examples_file is not None else ())

@@ -231,10 +231,17 @@ class EmbeddingCache:
     def __contains__(self, text: str) -> bool:
         return text in self._memory
 
-    def get(self, texts: Sequence[str] | str) -> Tensor:
-        """(N, dim) float32, one row per text, computing only the ones not seen before."""
+    def get(self, texts: Sequence[str] | str, store: bool = True) -> Tensor:
+        """(N, dim) float32, one row per text, computing only the ones not seen before. `store=False`: texts seen
+        once (task cards with examples) are computed without being kept, so the cache does not grow with them."""
         if isinstance(texts, str):
             texts = [texts]
+        if not store:
+            fresh = [t for t in dict.fromkeys(texts) if t not in self._memory]
+            rows = dict(zip(fresh, self.encoder.encode(fresh))) if fresh else {}
+            if not texts:
+                return torch.zeros((0, self.encoder.dim))
+            return torch.stack([rows[t] if t in rows else self._memory[t] for t in texts])  # (N, d)
         missing = []
         for text in dict.fromkeys(texts):
             if text in self._memory:

@@ -118,8 +118,12 @@ def train(
 
 
 def train_lora(
-    tasks: Annotated[Path, typer.Option("--tasks", "-t", help="Task file or folder (ours or Super-NaturalInstructions).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder: one PEFT directory per task.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder: one PEFT directory per task (--multitask: "
+                                         "the one PEFT directory).")],
+    tasks: Annotated[
+        Optional[Path], typer.Option("--tasks", "-t", help="Task file or folder (ours or Super-NaturalInstructions); "
+                                     "with --multitask, instead of the config's [data].")
+    ] = None,
     config: Annotated[
         Optional[Path], typer.Option("--config", "-c", help="Training config (TOML): its base, hypernet, data and optim sections.")
     ] = None,
@@ -129,8 +133,13 @@ def train_lora(
     lr: Annotated[Optional[float], typer.Option(help="Learning rate (default 3e-4).")] = None,
     rank: Annotated[Optional[int], typer.Option(min=1, help="LoRA rank.")] = None,
     modules: Annotated[Optional[str], typer.Option(help="Target modules, comma-separated (q_proj,v_proj).")] = None,
+    multitask: Annotated[
+        bool, typer.Option("--multitask", help="One LoRA on the whole training mixture of --config (the hypernetwork's "
+                           "tasks and batches), the description in each prompt: evaluate's multitask baseline.")
+    ] = False,
 ):
-    """Train an ordinary per-task LoRA with PEFT (the oracle): same base, prompt format and targets as the hypernetwork."""
+    """Train an ordinary per-task LoRA with PEFT (the oracle): same base, prompt format and targets as the hypernetwork.
+    With --multitask, one LoRA for all the training tasks."""
     import dataclasses
 
     from ..tasks.format import load_tasks
@@ -150,6 +159,10 @@ def train_lora(
             cfg.hypernet = dataclasses.replace(cfg.hypernet, **hyper)
     except InvalidInputError as e:
         raise InvalidInputError(f"option: {e}") from None
+    if multitask:
+        return _train_multitask(cfg, config, tasks, only, output)
+    if tasks is None:
+        raise InvalidInputError("give the tasks with --tasks (or --multitask with --config)")
     chosen = load_tasks(tasks)
     if only:
         missing = [n for n in only if n not in {t.name for t in chosen}]
@@ -168,9 +181,35 @@ def train_lora(
 ORACLE_DEFAULTS = {"optim": {"steps": 100, "lr": 3e-4, "warmup": 10, "weight_decay": 0.0}}
 
 
+def _train_multitask(cfg, config: Path | None, tasks: Path | None, only, output: Path) -> None:
+    import dataclasses
+
+    if only:
+        raise InvalidInputError("--task picks one oracle; --multitask trains on every training task")
+    if tasks is not None:
+        try:
+            cfg.data = dataclasses.replace(cfg.data, split=None, families=None, tasks=[str(tasks)])
+        except InvalidInputError as e:
+            raise InvalidInputError(f"--tasks: {e}") from None
+    elif config is None:
+        raise InvalidInputError("--multitask needs the training mixture: --config (its [data]) or --tasks")
+    cfg.check_mode("sft")
+    from .oracle import train_multitask
+
+    with console.status("loading the base model"):
+        import torch  # noqa: F401  (the slow import, under the spinner)
+    with _Progress("multitask") as progress:
+        result = train_multitask(cfg, output, progress)
+    console.print(f"wrote the multitask LoRA to [bold]{result.path}[/]")
+
+
 def generate(
     output: Annotated[Path, typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")],
     task: Annotated[Optional[str], typer.Option("--task", help="The task, in words.")] = None,
+    examples: Annotated[
+        Optional[Path], typer.Option("--examples", help="Input/output examples for the task card (JSONL or JSON of "
+                                     "{\"input\", \"output\"}), with --task or alone.")
+    ] = None,
     batch_file: Annotated[
         Optional[Path], typer.Option("--batch-file", help="One task per line (text or JSON with 'task').")
     ] = None,
@@ -193,23 +232,29 @@ def generate(
     from ..export.formats import AdapterFormat, save_adapter
     from ..export.recipes import parse_recipe
 
-    if (task is None) == (batch_file is None):
-        raise InvalidInputError("give exactly one of --task or --batch-file")
+    if batch_file is not None and (task is not None or examples is not None):
+        raise InvalidInputError("give --batch-file, or --task and/or --examples, not both")
+    if batch_file is None and task is None and examples is None:
+        raise InvalidInputError("give --task, --examples (or both), or --batch-file")
     if task is not None and not task.strip():
         raise InvalidInputError("--task is empty")
     fmt = _parse(AdapterFormat, format, "--format")
     recipe = parse_recipe(quantization)
     from .generate import TaskLine, load_generator, read_batch_file, write_batch
 
-    lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, task)]
+    from ..task_card import card_from
+
+    card = card_from(task, examples) if batch_file is None else None  # a bad examples file fails before loading
+    lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, card.text)]
     what = "the checkpoint and the encoder" if checkpoint is not None else "the bundle"
     with console.status(f"loading {what}") as status:
         generator = load_generator(bundle, checkpoint, encoder, progress=status.update)
-    adapters = generator.generate([line.text for line in lines])
+    adapters = generator.generate([card] if card is not None else [line.text for line in lines])
     detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
     if batch_file is None:
         save_adapter(adapters[0], output, fmt, recipe)
-        console.print(f"wrote {fmt.value}{detail} adapter for {task!r} to [bold]{output}[/]")
+        what = f"{task!r}" + (f" and {card.k} examples" if card.k else "") if task else f"{card.k} examples"
+        console.print(f"wrote {fmt.value}{detail} adapter for {what} to [bold]{output}[/]")
     else:
         write_batch(adapters, lines, output, fmt.value, recipe.value)
         console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to [bold]{output}[/]")

@@ -4,7 +4,8 @@
     [encoder]     path, cache, max_length                      (default: all-MiniLM-L6-v2)
     [hypernet]    variant, latent_size, head_width, n_blocks, dropout, rank, alpha, scale_rule, modules, prompt_format
     [data]        split | tasks (SFT), library (reconstruction), families, n_instances, seed, tasks_per_step,
-                  batch_size (global), max_length
+                  batch_size (global), max_length, card_examples (k of each sample's task card: [0, 1, 2, 3]),
+                  card_no_description
     [optim]       lr, warmup, schedule, min_lr_ratio, clip, weight_decay, betas, eps, l2, steps
     [eval]        every, n, split | tasks | library, holdout
     [checkpoint]  every, keep
@@ -160,6 +161,26 @@ class HypernetSection:
         )
 
 
+@dataclass(frozen=True)
+class CardMix:
+    """How training samples' task cards are drawn: k (examples on the card) uniformly from `k` (repeat a value to
+    weigh it), and with probability `no_description` a card with examples drops its description."""
+
+    k: tuple[int, ...] = (0,)
+    no_description: float = 0.0
+
+    def __post_init__(self):
+        if not self.k or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in self.k):
+            raise InvalidInputError(f"card k values must be integers ≥ 0, got {self.k!r}")
+        if not 0.0 <= self.no_description <= 1.0:
+            raise InvalidInputError(f"no_description must be in [0, 1], got {self.no_description!r}")
+        object.__setattr__(self, "k", tuple(self.k))
+
+    @property
+    def with_examples(self) -> bool:
+        return any(self.k)
+
+
 @dataclass
 class DataSection:
     split: str | None = None  # SFT on the built-in suite: a split name (train)
@@ -171,6 +192,8 @@ class DataSection:
     tasks_per_step: int = 4  # distinct tasks mixed in one global batch
     batch_size: int = 8  # global batch (all ranks together)
     max_length: int = 128  # prompt + answer tokens
+    card_examples: list[int] = field(default_factory=lambda: [0, 1, 2, 3])  # k per SFT sample's task card, uniform
+    card_no_description: float = 0.1  # chance that a card with examples drops its description (examples alone)
 
     def __post_init__(self):
         from ..tasks.splits import parse_split
@@ -198,6 +221,15 @@ class DataSection:
         _int(self.tasks_per_step, "tasks_per_step", 1)
         _int(self.batch_size, "batch_size", 1)
         _int(self.max_length, "max_length", 8)
+        if not isinstance(self.card_examples, list) or not self.card_examples:
+            raise InvalidInputError(f"field 'card_examples': must be a non-empty list of integers ≥ 0, got {self.card_examples!r}")
+        for k in self.card_examples:
+            _int(k, "card_examples", 0)
+        self.card_no_description = _float(self.card_no_description, "card_no_description", at_most=1.0)
+
+    def card_mix(self) -> "CardMix":
+        """The `CardMix` of SFT samples' task cards."""
+        return CardMix(tuple(self.card_examples), self.card_no_description)
 
 
 @dataclass

@@ -205,10 +205,12 @@ class Trainer:
             )
 
         from ..model.encoder import EmbeddingCache, TextEncoder
+        from ..task_card import CARD_FORMAT
 
         build = {Mode.SFT: _build_sft, Mode.RECONSTRUCTION: _build_reconstruction}[self.mode]
         # Data first (bad task files fail before anything heavy loads); the encoder after.
-        self.objective, target, self.base_source = build(config, self.device, lambda t: self.embeddings.get(t), full_logits)
+        embed = lambda texts, store=True: self.embeddings.get(texts, store)  # noqa: E731 (set just below)
+        self.objective, target, self.base_source = build(config, self.device, embed, full_logits)
         encoder = TextEncoder(config.encoder.path, config.encoder.max_length)
         self.embeddings = EmbeddingCache(encoder, config.encoder.cache)
         self.embeddings.get(self.objective.texts())  # every description once, before the first step
@@ -216,6 +218,9 @@ class Trainer:
             self.embeddings.save()
 
         extra = {"mode": self.mode.value, "base": str(self.base_source)}
+        if self.mode is Mode.SFT:  # how the task texts it learned from were written
+            mix = config.data.card_mix()
+            extra["task_cards"] = {"format": CARD_FORMAT, "k": list(mix.k), "no_description": mix.no_description}
         hcfg = config.hypernet.hypernet_config(target, encoder.name, encoder.dim, extra)
         torch.manual_seed(config.run.seed)
         self.hypernet = HyperNetwork(hcfg).to(self.device)
@@ -417,7 +422,7 @@ def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bo
     prompt = PromptTokenizer(base.tokenizer, get_prompt_format(config.hypernet.prompt_format), config.data.max_length)
     d = config.data
     objective = SFTObjective(model, hooks, prompt, train, held, embed, d.batch_size, d.tasks_per_step,
-                             config.run.seed, config.optim.l2, config.eval.n, device, full_logits)
+                             config.run.seed, config.optim.l2, config.eval.n, device, full_logits, d.card_mix())
     return objective, target, base.source
 
 
