@@ -162,3 +162,62 @@ def test_pytorch_reference_takes_the_same_cards(bundle_generator):
         assert cosine > 0.95, key
     with pytest.raises(InvalidInputError, match="longer than the 256 tokens"):
         reference.generate(TaskCard("x", [Example("word " * 300, "y")]))
+
+
+# -- generate / apply --examples -----------------------------------------------------------------------------------
+
+
+def _examples_file(tmp_path):
+    path = tmp_path / "examples.jsonl"
+    path.write_text("".join(json.dumps(e.to_dict()) + "\n" for e in SHOTS))
+    return path
+
+
+@pytest.mark.slow
+def test_generate_with_examples_writes_the_cards_adapter(capsys, tmp_path):
+    from cli_helpers import run
+
+    from t2l_edge.export.formats import load_adapter
+
+    examples = _examples_file(tmp_path)
+    code, out, err = run(capsys, "generate", "--task", "Reverse the words.", "--examples", examples,
+                         "--output", tmp_path / "a.safetensors", "--format", "safetensors")
+    assert code == 0, err
+    assert "'Reverse the words.' and 2 examples" in out.replace("\n", " ")
+    adapter = load_adapter(tmp_path / "a.safetensors")
+    assert adapter.task == render_card("Reverse the words.", SHOTS)
+    code, out, err = run(capsys, "generate", "--examples", examples, "--output", tmp_path / "b.gguf", "-q", "q4_0")
+    assert code == 0, err
+    assert (tmp_path / "b.gguf").read_bytes()[:4] == b"GGUF" and "2 examples" in out
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--examples", "{bad}"], ["bad.jsonl:2", "field 'output' is missing"]),
+    (["--examples", "{tmp}/nope.jsonl"], ["nope.jsonl"]),
+    (["--batch-file", "{good}", "--examples", "{good}"], ["--batch-file, or --task and/or --examples"]),
+    ([], ["give --task, --examples (or both), or --batch-file"]),
+])
+def test_generate_examples_bad_input_is_one_line(capsys, tmp_path, args, words):
+    from cli_helpers import assert_one_line_error, run
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"input": "a", "output": "b"}\n{"input": "c"}\n')
+    values = {"tmp": tmp_path, "bad": bad, "good": _examples_file(tmp_path)}
+    code, _, err = run(capsys, "generate", "--output", tmp_path / "x.gguf", *[a.format(**values) for a in args])
+    assert code == 2
+    assert_one_line_error(code, err, *words)
+
+
+@pytest.mark.slow
+def test_apply_with_examples_alone(capsys, tmp_path):
+    """An adapter from examples alone (no description), applied on Gemma 3 270M through llama.cpp."""
+    from cli_helpers import run
+
+    code, out, err = run(capsys, "apply", "--examples", _examples_file(tmp_path), "--prompt", "blue sky",
+                         "--max-tokens", "8", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["task"] is None and data["examples"] == 2 and data["card"] == TaskCard(None, SHOTS).text
+    assert len(data["answers"]) == 1 and data["answers"][0]["prompt"] == "blue sky"
+    code, _, err = run(capsys, "apply", "--prompt", "x")
+    assert code == 2 and "give --task, --examples, or both" in err
