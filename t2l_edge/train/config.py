@@ -1,7 +1,7 @@
 """`TrainConfig`: one TOML file describes a training run. Torch-free (config / modules / model split).
 
     [base]        model = "path.gguf" | "hf-folder"           (default: Gemma 3 270M Q4_K_M)
-    [encoder]     path, cache, max_length                      (default: all-MiniLM-L6-v2)
+    [encoder]     path, cache, max_length, train_layers, lr    (default: all-MiniLM-L6-v2, frozen)
     [hypernet]    variant, latent_size, head_width, n_blocks, dropout, rank, alpha, scale_rule, modules, prompt_format
     [data]        split | tasks (SFT), library (reconstruction), families, n_instances, seed, tasks_per_step,
                   batch_size (global), max_length, card_examples (k of each sample's task card: [0, 1, 2, 3]),
@@ -115,12 +115,16 @@ class EncoderSection:
     path: str | None = None  # sentence-transformers folder; None: the packaged all-MiniLM-L6-v2
     cache: str | None = None  # embedding cache file (safetensors), shared between runs
     max_length: int | None = None  # token limit of a description; None: the encoder's own
+    train_layers: int = 0  # SFT: fine-tune the encoder's top N transformer layers jointly (0: frozen)
+    lr: float = 1e-5  # their learning rate (the hypernetwork's groups follow [optim] lr), same schedule
 
     def __post_init__(self):
         self.path = _optional_str(self.path, "path")
         self.cache = _optional_str(self.cache, "cache")
         if self.max_length is not None:
             _int(self.max_length, "max_length", 1)
+        _int(self.train_layers, "train_layers", 0)
+        self.lr = _float(self.lr, "lr", positive=True)
 
 
 _DUMMY_TARGET = TargetSpec("llama", 1, {ModuleKind.Q: ModuleShape(1, 1)})
@@ -401,6 +405,8 @@ class TrainConfig:
             raise InvalidInputError(
                 f"{self.source}: [data] field 'split' or 'tasks': one is required for --mode sft (missing)"
             )
+        if mode is not Mode.SFT and self.encoder.train_layers:
+            raise InvalidInputError(f"{self.source}: [encoder] field 'train_layers': fine-tuning the encoder is for sft")
         if mode is Mode.RECONSTRUCTION and self.data.library is None:
             raise InvalidInputError(
                 f"{self.source}: [data] field 'library': required for --mode reconstruction (missing)"

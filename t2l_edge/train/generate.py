@@ -52,10 +52,12 @@ class Generator:
     def __init__(self, checkpoint: str | os.PathLike, encoder: str | os.PathLike | None = None, device: str = "cpu"):
         from ..model.checkpoint import load_checkpoint
         from ..model.config import DEFAULT_ENCODER
-        from ..model.encoder import TextEncoder
+        from ..model.encoder import TextEncoder, checkpoint_encoder
 
         self.checkpoint = resolve_checkpoint(checkpoint)
         self.hypernet = load_checkpoint(self.checkpoint, device=device)
+        if encoder is None:  # a checkpoint trained with `[encoder] train_layers` carries its fine-tuned encoder
+            encoder = checkpoint_encoder(self.checkpoint)
         config = self.hypernet.config
         if encoder is None and config.encoder != DEFAULT_ENCODER:
             raise InvalidInputError(
