@@ -236,3 +236,32 @@ def test_baselines_on_gemma_through_llama_cpp(capsys, tmp_path, gemma_spec):
             assert p["adapter_from"].count("\nInput: ") == 3
     assert data["meta"]["multitask"] == str(mt) and data["meta"]["shots"] == 3
     assert {(d["a"], d["b"]) for d in data["differences"]} >= {("t2l+card", "icl"), ("icl", "base+desc")}
+
+
+@pytest.mark.slow
+def test_a_run_from_before_task_cards_resumes_with_descriptions_alone(tmp_path):
+    """A checkpoint whose saved config predates `card_examples` (and the encoder fields) resumes when the config keeps
+    descriptions alone and a frozen encoder (what that run computed), and is refused otherwise, naming the field."""
+    import torch
+
+    torch.set_num_threads(1)
+    from tiny_train import tiny_run_dir
+
+    from t2l_edge.train.config import TrainConfig
+    from t2l_edge.train.loop import TRAINER_STATE, Trainer
+
+    short = {"steps = 40": "steps = 4", "every = 20\nn = 16": "every = 2\nn = 16", "every = 20\nkeep": "every = 2\nkeep",
+             "max_length = 32": "max_length = 32\ncard_examples = [0]"}
+    path = tiny_run_dir(tmp_path, **short)
+    config = TrainConfig.load(path, "sft")
+    Trainer(config, "sft", tmp_path / "run").fit(stop_at=2)
+    state_file = tmp_path / "run" / "step-000002" / TRAINER_STATE
+    state = json.loads(state_file.read_text())
+    for section, key in (("data", "card_examples"), ("data", "card_no_description"), ("encoder", "train_layers"),
+                         ("encoder", "lr")):
+        del state["config"][section][key]  # as an older t2l-edge saved it
+    state_file.write_text(json.dumps(state))
+    assert Trainer(config, "sft", tmp_path / "run", resume=True).step == 2
+    path.write_text(path.read_text().replace("card_examples = [0]", "card_examples = [0, 2]"))
+    with pytest.raises(InvalidInputError, match=r"\[data\] field 'card_examples' is \[0, 2\].*trained with None"):
+        Trainer(TrainConfig.load(path, "sft"), "sft", tmp_path / "run", resume=True)

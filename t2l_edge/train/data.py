@@ -2,7 +2,9 @@
 the answer tokens only, padded batches, and a seeded sampler whose batch at step s depends only on (seed, s), so a
 resumed run sees exactly the batches an uninterrupted one would.
 
-The prompt carries no task description: the generated adapter is what tells the base which task it is doing.
+The prompt carries no task description: the generated adapter is what tells the base which task it is doing. The
+adapter is generated from the sample's task card (`t2l_edge.task_card`): its description and k of the task's other
+examples, k drawn from `[data] card_examples` (a description alone when k = 0).
 """
 
 from __future__ import annotations
@@ -144,7 +146,6 @@ class TaskSampler:
         shots = pick_shots(self.inputs[sample.task], sample.example, k, rng)
         drop = bool(shots) and rng.random() < self.cards.no_description
         return dataclasses.replace(sample, description=None if drop else sample.description, shots=shots)
-
 
 
 def fixed_samples(n_examples: Sequence[int], descriptions: Sequence[Sequence[str]], n: int) -> list[Sample]:

@@ -48,6 +48,10 @@ TRAINER_STATE_VERSION = 1
 # Sections that must not change across a resume (they decide the batches and the model); [optim] steps may.
 RESUME_FIXED = ("base", "encoder", "hypernet", "data")
 RESUME_FREE = {("encoder", "cache")}  # changes nothing the run computes
+# Fields added after runs began: a checkpoint saved before one existed resumes when the field has the value that
+# computes what that run computed (None: any value, the field has no effect then).
+RESUME_ADDED = {("data", "card_examples"): [0], ("data", "card_no_description"): None,
+                ("encoder", "train_layers"): 0, ("encoder", "lr"): None}
 RESUME_FIXED_OPTIM = ("lr", "warmup", "schedule", "min_lr_ratio", "clip", "weight_decay", "betas", "eps", "l2")
 
 
@@ -228,8 +232,8 @@ class Trainer:
                 self.embeddings.save()
 
         extra = {"mode": self.mode.value, "base": str(self.base_source)}
-        if self.mode is Mode.SFT:  # how the task texts it learned from were written
-            mix = config.data.card_mix()
+        mix = config.data.card_mix()
+        if self.mode is Mode.SFT and mix.with_examples:  # how the task texts it learned from were written
             extra["task_cards"] = {"format": CARD_FORMAT, "k": list(mix.k), "no_description": mix.no_description}
         if tuned:
             extra["encoder_train_layers"] = tuned
@@ -268,6 +272,9 @@ class Trainer:
         saved, now = state.get("config", {}), self.config.to_dict()
         for section in RESUME_FIXED:
             for key, value in now[section].items():
+                if (section, key) in RESUME_ADDED and key not in saved.get(section, {}):
+                    if RESUME_ADDED[(section, key)] in (None, value):
+                        continue
                 if (section, key) not in RESUME_FREE and saved.get(section, {}).get(key) != value:
                     raise InvalidInputError(
                         f"{self.config.source}: [{section}] field '{key}' is {value!r}, the checkpoint {directory.name} "

@@ -18,7 +18,8 @@ from torch import Tensor, nn
 from ..errors import InvalidInputError
 from ..model.base import LoraHooks, LoraTensors
 from ..tasks.format import Task
-from .data import IGNORE_INDEX, CardMix, Encoded, PromptTokenizer, Sample, TaskSampler, collate, fixed_samples
+from .config import CardMix
+from .data import IGNORE_INDEX, Encoded, PromptTokenizer, Sample, TaskSampler, collate, fixed_samples
 
 
 def decoder_and_head(model: nn.Module) -> tuple[nn.Module, nn.Module, float | None]:
@@ -71,7 +72,7 @@ class SFTObjective:
                  eval_n: int, device: torch.device, full_logits: bool = False, cards: CardMix | None = None):
         self.model, self.hooks, self.prompt = model, hooks, prompt
         self.train_tasks, self.held_tasks = train, held
-        self.embed = embed  # texts -> (N, d) float32 tensor (an EmbeddingCache's get)
+        self.embed = embed  # (texts, store=True) -> (N, d) float32 tensor (an EmbeddingCache's get, or the encoder)
         self.batch_size, self.l2, self.device, self.full_logits = batch_size, l2, device, full_logits
         self.sampler = TaskSampler(
             [len(t.examples) for t in train], [t.descriptions for t in train], batch_size, tasks_per_step, seed,
