@@ -8,8 +8,6 @@ Not run on the machines this was written on (no TensorRT): `export.tensorrt.requ
 
 from __future__ import annotations
 
-from typing import Sequence
-
 import numpy as np
 
 from t2l_edge.adapter import LoraAdapter
