@@ -79,6 +79,13 @@ class TaskCard:
     def text(self) -> str:
         return render_card(self.description, self.examples)
 
+    @property
+    def summary(self) -> str:
+        """For messages: "'Reverse the words.' and 2 examples", "'Sum'", "3 examples"."""
+        shown = f"{self.description!r}" if self.description else ""
+        count = f"{self.k} example{'s' if self.k != 1 else ''}" if self.k else ""
+        return " and ".join(p for p in (shown, count) if p)
+
 
 def render_card(description: str | None, examples: Sequence[Example] = ()) -> str:
     """The card's text in the `card-v1` format (see the module docstring)."""
