@@ -300,6 +300,7 @@ from .engine_cli import apply, build_engine  # noqa: E402
 from .evaluate.cli import evaluate  # noqa: E402
 from .tasks.cli import tasks_app  # noqa: E402
 from .train.cli import generate, train, train_lora  # noqa: E402
+from .serve_cli import serve  # noqa: E402
 from .validate_cli import profiles_app, validate  # noqa: E402
 
 for _name, _command in (
@@ -310,6 +311,7 @@ for _name, _command in (
     ("evaluate", evaluate),
     ("train", train),
     ("train-lora", train_lora),
+    ("serve", serve),
 ):
     app.command(_name)(_command)
 app.add_typer(tasks_app, name="tasks")
