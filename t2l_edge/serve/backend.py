@@ -86,8 +86,8 @@ class LlamaCppBackend:
         vocab = self.llm
         formatter = Jinja2ChatFormatter(
             template=self.chat_template,
-            eos_token=vocab.detokenize([vocab.token_eos()]).decode("utf-8", "replace"),
-            bos_token=vocab.detokenize([vocab.token_bos()]).decode("utf-8", "replace"),
+            eos_token=vocab.detokenize([vocab.token_eos()], special=True).decode("utf-8", "replace"),
+            bos_token=vocab.detokenize([vocab.token_bos()], special=True).decode("utf-8", "replace"),
         )
         rendered = formatter(messages=list(messages))
         return self.llm.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)

@@ -69,9 +69,9 @@ class RunningServer:
 
 
 def start_server(settings: ServeSettings | None = None, state: ServeState | None = None,
-                 timeout: float = STARTUP_TIMEOUT_S, log_level: str = "warning") -> RunningServer:
-    """Start on `settings.port` (0: a free loopback port) and wait until /health says ready; raises the load error
-    (a bad adapter, a missing model) if loading fails."""
+                 timeout: float = STARTUP_TIMEOUT_S, log_level: str = "warning", wait_ready: bool = True) -> RunningServer:
+    """Start on `settings.port` (0: a free loopback port) and return once it listens and (`wait_ready`) /health says
+    ready; raises the load error (a bad adapter, a missing model) if loading fails."""
     import uvicorn
 
     _prepare_environment()
@@ -85,14 +85,12 @@ def start_server(settings: ServeSettings | None = None, state: ServeState | None
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     running = RunningServer(f"http://{host}:{port}", settings, state, server, thread)
     end = time.monotonic() + timeout
-    while not state.ready:
+    while not (server.started and (state.ready or not wait_ready)):
         if state.load_error is not None or not thread.is_alive():
             running.stop()
             raise state.load_error or RuntimeBackendError("the server thread ended during start-up")
         if time.monotonic() > end:
             running.stop()
             raise RuntimeBackendError(f"the server was not ready within {timeout:g} s")
-        time.sleep(0.05)
-    while not server.started:  # the socket is listening
-        time.sleep(0.01)
+        time.sleep(0.02)
     return running
