@@ -12,7 +12,7 @@ export OMP_WAIT_POLICY ?= PASSIVE
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_OPENSSL=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install test demo bench clean
+.PHONY: install browser test demo bench clean
 
 # torch==2.13.0 first: it is the CPU build on local disk; anything that pulls a bare `torch` later is then satisfied.
 $(STAMP): pyproject.toml
@@ -24,7 +24,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: install
+# The web page test drives Debian's headless Chromium (tests/test_serve_web.py fails naming these when absent).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } || \
+	  echo "warning: install the Debian packages chromium and chromium-driver for the web page test" >&2
+
+test: install browser
 	$(PY) -m pytest -q tests
 
 demo: install
