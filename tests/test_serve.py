@@ -399,3 +399,28 @@ def test_settings_refuse_an_open_address_without_a_key():
     assert ServeSettings(host="::1").host == "::1"
     with pytest.raises(InvalidInputError, match="--route"):
         ServeSettings(route=True)
+
+
+def test_readme_examples_work_as_written():
+    """The README's curl line and openai example (= examples/serve_client.py), run against a live keyless server."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    section = readme[readme.index("## Serve"):]
+    python_block = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    example = root / "examples" / "serve_client.py"
+    assert python_block == example.read_text()
+    curl = re.search(r"```bash\n(curl .*?)```", section, re.S).group(1)
+    assert "http://127.0.0.1:8080/v1/completions" in curl
+    with start_server(ServeSettings(port=0, context=512)) as s:
+        out = subprocess.run(["bash", "-c", curl.replace("http://127.0.0.1:8080", s.url)], capture_output=True,
+                             text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        by_curl = json.loads(out.stdout)["choices"][0]["text"].strip()
+        run = subprocess.run([sys.executable, str(example)], capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "T2L_EDGE_URL": s.url + "/v1"})
+        assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == by_curl and by_curl
+    assert "'cache': 'hit'" in run.stdout.splitlines()[1]  # the curl request generated it; the client reused it
