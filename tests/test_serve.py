@@ -424,3 +424,89 @@ def test_readme_examples_work_as_written():
         assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == by_curl and by_curl
     assert "'cache': 'hit'" in run.stdout.splitlines()[1]  # the curl request generated it; the client reused it
+
+
+def test_route_picks_the_nearest_registered_adapter(tmp_path):
+    from t2l_edge.runtimes.onnxruntime import Generator
+
+    gen = Generator.load()
+    tasks = {"reverse": "Reverse the order of the words.", "upper": "Write the text in uppercase letters."}
+    paths = {}
+    for name, task in tasks.items():
+        paths[name] = tmp_path / f"{name}.gguf"
+        paths[name].write_bytes(gen.generate_gguf(task, "q4_0"))
+    settings = ServeSettings(port=0, context=512, adapters=paths, route=True, route_threshold=0.5)
+    with start_server(settings) as s, httpx.Client(base_url=s.url, timeout=120) as c:
+        assert [m["id"] for m in c.get("/v1/models").json()["data"]][1:] == ["reverse", "upper"]
+        assert c.get("/v1/adapters/upper").json()["task"] == tasks["upper"]  # the description stored in the GGUF
+        body = {"max_tokens": 8, "temperature": 0}
+        routed = c.post("/v1/completions", json={**body, "prompt": "Please reverse the order of these words: red fox"})
+        route = routed.json()["t2l"]["route"]
+        assert route["adapter"] == "reverse" and route["score"] >= route["threshold"] == 0.5
+        explicit = c.post("/v1/completions", json={**body, "prompt": "Please reverse the order of these words: red fox",
+                                                   "adapter": "reverse"})
+        assert routed.json()["choices"][0]["text"] == explicit.json()["choices"][0]["text"]
+        off = c.post("/v1/completions", json={**body, "prompt": "1 2 3 4 5 6 7"}).json()["t2l"]
+        assert (off["adapter"] is None) == (off["route"]["score"] < 0.5)
+        assert off["route"]["nearest"] in tasks
+        # a registered adapter cannot be deleted, and a task still wins over routing
+        assert c.delete("/v1/adapters/reverse").status_code == 400
+        by_task = c.post("/v1/completions", json={**body, "prompt": "red fox", "task": tasks["upper"]}).json()["t2l"]
+        assert by_task["adapter"].startswith("t2l-") and "route" not in by_task
+
+
+def test_scheduler_runs_the_active_adapter_first_but_bounds_the_streak():
+    """Jobs for the adapter already active jump the queue (no swap), at most batch_limit in a row."""
+    from t2l_edge.serve.scheduler import Scheduler
+
+    async def scenario(batch_limit):
+        order = []
+        sched = Scheduler(capacity=100, batch_limit=batch_limit)
+        sched.start()
+        gate = threading.Event()
+        first = await sched.submit("A", lambda job: gate.wait(10) and order.append("A0"), time.monotonic() + 60)
+        await asyncio.sleep(0.05)  # A0 is running: A is the active key
+        jobs = [await sched.submit(k, (lambda name: lambda job: order.append(name))(f"{k}{i}"), time.monotonic() + 60)
+                for i, k in enumerate("BAAAB", 1)]
+        gate.set()
+        await asyncio.gather(first.future, *[j.future for j in jobs])
+        await sched.stop()
+        sched.shutdown_executor()
+        return order, sched.swaps_saved
+
+    order, saved = asyncio.run(scenario(batch_limit=8))
+    assert order == ["A0", "A2", "A3", "A4", "B1", "B5"] and saved == 3
+    order, _ = asyncio.run(scenario(batch_limit=2))
+    assert order == ["A0", "A2", "B1", "B5", "A3", "A4"]  # after 2 A's in a row, the oldest waiting job runs
+
+
+def test_scheduler_withdraws_and_times_out_queued_jobs():
+    from t2l_edge.serve.errors import QueueFullError, RequestTimeoutError
+    from t2l_edge.serve.scheduler import Scheduler
+
+    async def scenario():
+        sched = Scheduler(capacity=2)
+        sched.start()
+        tickets = [sched.admit(), sched.admit()]
+        with pytest.raises(QueueFullError) as full:
+            sched.admit()
+        assert full.value.retry_after >= 1
+        tickets[0].release()
+        tickets.append(sched.admit())  # a released slot is reusable
+        gate = threading.Event()
+        ran = []
+        running = await sched.submit("A", lambda job: gate.wait(10), time.monotonic() + 60)
+        await asyncio.sleep(0.05)
+        gone = await sched.submit("B", lambda job: ran.append("gone"), time.monotonic() + 60)
+        late = await sched.submit("C", lambda job: ran.append("late"), time.monotonic() + 0.01)
+        sched.withdraw(gone)
+        await asyncio.sleep(0.05)
+        gate.set()
+        await running.future
+        with pytest.raises(RequestTimeoutError):
+            await late.future
+        assert gone.future.cancelled() and ran == []
+        await sched.stop()
+        sched.shutdown_executor()
+
+    asyncio.run(scenario())
