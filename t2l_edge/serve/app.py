@@ -126,9 +126,28 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-def _endpoint(request: Request) -> str:
-    route = request.scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+class CountRequests:
+    """ASGI middleware: requests by endpoint (the route's path template, never the raw URL) and status."""
+
+    def __init__(self, app, metrics):
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        status = 500
+
+        async def send_status(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            self.metrics.requests.labels(route, str(status)).inc()
 
 
 def create_app(settings: ServeSettings, state: ServeState | None = None) -> FastAPI:
@@ -157,12 +176,7 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
-    @app.middleware("http")
-    async def count_requests(request: Request, call_next):
-        response = await call_next(request)
-        state.metrics.requests.labels(_endpoint(request), str(response.status_code)).inc()
-        return response
-
+    app.add_middleware(CountRequests, metrics=state.metrics)
     app.add_middleware(BodyLimit, limit=limits.max_body_bytes)
     if is_loopback(settings.host):  # DNS rebinding: a web page elsewhere must not reach a loopback server by name
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_HOSTS + [settings.host])
@@ -256,7 +270,7 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
 
     # -- completions ------------------------------------------------------------------------------------------
 
-    def check_common(req: p._Request) -> int:
+    def check_common(req: p.GenerationRequest) -> int:
         max_tokens = req.max_tokens or DEFAULT_MAX_TOKENS
         if max_tokens > limits.max_tokens:
             raise InvalidInputError(f"max_tokens is {max_tokens}, this server allows at most {limits.max_tokens}")
@@ -295,7 +309,7 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
         return await run_completion(request, req, "chat.completion", lambda b: b.render_chat(messages), user,
                                     sampling)
 
-    async def run_completion(request: Request, req: p._Request, kind: str, make_tokens: Callable, route_text: str,
+    async def run_completion(request: Request, req: p.GenerationRequest, kind: str, make_tokens: Callable, route_text: str,
                              sampling: Sampling, prefix: str = ""):
         s = state
         deadline = time.monotonic() + (limits.stream_seconds if req.stream else limits.request_seconds)

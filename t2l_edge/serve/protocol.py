@@ -13,7 +13,7 @@ MAX_STOP_SEQUENCES = 4
 MAX_LORA_SCALE = 4.0
 
 
-class _Request(BaseModel):
+class GenerationRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     model: str | None = None
@@ -34,7 +34,7 @@ class _Request(BaseModel):
         return stop[:MAX_STOP_SEQUENCES]
 
 
-class CompletionRequest(_Request):
+class CompletionRequest(GenerationRequest):
     prompt: str
     format: Literal["raw", "io-v1"] = "raw"  # io-v1: the prompt is an input, wrapped as `apply` wraps it
     echo: bool = False
@@ -47,7 +47,7 @@ class ChatMessage(BaseModel):
     content: str
 
 
-class ChatCompletionRequest(_Request):
+class ChatCompletionRequest(GenerationRequest):
     messages: list[ChatMessage] = Field(min_length=1)
 
 
