@@ -297,6 +297,28 @@ def test_mid_stream_disconnect_frees_the_slot(server, http):
     still_serving(http)
 
 
+def test_a_client_that_leaves_the_queue_is_never_decoded(server, http):
+    """A non-streaming request that gives up while queued behind another is withdrawn: it decodes nothing."""
+    before = metric(http.get("/metrics").text, "t2l_tokens_total", kind="completion")
+    long = {"prompt": "Once upon a time", "max_tokens": 60, "temperature": 0}
+    first = {}
+    t = threading.Thread(target=lambda: first.update(r=http.post("/v1/completions", json=long)))
+    t.start()
+    time.sleep(0.3)  # the first request holds the LLM
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(server.url + "/v1/completions", json=long, timeout=0.5,
+                   headers={"Authorization": f"Bearer {KEY}"})
+    t.join(120)
+    assert first["r"].status_code == 200
+    end = time.monotonic() + 10
+    while server.state.scheduler.depth and time.monotonic() < end:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    decoded = metric(http.get("/metrics").text, "t2l_tokens_total", kind="completion") - before
+    assert decoded == first["r"].json()["usage"]["completion_tokens"]  # only the first request's tokens
+    still_serving(http)
+
+
 def test_metrics_cover_phases_cache_queue_and_memory(http):
     still_serving(http)
     text = http.get("/metrics").text

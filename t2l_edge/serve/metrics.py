@@ -42,6 +42,8 @@ class ServeMetrics:
             self.cache.labels(event)  # exported as 0 before the first event
         for phase in PHASES:
             self.phase.labels(phase)
+        for kind in ("prompt", "completion"):
+            self.tokens.labels(kind)
 
     def observe_phases(self, timings_ms: dict[str, float]) -> None:
         for phase in PHASES:
