@@ -17,7 +17,6 @@ import asyncio
 import gc
 import random
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
