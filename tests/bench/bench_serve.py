@@ -184,7 +184,7 @@ def _routing(quick: bool) -> list[dict]:
     rng = random.Random(0)
     rows = []
     for mode in ("held-out description + input", "input only"):
-        right = routed = total = 0
+        right = routed = wrong = total = 0
         for f in families:
             for desc in f.descriptions[-HELDOUT_DESCRIPTIONS_PER_FAMILY:]:
                 for _ in range(2 if quick else 5):
@@ -194,8 +194,10 @@ def _routing(quick: bool) -> list[dict]:
                     total += 1
                     right += route.nearest == f.name
                     routed += route.adapter == f.name
+                    wrong += route.adapter not in (None, f.name)
         rows.append({"kind": "routing", "mode": mode, "families": len(families), "prompts": total,
                      "nearest_accuracy": right / total, "routed_accuracy": routed / total,
+                     "routed_wrong": wrong / total,
                      "threshold": DEFAULT_ROUTE_THRESHOLD})
     return rows
 
@@ -247,8 +249,9 @@ def to_markdown(results: list[dict]) -> str:
         f"({m['growth'] * 100:+.1f}%) | ≤ +{RSS_GROWTH_TARGET * 100:g}% {verdict(m['pass'])} |",
     ]
     for r in by["routing"]:
-        lines.append(f"| routing, {r['mode']} ({r['families']} tasks, {r['prompts']} prompts): nearest / above "
-                     f"threshold {r['threshold']} | {r['nearest_accuracy']:.2f} / {r['routed_accuracy']:.2f} | |")
+        lines.append(f"| routing, {r['mode']} ({r['families']} tasks, {r['prompts']} prompts): right nearest / right "
+                     f"above threshold {r['threshold']} / wrong adapter above it | {r['nearest_accuracy']:.2f} / "
+                     f"{r['routed_accuracy']:.2f} / {r['routed_wrong']:.2f} | |")
     lines.append("")
     lines.append("RSS samples (requests, MiB): " + ", ".join(f"{i}: {v}" for i, v in m["samples"]))
     return "\n".join(lines)
