@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import openai
@@ -24,6 +25,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 pytestmark = pytest.mark.slow  # each module-level server loads Gemma and the generator (a few seconds)
 
 KEY = "test-key-0123456789"
+T2L_EDGE = str(Path(sys.executable).parent / "t2l-edge")  # the installed command
 TASK = "Reverse the order of the words."
 INPUT = "red fox jumps"
 OTHER_TASKS = ["Write the text in uppercase.", "Give the first word of the text.", "Count the words in the text."]
@@ -101,7 +103,7 @@ def test_task_changes_the_answer_and_is_cached(client, server):
 def test_adapted_answer_equals_apply(client, server):
     """The server's answer for a task and an input (io-v1, greedy, q4_0) equals `t2l-edge apply`'s."""
     out = subprocess.run(
-        [sys.executable, "-m", "t2l_edge.cli", "apply", "--task", TASK, "--prompt", INPUT, "--max-tokens", "24",
+        [T2L_EDGE, "apply", "--task", TASK, "--prompt", INPUT, "--max-tokens", "24",
          "--context", "512", "--json"], capture_output=True, text=True, timeout=600,
         env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"})
     assert out.returncode == 0, out.stderr
@@ -406,7 +408,7 @@ def test_bad_registered_adapter_is_refused_at_start(tmp_path):
         check_registered_adapters(ServeSettings(adapters={"bad": bad}))
     with pytest.raises(MissingFileError):
         check_registered_adapters(ServeSettings(adapters={"gone": tmp_path / "gone.gguf"}))
-    out = subprocess.run([sys.executable, "-m", "t2l_edge.cli", "serve", "--adapter", f"bad={bad}"],
+    out = subprocess.run([T2L_EDGE, "serve", "--adapter", f"bad={bad}"],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and out.stderr.startswith("error: ") and "Traceback" not in out.stderr
 
