@@ -1,7 +1,10 @@
 """`t2l-edge serve`: what the HTTP server costs and holds, measured side by side in one process.
 
 - overhead: a request for a cached adapter over loopback HTTP vs a direct `LlamaCppRunner.generate` of the same
-  prompt with the same adapter active (interleaved pairs; the difference of medians; target ≤ 5 ms p50)
+  prompt with the same adapter active (interleaved pairs). Their difference of medians is shown, but llama.cpp's own
+  time swings by tens of ms on a shared machine; the target (≤ 5 ms p50) is checked on each request's own
+  accounting: client wall time minus the KV reset, prompt and decode time the server measured around llama.cpp
+  (what a direct generate() does too)
 - first vs cached: the first request for a new task text (adapter generated, quantized, loaded) vs the same again
 - throughput: requests per second with 1 and with 8 concurrent clients (cached adapters, one llama.cpp context)
 - free check: RSS after loading N adapters into llama.cpp and freeing each, vs loading N and keeping them
@@ -54,19 +57,25 @@ def _overhead(server, http, quick: bool) -> dict:
     direct = LlamaCppRunner(state.backend.runner.model_path, n_ctx=CONTEXT, n_threads=N_THREADS)
     adapter = direct.load_adapter(entry.gguf, name=entry.id)
     direct.set_adapters([adapter])
-    served, local = [], []
+    served, local, outside = [], [], []
     expected = direct.generate(prompt, max_tokens=8, stop=state.prompt_format.stop)
     for _ in range(10 if quick else 40):
         t0 = now()
-        got = http.post("/v1/completions", json=_body(TASK, INPUT)).json()["choices"][0]["text"]
+        body = http.post("/v1/completions", json=_body(TASK, INPUT)).json()
         served.append((now() - t0) * 1000)
+        got = body["choices"][0]["text"]
+        timings = body["t2l"]["timings_ms"]
+        # the adapter is already active, so "swap" is the KV reset that direct generate() does too
+        outside.append(served[-1] - timings["swap"] - timings["prompt"] - timings["decode"])  # HTTP, JSON, queue
         t0 = now()
         direct.generate(prompt, max_tokens=8, stop=state.prompt_format.stop)
         local.append((now() - t0) * 1000)
     direct.close()
-    overhead = median(served) - median(local)
+    overhead = median(outside)
     return {"kind": "overhead", "runs": len(served), "served_p50_ms": median(served), "direct_p50_ms": median(local),
-            "overhead_p50_ms": overhead, "same_answer": got == expected, "target_ms": OVERHEAD_TARGET_MS,
+            "difference_of_medians_ms": median(served) - median(local), "overhead_p50_ms": overhead,
+            "overhead_p95_ms": sorted(outside)[int(0.95 * (len(outside) - 1))],
+            "same_answer": got == expected, "target_ms": OVERHEAD_TARGET_MS,
             "pass": overhead <= OVERHEAD_TARGET_MS and got == expected}
 
 
@@ -142,13 +151,25 @@ def _free_check(quick: bool) -> dict:
 
 
 def _memory(quick: bool) -> dict:
+    """In a fresh process, so that the baseline is the server alone (not what earlier sections left behind)."""
+    import json
+    import subprocess
+
+    n = 200 if quick else 1000
+    out = subprocess.run([sys.executable, __file__, "--memory-child", str(n)], capture_output=True, text=True,
+                         timeout=3600, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _memory_child(n: int) -> dict:
+    """RSS every n/20 requests, each with a new task text (max_tokens 1) against --cache-size 16. Growth compares
+    the median of the last 5 samples with the median of the 5 right after warm-up (the first 20%): single samples
+    swing by ±3% as the cache's 16 adapters and the allocator's free lists come and go."""
     import httpx
 
     from t2l_edge.serve import ServeSettings, start_server
 
-    n = 200 if quick else 1000
-    warmup = n // 5
-    samples = []
+    warmup, samples = n // 5, []
     with start_server(ServeSettings(port=0, context=CONTEXT, threads=N_THREADS, cache_size=16)) as server, \
             httpx.Client(base_url=server.url, timeout=120) as http:
         t0 = now()
@@ -158,14 +179,13 @@ def _memory(quick: bool) -> dict:
             if (i + 1) % (n // 20) == 0:
                 samples.append((i + 1, _rss()))
         wall = now() - t0
-        loaded = server.state.cache.loaded
-        evictions = server.state.cache.evictions
-    base = next(r for i, r in samples if i >= warmup)
-    peak_after = max(r for i, r in samples if i >= warmup)
-    growth = (samples[-1][1] - base) / base
+        loaded, evictions = server.state.cache.loaded, server.state.cache.evictions
+    after = [r for i, r in samples if i > warmup]
+    base, end = median(after[:5]), median(after[-5:])
+    growth = (end - base) / base
     return {"kind": "memory", "tasks": n, "warmup": warmup, "cache_size": 16, "wall_s": wall,
-            "rss_after_warmup_mib": base / 2**20, "rss_end_mib": samples[-1][1] / 2**20,
-            "rss_peak_after_warmup_mib": peak_after / 2**20, "growth": growth, "adapters_loaded_end": loaded,
+            "rss_after_warmup_mib": base / 2**20, "rss_end_mib": end / 2**20,
+            "rss_peak_after_warmup_mib": max(after) / 2**20, "growth": growth, "adapters_loaded_end": loaded,
             "evictions": evictions, "samples": [(i, round(r / 2**20, 1)) for i, r in samples],
             "target_max_growth": RSS_GROWTH_TARGET, "pass": growth <= RSS_GROWTH_TARGET}
 
@@ -233,8 +253,10 @@ def to_markdown(results: list[dict]) -> str:
         "|---|---:|:---:|",
         f"| served request (cached adapter, HTTP) p50 | {o['served_p50_ms']:.1f} ms | |",
         f"| direct LlamaCppRunner.generate p50 | {o['direct_p50_ms']:.1f} ms | |",
-        f"| serve overhead p50 ({o['runs']} interleaved pairs; same answer: {o['same_answer']}) | "
-        f"{o['overhead_p50_ms']:.1f} ms | ≤ {OVERHEAD_TARGET_MS:g} ms {verdict(o['pass'])} |",
+        f"| served − direct, difference of medians ({o['runs']} interleaved pairs; same answer: {o['same_answer']}) | "
+        f"{o['difference_of_medians_ms']:+.1f} ms | |",
+        f"| serve overhead per request: client wall time − the server's reset + prompt + decode time, p50 (p95) | "
+        f"{o['overhead_p50_ms']:.1f} ms ({o['overhead_p95_ms']:.1f}) | ≤ {OVERHEAD_TARGET_MS:g} ms {verdict(o['pass'])} |",
         f"| first request for a new task text p50 (generation p50 {f['generation_p50_ms']:.1f} ms) | "
         f"{f['first_p50_ms']:.1f} ms | |",
         f"| same task text again (cached) p50 | {f['cached_p50_ms']:.1f} ms ({f['ratio']:.2f}× faster) | |",
@@ -245,8 +267,8 @@ def to_markdown(results: list[dict]) -> str:
         f"| RSS growth: {fc['adapters']} adapters loaded and kept | {fc['kept_growth_mib']:+.1f} MiB "
         f"({fc['kept_per_adapter_mib']:.2f} MiB each) | |",
         f"| RSS over {m['tasks']} distinct tasks, cache 16 ({m['evictions']} evictions): after warm-up "
-        f"({m['warmup']}) → end | {m['rss_after_warmup_mib']:.0f} → {m['rss_end_mib']:.0f} MiB "
-        f"({m['growth'] * 100:+.1f}%) | ≤ +{RSS_GROWTH_TARGET * 100:g}% {verdict(m['pass'])} |",
+        f"({m['warmup']}) → end, medians of 5 samples, own process | {m['rss_after_warmup_mib']:.0f} → "
+        f"{m['rss_end_mib']:.0f} MiB ({m['growth'] * 100:+.1f}%; peak {m['rss_peak_after_warmup_mib']:.0f}) | ≤ +{RSS_GROWTH_TARGET * 100:g}% {verdict(m['pass'])} |",
     ]
     for r in by["routing"]:
         lines.append(f"| routing, {r['mode']} ({r['families']} tasks, {r['prompts']} prompts): right nearest / right "
@@ -258,4 +280,9 @@ def to_markdown(results: list[dict]) -> str:
 
 
 if __name__ == "__main__":
-    print(to_markdown(run("--quick" in sys.argv)))
+    if "--memory-child" in sys.argv:
+        import json
+
+        print(json.dumps(_memory_child(int(sys.argv[sys.argv.index("--memory-child") + 1]))))
+    else:
+        print(to_markdown(run("--quick" in sys.argv)))
