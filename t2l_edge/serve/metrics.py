@@ -37,6 +37,8 @@ class ServeMetrics:
         self.adapters_loaded = Gauge("t2l_adapters_loaded", "Adapters held by llama.cpp", registry=r)
         self.rss = Gauge("t2l_resident_memory_bytes", "Resident memory of the server process", registry=r)
         self.rss.set_function(resident_bytes)
+        self.swaps_saved = Gauge("t2l_swaps_saved", "Requests run early on the active adapter (a swap saved)",
+                                 registry=r)
         self.ready = Gauge("t2l_ready", "1 once the model and generator are loaded", registry=r)
         for event in ("hit", "miss", "eviction"):
             self.cache.labels(event)  # exported as 0 before the first event

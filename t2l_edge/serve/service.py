@@ -102,6 +102,7 @@ class ServeState:
         self.metrics = ServeMetrics()
         self.cache = AdapterCache(settings.cache_size)
         self.scheduler = Scheduler(settings.queue_size, settings.batch_same_adapter, housekeeping=self._free_released)
+        self.metrics.swaps_saved.set_function(lambda: self.scheduler.swaps_saved)
         self._backend_factory = backend_factory
         self._generator_factory = generator_factory
         self.backend: LLMBackend | None = None
