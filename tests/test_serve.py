@@ -322,7 +322,10 @@ def test_a_client_that_leaves_the_queue_is_never_decoded(server, http):
 
 
 def test_metrics_cover_phases_cache_queue_and_memory(http):
-    still_serving(http)
+    for _ in range(2):  # a miss, then a hit
+        body = {"prompt": "ab", "task": "Double every letter of the text.", "max_tokens": 1}
+        assert http.post("/v1/completions", json=body).status_code == 200
+    http.post("/v1/completions", json={"prompt": 5})  # a 400
     text = http.get("/metrics").text
     for phase in ("queue_wait", "swap", "prompt", "decode", "adapter_generation"):
         assert metric(text, "t2l_phase_seconds_count", phase=phase) >= 1, phase
