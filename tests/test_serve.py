@@ -538,29 +538,3 @@ def test_scheduler_withdraws_and_times_out_queued_jobs():
         sched.shutdown_executor()
 
     asyncio.run(scenario())
-
-
-def test_layering_serve_sits_above_runtimes_and_core_below_it():
-    """serve -> runtimes -> export -> core: the server never imports the CLI, core never imports the server."""
-    import ast
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1] / "t2l_edge"
-
-    def imports(path: Path) -> set[str]:
-        names = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom):
-                names.add(("." * node.level) + (node.module or ""))
-            elif isinstance(node, ast.Import):
-                names.update(a.name for a in node.names)
-        return names
-
-    for f in (root / "serve").glob("*.py"):
-        bad = [n for n in imports(f) if n.startswith(("t2l_edge.cli", "..cli", "t2l_edge.serve_cli", "typer"))]
-        assert not bad, f"{f.name} imports {bad}"
-    for f in root.glob("*.py"):
-        if f.name in ("cli.py", "serve_cli.py"):
-            continue
-        bad = [n for n in imports(f) if "serve" in n.split(".")]
-        assert not bad, f"core module {f.name} imports the server: {bad}"

@@ -34,7 +34,7 @@ def test_help_lists_the_options():
         (("--adapter", "x=/nonexistent/a.gguf"), "file not found"),
         (("--adapter", "bad name=/tmp/a.gguf"), "adapter name"),
         (("--route",), "--route needs registered adapters"),
-        (("--quantization", "q9"), "quantization recipe"),
+        (("--quantization", "q9"), "--quantization must be one of"),
         (("--route-threshold", "3"), "cosine"),
     ],
 )

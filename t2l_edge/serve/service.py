@@ -37,9 +37,10 @@ def llama_cpp_backend(settings: ServeSettings) -> LLMBackend:
 
 
 def default_generator(settings: ServeSettings):
-    from t2l_edge.runtimes.onnxruntime import Generator, load_generator
+    """The bundle's generator (ONNX Runtime, or TensorRT for a tensorrt bundle); none given: the shipped one."""
+    from t2l_edge.runtimes import open_generator
 
-    return load_generator(settings.bundle) if settings.bundle is not None else Generator.load()
+    return open_generator(settings.bundle)
 
 
 def registered_description(path: Path, name: str) -> str:
@@ -190,8 +191,7 @@ class ServeState:
         self._generating[key] = future
         try:
             t0 = time.perf_counter()
-            data = await asyncio.get_running_loop().run_in_executor(
-                self._gen_executor, self.generator.generate_gguf, task, recipe)
+            data = await asyncio.get_running_loop().run_in_executor(self._gen_executor, self._generate_gguf, task, recipe)
             entry = AdapterEntry(key, "generated", task, gguf=data, quantization=recipe,
                                  generation_ms=(time.perf_counter() - t0) * 1000)
             evicted = self.cache.put(entry)
@@ -205,6 +205,12 @@ class ServeState:
             raise
         finally:
             del self._generating[key]
+
+    def _generate_gguf(self, task: str, recipe: str) -> bytes:
+        """Generator thread: text -> LoraAdapter (any AdapterGenerator) -> quantized GGUF bytes."""
+        from t2l_edge.export.gguf import to_gguf_bytes
+
+        return to_gguf_bytes(self.generator.generate([task])[0], recipe)
 
     def named_adapter(self, name: str) -> AdapterEntry:
         entry = self.cache.get(name)
