@@ -62,6 +62,8 @@ SECTIONS = [
     ("memory", "6. Memory: validate's estimate vs measured peak RSS", lambda: importlib.import_module("bench_memory")),
     ("train", "7. Training: answer-only vs full logits, hypernetwork per variant", lambda: importlib.import_module("bench_train")),
     ("generator", "8. Text → GGUF: PyTorch vs ORT fp32/int8", lambda: importlib.import_module("bench_generator")),
+    ("serve", "9. t2l-edge serve: overhead, first vs cached, throughput, memory, routing",
+     lambda: importlib.import_module("bench_serve")),
 ]
 
 # (section, row selector, label, measured value, formatted target[, key of the pass flag; default "pass"])
@@ -81,6 +83,10 @@ TARGETS = [
      lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
     ("decode", lambda r: r["recipe"] == "f16" and r["target_ratio"], "decode tok/s, f16 adapter vs none (2 threads)",
      lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
+    ("serve", lambda r: r["kind"] == "overhead", "serve request overhead over direct generate (p50)",
+     lambda r: f"{r['overhead_p50_ms']:.1f} ms", "≤ 5 ms"),
+    ("serve", lambda r: r["kind"] == "memory", "serve RSS growth after warm-up, distinct tasks, cache 16",
+     lambda r: f"{r['growth'] * 100:+.1f}%", "≤ +5%"),
     ("train", lambda r: r["kind"] == "sft_ratio" and r["target_min_ratio"], "SFT step full vs answer-only logits (4×128)",
      lambda r: f"{r['ratio']:.2f}×", "≥ 1.8×"),
 ]
