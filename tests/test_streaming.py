@@ -19,7 +19,7 @@ def test_stream_joins_to_generate(runner, prompt, stop):
     expected = runner.generate(prompt, max_tokens=24, stop=stop)
     pieces = list(runner.stream(prompt, max_tokens=24, stop=stop))
     assert "".join(pieces) == expected
-    assert len(pieces) > 3  # token by token, not one block at the end
+    assert len(pieces) >= min(4, len(expected.split())) and len(pieces) > 1  # token by token, not one block
     assert all(pieces)
 
 
