@@ -82,11 +82,17 @@ def export(
     adapter: AdapterPath,
     format: Annotated[str, typer.Option("--format", "-f", help="gguf, peft or safetensors.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file (gguf, safetensors) or directory (peft).")],
-    quantization: Recipe = "f16",
+    quantization: Annotated[
+        Optional[str], typer.Option("--quantization", "-q", help="GGUF recipe (default f16: f32, f16, bf16, q8_0, q4_0, "
+                                    "q4_k_m, q4_k, q5_0, q6_k) or PEFT precision (default f32: f32, f16, bf16).")
+    ] = None,
     architecture: Annotated[
         Optional[str], typer.Option(help="Architecture of a foreign PEFT adapter (llama, gemma3, qwen2, …).")
     ] = None,
     base_model: BaseModel = None,
+    model_card: Annotated[
+        bool, typer.Option("--model-card", help="PEFT: write a README.md model card (task, generator, base, rank…).")
+    ] = False,
 ):
     """Convert an adapter between GGUF (quantized), PEFT and native safetensors."""
     from .compat import check_adapter_fits
@@ -96,20 +102,23 @@ def export(
     from .targets import TargetSpec
 
     fmt = parse_choice(AdapterFormat, format, "--format")
-    recipe = parse_recipe(quantization)
+    recipe = parse_recipe(quantization or ("f32" if fmt is AdapterFormat.PEFT else "f16"))
     base = read_gguf(base_model) if base_model else None
     lora = load_adapter(adapter, architecture=architecture, target=TargetSpec.from_gguf(base) if base else None)
     if fmt is AdapterFormat.GGUF and base is not None:
         from .export.gguf import to_gguf_bytes
         from .io import write_bytes_atomic
 
+        if model_card:
+            raise InvalidInputError("a model card goes into a PEFT folder (--format peft)")
         data = to_gguf_bytes(lora, recipe)
         check_adapter_fits(read_gguf(data), base)
         write_bytes_atomic(output, data)
     else:
-        save_adapter(lora, output, fmt, recipe)
+        save_adapter(lora, output, fmt, recipe, model_card=model_card,
+                     base_model=base_model.name if base_model else None, source=str(adapter))
     size = _path_size(output)
-    detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
+    detail = f" ({recipe.value})" if fmt in (AdapterFormat.GGUF, AdapterFormat.PEFT) else ""
     console.print(f"wrote {fmt.value}{detail} adapter to [bold]{output}[/] — {_human(size)}")
 
 
@@ -298,6 +307,7 @@ def _progress(items, description: str):
 
 from .engine_cli import apply, build_engine  # noqa: E402
 from .evaluate.cli import evaluate  # noqa: E402
+from .merge_cli import merge  # noqa: E402
 from .tasks.cli import tasks_app  # noqa: E402
 from .train.cli import generate, train, train_lora  # noqa: E402
 from .validate_cli import profiles_app, validate  # noqa: E402
@@ -308,6 +318,7 @@ for _name, _command in (
     ("build-engine", build_engine),
     ("validate", validate),
     ("evaluate", evaluate),
+    ("merge", merge),
     ("train", train),
     ("train-lora", train_lora),
 ):
