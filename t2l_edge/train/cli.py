@@ -6,6 +6,7 @@ the commands, so `t2l-edge --help` stays fast where it is not installed.
     t2l-edge train-lora --tasks tasks.jsonl --output oracles/
     t2l-edge generate --bundle bundle/ --task "Reverse the words." --output a.gguf -q q4_0    # no torch
     t2l-edge generate --checkpoint runs/sft --task "Reverse the words." --output a.gguf      # PyTorch reference
+    t2l-edge generate --config gen.yaml --validate raspberry-pi-4-4gb                       # options from a file
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..errors import InvalidInputError
 
 console = Console()
 
-ConfigFile = Annotated[Path, typer.Option("--config", "-c", help="Training config (TOML).")]
+ConfigFile = Annotated[Path, typer.Option("--config", "-c", help="Training config (TOML or YAML).")]
 
 
 def _is_main_rank() -> bool:
@@ -169,7 +170,9 @@ ORACLE_DEFAULTS = {"optim": {"steps": 100, "lr": 3e-4, "warmup": 10, "weight_dec
 
 
 def generate(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")],
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")
+    ] = None,
     task: Annotated[Optional[str], typer.Option("--task", help="The task, in words.")] = None,
     batch_file: Annotated[
         Optional[Path], typer.Option("--batch-file", help="One task per line (text or JSON with 'task').")
@@ -180,36 +183,64 @@ def generate(
     checkpoint: Annotated[
         Optional[Path], typer.Option("--checkpoint", help="PyTorch reference instead: checkpoint or training run directory.")
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="gguf, peft or safetensors.")] = "gguf",
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="gguf (default), peft or safetensors.")] = None,
     quantization: Annotated[
-        str, typer.Option("--quantization", "-q", help="GGUF recipe: f32, f16, bf16, q8_0, q4_0, q4_k_m, q4_k, q5_0, q6_k.")
-    ] = "f16",
+        Optional[str], typer.Option("--quantization", "-q", help="GGUF recipe (default f16): f32, f16, bf16, q8_0, q4_0, "
+                                    "q4_k_m, q4_k, q5_0, q6_k; PEFT precision (default f32): f32, f16, bf16.")
+    ] = None,
     encoder: Annotated[
         Optional[Path], typer.Option(help="Text encoder folder for --checkpoint (default: the packaged MiniLM).")
+    ] = None,
+    validate: Annotated[
+        Optional[str], typer.Option("--validate", help="Then check the fit on this device profile (as `validate`; exit 1 "
+                                    "when it does not fit).")
+    ] = None,
+    context: Annotated[Optional[int], typer.Option("--context", min=1, help="Context length for --validate (default 1024).")] = None,
+    config: Annotated[
+        Optional[Path], typer.Option("--config", "-c", help="These options in a TOML or YAML file ([generate] table); "
+                                     "the command line wins.")
     ] = None,
 ):
     """Generate LoRA adapters from task descriptions: a bundle in ONNX Runtime (no PyTorch), or --checkpoint with
     the PyTorch reference. Batched for a file."""
     from ..export.formats import AdapterFormat, save_adapter
+    from ..generate_config import GenerateConfig
+
+    cfg = (GenerateConfig.load(config) if config is not None else GenerateConfig()).merged(
+        output=output, task=task, batch_file=batch_file, bundle=bundle, checkpoint=checkpoint, format=format,
+        quantization=quantization, encoder=encoder, validate=validate, context=context,
+    )
+    if cfg.output is None:
+        raise InvalidInputError("give --output (or output in the --config file)")
+    if (cfg.task is None) == (cfg.batch_file is None):
+        raise InvalidInputError("give exactly one of --task or --batch-file")
+    if cfg.task is not None and not cfg.task.strip():
+        raise InvalidInputError("--task is empty")
+    output = Path(cfg.output)
+    fmt = _parse(AdapterFormat, cfg.format or "gguf", "--format")
     from ..export.recipes import parse_recipe
 
-    if (task is None) == (batch_file is None):
-        raise InvalidInputError("give exactly one of --task or --batch-file")
-    if task is not None and not task.strip():
-        raise InvalidInputError("--task is empty")
-    fmt = _parse(AdapterFormat, format, "--format")
-    recipe = parse_recipe(quantization)
+    recipe = parse_recipe(cfg.quantization) if cfg.quantization else None
     from .generate import TaskLine, load_generator, read_batch_file, write_batch
 
-    lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, task)]
-    what = "the checkpoint and the encoder" if checkpoint is not None else "the bundle"
+    lines = read_batch_file(Path(cfg.batch_file)) if cfg.batch_file is not None else [TaskLine(0, cfg.task)]
+    as_path = lambda v: Path(v) if v is not None else None  # noqa: E731
+    what = "the checkpoint and the encoder" if cfg.checkpoint is not None else "the bundle"
     with console.status(f"loading {what}") as status:
-        generator = load_generator(bundle, checkpoint, encoder, progress=status.update)
+        generator = load_generator(as_path(cfg.bundle), as_path(cfg.checkpoint), as_path(cfg.encoder), progress=status.update)
     adapters = generator.generate([line.text for line in lines])
-    detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
-    if batch_file is None:
+    shown = recipe.value if recipe else ("f16" if fmt is AdapterFormat.GGUF else "f32")
+    detail = f" ({shown})" if fmt is not AdapterFormat.SAFETENSORS else ""
+    if cfg.batch_file is None:
         save_adapter(adapters[0], output, fmt, recipe)
-        console.print(f"wrote {fmt.value}{detail} adapter for {task!r} to [bold]{output}[/]")
+        console.print(f"wrote {fmt.value}{detail} adapter for {cfg.task!r} to [bold]{output}[/]")
+        written = [output]
     else:
-        write_batch(adapters, lines, output, fmt.value, recipe.value)
+        write_batch(adapters, lines, output, fmt.value, recipe.value if recipe else None)
         console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to [bold]{output}[/]")
+        written = sorted(p for p in output.iterdir() if p.name != "index.jsonl")
+    if cfg.validate is not None:
+        from ..validate_cli import validate as check_fit
+
+        bundle_dir = getattr(getattr(generator, "bundle", None), "path", None)  # the generator runs on the device too
+        check_fit(device_profile=cfg.validate, adapter=written, bundle=bundle_dir, context=cfg.context or 1024)

@@ -101,7 +101,7 @@ def load_generator(bundle: str | os.PathLike | None = None, checkpoint: str | os
 
 
 def write_batch(adapters: Sequence[LoraAdapter], lines: Sequence[TaskLine], output: str | os.PathLike, fmt: str,
-                recipe: str = "f16") -> Path:
+                recipe: str | None = None) -> Path:
     """A folder of adapters named by their position (0001.gguf, …) and index.jsonl, written atomically."""
     from ..export.formats import AdapterFormat, save_adapter
 
