@@ -220,9 +220,15 @@ def infer(
         Optional[Path], typer.Option(help="A second adapter whose answers are shown beside the first.")
     ] = None,
     context: Annotated[int, typer.Option(min=64, help="Context length (tokens).")] = 1024,
+    prompt_format: Annotated[
+        Optional[str],
+        typer.Option("--format", help="io-v1: wrap each prompt as 'Input: …\\nOutput:' and stop at the line's end, as "
+                     "`apply` does; raw: send it as it is (default: io-v1 when the adapter records a generator)."),
+    ] = None,
     json_output: JsonFlag = False,
 ):
-    """Run the base model with an adapter through llama.cpp (greedy decoding)."""
+    """Run the base model with an adapter through llama.cpp (greedy decoding; tokens printed as they come on a
+    terminal)."""
     modes = sum(x is not None and x is not False for x in (prompt, input_file, interactive or None))
     if modes != 1:
         raise InvalidInputError("give exactly one of --prompt, --input-file or --interactive")
@@ -232,28 +238,41 @@ def infer(
 
     from .runtimes.llama_cpp import LlamaCppRunner
 
+    from .prompts import RAW_FORMAT, choose_prompt_format
+
+    if prompt_format is not None and prompt_format != RAW_FORMAT:
+        choose_prompt_format(prompt_format, "")  # refuse an unknown name before loading anything
     with console.status("loading the base model and adapters"):
         runner = LlamaCppRunner(base_model, n_ctx=context)
-        adapters = {"adapter": _load_into(runner, adapter)}
+        first, generator = _load_into(runner, adapter)
+        adapters = {"adapter": first}
         if compare_adapter is not None:
-            adapters["compare"] = _load_into(runner, compare_adapter)
+            adapters["compare"] = _load_into(runner, compare_adapter)[0]
+    fmt = choose_prompt_format(prompt_format, generator)  # None: raw
+
+    def complete(text: str) -> tuple[str, tuple[str, ...]]:
+        return (fmt.prompt(text), fmt.stop) if fmt else (text, ())
 
     def answer(text: str) -> dict:
         row = {"prompt": text}
+        full, stop = complete(text)
         for label, loaded in adapters.items():
             runner.set_adapters([loaded])
-            row[label] = runner.generate(text, max_tokens=max_tokens)
+            row[label] = runner.generate(full, max_tokens=max_tokens, stop=stop)
+            row[label] = row[label].strip() if fmt else row[label]
         return row
 
+    streaming = console.is_terminal and not json_output and compare_adapter is None and input_file is None
     with runner:
+        if streaming:  # one adapter, answers to a person: print the tokens as llama.cpp decodes them
+            runner.set_adapters([first])
+            for text in [prompt] if prompt is not None else _read_interactive():
+                full, stop = complete(text)
+                stream_answer(runner.stream(full, max_tokens=max_tokens, stop=stop), strip=fmt is not None)
+            return
         if interactive:
-            while True:
-                try:
-                    text = input("prompt> ")
-                except EOFError:
-                    break
-                if text.strip():
-                    _print_answers([answer(text)], json_output)
+            for text in _read_interactive():
+                _print_answers([answer(text)], json_output)
             return
         rows = [answer(p) for p in _progress(prompts, "generating")]
         if output_file is not None:
@@ -266,15 +285,44 @@ def infer(
 
 
 def _load_into(runner, path: Path):
-    """Any adapter format into llama.cpp: GGUF files as they are, others converted to f16 GGUF in memory."""
+    """Any adapter format into llama.cpp (GGUF files as they are, others converted to f16 GGUF in memory), and the
+    generator hash it records ("" if none)."""
     from .export.formats import AdapterFormat, detect_format, load_adapter
     from .export.gguf import to_gguf_bytes
+    from .gguf_reader import read_gguf
+    from .keys import T2L
     from .targets import TargetSpec
 
     if detect_format(path) is AdapterFormat.GGUF:
-        return runner.load_adapter(path)
+        return runner.load_adapter(path), str(read_gguf(path).metadata.get(T2L.GENERATOR, ""))
     lora = load_adapter(path, target=TargetSpec.from_gguf(runner.base))
-    return runner.load_adapter(to_gguf_bytes(lora, "f16"), name=str(path))
+    return runner.load_adapter(to_gguf_bytes(lora, "f16"), name=str(path)), lora.generator
+
+
+def _read_interactive():
+    while True:
+        try:
+            text = input("prompt> ")
+        except EOFError:
+            return
+        if text.strip():
+            yield text
+
+
+def stream_answer(pieces, strip: bool = False) -> str:
+    """Print an answer piece by piece as it is decoded (leading spaces dropped with `strip`); returns the text."""
+    out = []
+    for piece in pieces:
+        if strip and not out:
+            piece = piece.lstrip()
+            if not piece:
+                continue
+        out.append(piece)
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+    sys.stdout.write("\n")
+    text = "".join(out)
+    return text.rstrip() if strip else text
 
 
 def _read_prompts(path: Path) -> list[str]:

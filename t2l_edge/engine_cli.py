@@ -87,8 +87,13 @@ def apply(
     max_tokens: Annotated[int, typer.Option(min=1, max=4096, help="Tokens to generate at most.")] = 48,
     context: Annotated[int, typer.Option(min=64, help="Context length (tokens).")] = 1024,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Also keep the adapter that was applied: .gguf (the very "
+                                     "bytes, in --quantization), .safetensors, or a folder (PEFT).")
+    ] = None,
 ):
-    """Generate an adapter from --task, hot-swap it into llama.cpp and answer the prompt(s) (greedy)."""
+    """Generate an adapter from --task, hot-swap it into llama.cpp and answer the prompt(s) (greedy; tokens printed as
+    they come on a terminal)."""
     import time
 
     from .cli import _read_prompts
@@ -111,10 +116,23 @@ def apply(
     config = getattr(generator, "manifest", None) or generator.hypernet.config
     fmt = get_prompt_format(config.prompt_format)
     start = time.perf_counter()
-    data = to_gguf_bytes(generator.generate([task])[0], recipe)
+    lora = generator.generate([task])[0]
+    data = to_gguf_bytes(lora, recipe)
     generated_ms = (time.perf_counter() - start) * 1000
+    if output is not None:
+        _keep_adapter(lora, data, output, recipe)
+    streaming = console.is_terminal and not json_output and not compare_base and len(prompts) == 1
     with runner:
         adapter = runner.load_adapter(data, name=task)
+        if streaming:  # answers to a person: print the tokens as llama.cpp decodes them
+            from .cli import stream_answer
+
+            console.print(f"adapter for {task!r}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
+                          f"{generated_ms:.0f} ms" + (f", kept in [bold]{output}[/]" if output else ""))
+            runner.set_adapters([adapter])
+            full = prompts[0] if raw else fmt.prompt(prompts[0])
+            stream_answer(runner.stream(full, max_tokens=max_tokens, stop=() if raw else fmt.stop), strip=True)
+            return
         rows = []
         for text in prompts:
             full = text if raw else fmt.prompt(text)
@@ -128,11 +146,25 @@ def apply(
             rows.append(row)
     if json_output:
         print(json.dumps({"task": task, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
-                          "quantization": recipe.value, "answers": rows}, indent=2, ensure_ascii=False))
+                          "quantization": recipe.value, "adapter_file": str(output) if output else None,
+                          "answers": rows}, indent=2, ensure_ascii=False))
         return
-    console.print(f"adapter for {task!r}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms")
+    console.print(f"adapter for {task!r}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms"
+                  + (f", kept in [bold]{output}[/]" if output else ""))
     table = Table("prompt", "adapted", *(["base"] if compare_base else []), show_lines=True)
     for r in rows:
         table.add_row(r["prompt"], r["adapter"], *([r["base"]] if compare_base else []))
     console.print(table)
 
+
+
+def _keep_adapter(lora, data: bytes, output: Path, recipe) -> None:
+    """`apply --output`: a .gguf gets the very bytes that were applied; other formats are written from the adapter."""
+    from .export.formats import AdapterFormat, format_for_output, save_adapter
+    from .io import write_bytes_atomic
+
+    fmt = format_for_output(output, None)
+    if fmt is AdapterFormat.GGUF:
+        write_bytes_atomic(output, data)
+    else:
+        save_adapter(lora, output, fmt)
