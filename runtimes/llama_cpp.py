@@ -17,6 +17,7 @@ import numpy as np
 
 from t2l_edge.compat import check_adapter_fits
 from t2l_edge.errors import InvalidInputError, RuntimeBackendError
+from t2l_edge.evaluate.latency import Timing
 from t2l_edge.gguf_reader import read_gguf
 from t2l_edge.models import resolve_base_model
 
@@ -221,6 +222,7 @@ class LlamaCppRunner:
     def _completion(self, prompt, max_tokens, stop, temperature, top_p, top_k, seed, stream: bool):
         self._fitting(self.tokenize(prompt))
         self.reset()
+        self._lib.llama_perf_context_reset(self.llm.ctx)  # `last_timing` counts this completion only
         return self.llm.create_completion(
             prompt,
             max_tokens=max_tokens,
@@ -231,6 +233,12 @@ class LlamaCppRunner:
             seed=seed,
             stream=stream,
         )
+
+    def last_timing(self) -> Timing:
+        """Model time of the last `generate` / `stream`, from llama.cpp's own counters: the prompt's forward pass
+        (to the first token) and the decoding after it (one pass per further token)."""
+        d = self._lib.llama_perf_context(self.llm.ctx)
+        return Timing(float(d.t_p_eval_ms), int(d.n_p_eval), float(d.t_eval_ms), int(d.n_eval))
 
     def _fitting(self, tokens: list[int]) -> list[int]:
         n_ctx = self.llm.n_ctx()

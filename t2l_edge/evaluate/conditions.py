@@ -32,6 +32,7 @@ class AdapterSource(str, Enum):
     OWN = "own"  # generated from the task's own description
     OTHER = "other"  # generated from the description of the task it is mismatched with
     ORACLE = "oracle"  # the task's trained LoRA
+    GIVEN = "given"  # an adapter the user gave by name (`evaluate --adapter NAME=PATH`), the same for every task
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,19 @@ CONDITIONS: dict[str, Condition] = {
 SEPARATOR = ","
 
 
+def given_conditions(names: Sequence[str]) -> list[Condition]:
+    """One condition per adapter given by name: that adapter, no description in the prompt (as `t2l`)."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        if not name or name in seen or name in ("base", "base+desc"):
+            why = "is empty" if not name else "is used twice" if name in seen else "names a condition without adapter"
+            raise InvalidInputError(f"adapter name {name!r} {why}: give each --adapter a distinct NAME=PATH")
+        seen.add(name)
+        out.append(Condition(name, False, AdapterSource.GIVEN, f"the adapter {name!r}"))
+    return out
+
+
 def parse_conditions(value: str | Sequence[str]) -> list[Condition]:
     """'base,t2l' (or a list of names) -> the conditions, in the table's order, each once."""
     names = value.split(SEPARATOR) if isinstance(value, str) else list(value)
@@ -82,6 +96,7 @@ def default_conditions(n_tasks: int, generator: bool, oracles: bool) -> list[Con
         AdapterSource.OWN: generator,
         AdapterSource.OTHER: generator and n_tasks >= 2,
         AdapterSource.ORACLE: oracles,
+        AdapterSource.GIVEN: False,
     }
     return [c for c in CONDITIONS.values() if usable[c.adapter]]
 

@@ -110,3 +110,33 @@ def plot_results(results: Results, path: str | os.PathLike) -> Path:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=PNG_DPI, bbox_inches="tight")
     return write_bytes_atomic(path, buffer.getvalue())
+
+
+def latency_table(results: Results, metrics=()):
+    """Response time per condition: prompt and decode p50 / p95 (ms) per answer, tokens/s of the decoding."""
+    from rich.table import Table
+
+    from .latency import Metric
+
+    show_time = Metric.RESPONSE_TIME in metrics or not metrics
+    show_rate = Metric.TOKENS_PER_SECOND in metrics or not metrics
+    columns = ["condition", "answers"]
+    if show_time:
+        columns += ["prompt ms p50 / p95", "decode ms p50 / p95", "total ms p50 / p95"]
+    if show_rate:
+        columns += ["tokens/s p50 / p95", "tokens/s overall"]
+    table = Table(*columns, title="response time per answer (model time: prompt, then decoding)")
+    for column in table.columns[1:]:
+        column.justify = "right"
+
+    def pair(d):
+        return "—" if d is None else f"{d['p50']:.1f} / {d['p95']:.1f}"
+
+    for s in results.latency.values():
+        row = [s.condition, str(s.answers)]
+        if show_time:
+            row += [pair(s.prompt_ms), pair(s.decode_ms), pair(s.total_ms)]
+        if show_rate:
+            row += [pair(s.tokens_per_second), "—" if s.tokens_per_second_overall is None else f"{s.tokens_per_second_overall:.1f}"]
+        table.add_row(*row)
+    return table

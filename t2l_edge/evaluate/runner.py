@@ -33,11 +33,13 @@ from ..prompts import DEFAULT_PROMPT_FORMAT, PromptFormat, get_prompt_format
 from ..tasks.format import Task
 from .benchmarks import max_tokens_for, metric_name, score_example
 from .conditions import AdapterSource, Condition, derangement
+from .latency import LatencySummary, Timing, summarize
 
 MakeAdapters = Callable[[list[str]], list[LoraAdapter]]
 Encode = Callable[[LoraAdapter], bytes]
 Complete = Callable[[str, bytes | None, int], str]
 Progress = Callable[[int, int], None]
+LastTiming = Callable[[], Timing]  # the model time of the completion that just ended
 
 CI_LEVEL = 0.95
 Z_95 = 1.959963984540054  # the standard normal's 97.5th percentile
@@ -117,10 +119,17 @@ class Prediction:
     reference: str
     score: float
     description: str | None  # the description in the prompt, if any
-    adapter_from: str | None  # the description the adapter was generated from; "oracle" for an oracle LoRA
+    adapter_from: str | None  # the description the adapter was generated from; "oracle" for an oracle LoRA;
+    # the adapter's name for one given by the user
+    timing: Timing | None = None
 
     def to_dict(self) -> dict:
-        return dict(vars(self))
+        out = dict(vars(self))
+        if self.timing is None:
+            del out["timing"]
+        else:
+            out["timing"] = self.timing.to_dict()
+        return out
 
 
 @dataclass
@@ -202,6 +211,7 @@ class Results:
     means: dict[str, Mean]  # conditions with at least one scored task
     differences: list[Difference]
     meta: dict[str, Any]
+    latency: dict[str, LatencySummary] = field(default_factory=dict)  # condition -> response times, when measured
 
     def cell(self, task: str, condition: str) -> Cell:
         return self.cells[(task, condition)]
@@ -217,6 +227,8 @@ class Results:
             "means": [m.to_dict() for m in self.means.values()],
             "differences": [d.to_dict() for d in self.differences],
         }
+        if self.latency:
+            out["latency"] = [s.to_dict() for s in self.latency.values()]
         if predictions:
             out["predictions"] = [
                 {"task": cell.task, "condition": cell.condition, **p.to_dict()}
@@ -236,7 +248,7 @@ class _Job:
     index: int
     prompt: str
     description: str | None  # in the prompt
-    adapter: tuple[str, str] | None  # ("text", description) or ("oracle", task name)
+    adapter: tuple[str, str] | None  # ("text", description), ("oracle", task name) or ("given", adapter name)
 
 
 def cut_at_stop(text: str, stop: Sequence[str]) -> str:
@@ -245,7 +257,7 @@ def cut_at_stop(text: str, stop: Sequence[str]) -> str:
     return text[:cut]
 
 
-def _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit) -> None:
+def _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit, given) -> None:
     if not tasks:
         raise InvalidInputError("no tasks to evaluate")
     names = [t.name for t in tasks]
@@ -266,6 +278,9 @@ def _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit) -> No
         unknown = sorted(set(oracle) - set(names))
         if unknown:
             raise InvalidInputError(f"oracle LoRA for unknown task {unknown[0]!r}")
+    missing = [c.name for c in conditions if c.adapter is AdapterSource.GIVEN and c.name not in given]
+    if missing:
+        raise InvalidInputError(f"condition {missing[0]!r} names an adapter that was not given")
 
 
 def _plan(tasks: Sequence[Task], conditions: Sequence[Condition], limit: int | None, fmt: PromptFormat,
@@ -288,6 +303,7 @@ def _plan(tasks: Sequence[Task], conditions: Sequence[Condition], limit: int | N
                     AdapterSource.OWN: ("text", own),
                     AdapterSource.OTHER: ("text", other.descriptions[j % len(other.descriptions)]) if other else None,
                     AdapterSource.ORACLE: ("oracle", task.name),
+                    AdapterSource.GIVEN: ("given", cond.name),
                 }[cond.adapter]
                 described = own if cond.description_in_prompt else None
                 group.append(_Job(task, cond, j, fmt.prompt(ex.input, described), described, adapter))
@@ -297,7 +313,7 @@ def _plan(tasks: Sequence[Task], conditions: Sequence[Condition], limit: int | N
 
 
 def _encode_all(jobs: Sequence[_Job], make_adapters: MakeAdapters | None, encode: Encode | None,
-                oracle: Mapping[str, LoraAdapter]) -> dict[tuple[str, str], bytes]:
+                oracle: Mapping[str, LoraAdapter], given: Mapping[str, LoraAdapter | bytes]) -> dict[tuple[str, str], bytes]:
     wanted = list(dict.fromkeys(j.adapter for j in jobs if j.adapter is not None))
     texts = [text for kind, text in wanted if kind == "text"]
     blobs: dict[tuple[str, str], bytes] = {}
@@ -311,6 +327,9 @@ def _encode_all(jobs: Sequence[_Job], make_adapters: MakeAdapters | None, encode
     for kind, name in wanted:
         if kind == "oracle":
             blobs[(kind, name)] = _bytes(encode(oracle[name]))
+        elif kind == "given":  # bytes are loaded as they are (a GGUF file the user has); adapters are encoded
+            item = given[name]
+            blobs[(kind, name)] = bytes(item) if isinstance(item, (bytes, bytearray)) else _bytes(encode(item))
     return blobs
 
 
@@ -381,13 +400,18 @@ def evaluate(
     resamples: int = BOOTSTRAP_RESAMPLES,
     meta: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    given: Mapping[str, LoraAdapter | bytes] | None = None,
+    timing: LastTiming | None = None,
 ) -> Results:
     """Score every task under every condition (first `limit` examples of each task). See the module docstring for
     the callables, the descriptions used and the statistics. `meta` (generator, base model, recipe …) is recorded
-    in the results as given."""
+    in the results as given. `given`: adapters by name for conditions of `AdapterSource.GIVEN` (bytes are what the
+    runtime loads, as they are). `timing`: called after each completion for its model time; the results then hold
+    response times per condition."""
     oracle = dict(oracle or {})
+    given = dict(given or {})
     conditions = list(conditions)
-    _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit)
+    _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit, given)
     fmt = prompt_format if isinstance(prompt_format, PromptFormat) else get_prompt_format(prompt_format or DEFAULT_PROMPT_FORMAT)
     mismatch = {}
     if any(c.adapter is AdapterSource.OTHER for c in conditions):
@@ -397,14 +421,15 @@ def evaluate(
     done = 0
     for task in tasks:  # one task at a time: only its adapters are held (encoded) at once
         task_jobs = [j for j in jobs if j.task is task]
-        blobs = _encode_all(task_jobs, make_adapters, encode, oracle)
+        blobs = _encode_all(task_jobs, make_adapters, encode, oracle, given)
         for job in task_jobs:
             ex = task.examples[job.index]
             blob = blobs[job.adapter] if job.adapter is not None else None
             text = cut_at_stop(complete(job.prompt, blob, max_tokens[task.name]), fmt.stop)
+            took = timing() if timing is not None else None
             adapter_from = None if job.adapter is None else ("oracle" if job.adapter[0] == "oracle" else job.adapter[1])
             cells[(task.name, job.condition.name)].predictions.append(
-                Prediction(job.index, text, ex.output, score_example(task, ex, text), job.description, adapter_from)
+                Prediction(job.index, text, ex.output, score_example(task, ex, text), job.description, adapter_from, took)
             )
             done += 1
             if progress is not None:
@@ -426,4 +451,10 @@ def evaluate(
         "ci_per_task": f"{WILSON} score interval (0/1 scores), else percentile bootstrap",
         "ci_means": f"{MEAN_METHOD}, {resamples} resamples, seed {seed}",
     }
-    return Results(conditions, infos, cells, means, differences, {**dict(meta or {}), **run})
+    latency = {}
+    if timing is not None:
+        for c in conditions:
+            summary = summarize(c.name, [p.timing for t in tasks for p in cells[(t.name, c.name)].predictions])
+            if summary is not None:
+                latency[c.name] = summary
+    return Results(conditions, infos, cells, means, differences, {**dict(meta or {}), **run}, latency)
