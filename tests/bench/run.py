@@ -62,6 +62,7 @@ SECTIONS = [
     ("memory", "6. Memory: validate's estimate vs measured peak RSS", lambda: importlib.import_module("bench_memory")),
     ("train", "7. Training: answer-only vs full logits, hypernetwork per variant", lambda: importlib.import_module("bench_train")),
     ("generator", "8. Text → GGUF: PyTorch vs ORT fp32/int8", lambda: importlib.import_module("bench_generator")),
+    ("merge", "9. Merging generated adapters: cat and svd vs each task's own", lambda: importlib.import_module("bench_merge")),
 ]
 
 # (section, row selector, label, measured value, formatted target[, key of the pass flag; default "pass"])

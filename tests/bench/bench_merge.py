@@ -1,0 +1,122 @@
+"""Merging generated adapters: does a `cat` merge of two adapters from the shipped hypernetwork do both tasks, and
+what does `svd` back to the original rank cost?
+
+For each pair of suite families (chosen before measuring: different themes, both done well by the shipped
+hypernetwork per its model card), adapters are generated from each family's first held-out description (int8 CPU
+bundle), then merged: `cat` (exact ΔW sum, rank 2r) and `svd` (that sum truncated back to rank r; its mean
+truncation error ‖ΔW − ΔW_r‖/‖ΔW‖ over modules is reported). Each task is scored on held-out instances through the
+device path (`evaluate()` with the adapters given by name: q4_0 GGUF, llama.cpp on the Q4_K_M base, greedy) with its
+own adapter, the merged ones and the base. Target: the cat merge keeps ≥ 90% of each task's own accuracy.
+
+    python tests/bench/bench_merge.py [--quick] [--examples N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import base_model_path, fmt, now, verdict  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+PAIRS = [
+    ("sentiment", "month_name"),
+    ("singular_or_plural", "initials"),
+    ("uppercase", "add"),
+    ("reverse_words", "capital_of_country"),
+]
+TARGET_KEEP = 0.9
+RECIPE = "q4_0"
+SEED = 1
+
+
+def run(quick: bool = False, examples: int | None = None) -> list[dict]:
+    from t2l_edge.evaluate.conditions import given_conditions, parse_conditions
+    from t2l_edge.evaluate.runner import evaluate
+    from t2l_edge.export.gguf import to_gguf_bytes
+    from t2l_edge.export.merge import merge_with_report
+    from t2l_edge.export.onnx import default_bundle
+    from t2l_edge.runtimes.llama_cpp import LlamaCppRunner
+    from t2l_edge.runtimes.onnxruntime import Generator
+    from t2l_edge.tasks.splits import build_split
+
+    n = examples or (8 if quick else 24)
+    pairs = PAIRS[:3] if quick else PAIRS
+    tasks = {t.name: t for t in build_split("heldout-descriptions", n_instances=n, seed=SEED)}
+    generator = Generator.load(default_bundle())
+    runner = LlamaCppRunner(base_model_path(), n_ctx=512, n_threads=2)
+    current = {"blob": None}
+
+    def complete(prompt, blob, max_tokens):
+        if blob is not current["blob"]:
+            runner.use(blob)
+            current["blob"] = blob
+        return runner.generate(prompt, max_tokens=max_tokens, stop=["\n"])
+
+    rows = []
+    with runner:
+        for a_name, b_name in pairs:
+            ta, tb = tasks[a_name], tasks[b_name]
+            a, b = generator.generate([ta.descriptions[0], tb.descriptions[0]])
+            t0 = now()
+            cat, _ = merge_with_report([a, b], "cat")
+            t_cat = now() - t0
+            t0 = now()
+            svd, report = merge_with_report([a, b], "svd", rank=a.rank)
+            t_svd = now() - t0
+            errors = list(report.truncation_error.values())
+            for task, own in ((ta, a), (tb, b)):
+                given = {"own": own, "cat": cat, "svd": svd}
+                res = evaluate([task], parse_conditions("base") + given_conditions(list(given)), None, complete,
+                               lambda ad: to_gguf_bytes(ad, RECIPE), given=given, seed=SEED, resamples=500)
+                acc = {c: res.cell(task.name, c).accuracy for c in ("base", "own", "cat", "svd")}
+                print(f"{task.name}: " + ", ".join(f"{c} {e.value:.2f}" for c, e in acc.items()), file=sys.stderr, flush=True)
+                keep = acc["cat"].value / acc["own"].value if acc["own"].value > 0 else None
+                rows.append({
+                    "pair": f"{a_name} + {b_name}", "task": task.name, "n": res.tasks[0].n,
+                    **{f"acc_{c}": e.value for c, e in acc.items()},
+                    **{f"ci_{c}": [e.low, e.high] for c, e in acc.items()},
+                    "cat_keeps": keep, "svd_keeps": acc["svd"].value / acc["own"].value if acc["own"].value > 0 else None,
+                    "rank_own": own.rank, "rank_cat": cat.rank, "rank_svd": svd.rank,
+                    "svd_error_mean": float(np.mean(errors)), "svd_error_max": float(np.max(errors)),
+                    "merge_ms_cat": t_cat * 1000, "merge_ms_svd": t_svd * 1000,
+                    "pass": None if keep is None else keep >= TARGET_KEEP,
+                })
+    return rows
+
+
+def to_markdown(rows: list[dict]) -> str:
+    head = ("| pair | task | n | base | own adapter | cat (rank 2r) | kept | svd (rank r) | kept | svd error mean / max |"
+            " cat ≥ 90% |\n|---|---|---|---|---|---|---|---|---|---|---|")
+    lines = [head]
+    for r in rows:
+        lines.append(
+            f"| {r['pair']} | {r['task']} | {r['n']} | {100 * r['acc_base']:.0f} | {100 * r['acc_own']:.0f} | "
+            f"{100 * r['acc_cat']:.0f} | {fmt(r['cat_keeps'], '.2f')} | {100 * r['acc_svd']:.0f} | "
+            f"{fmt(r['svd_keeps'], '.2f')} | {r['svd_error_mean']:.3f} / {r['svd_error_max']:.3f} | {verdict(r['pass'])} |"
+        )
+    pairs_ok = {}
+    for r in rows:
+        pairs_ok.setdefault(r["pair"], []).append(r["pass"])
+    good = sum(all(v is True for v in oks) for oks in pairs_ok.values())
+    lines.append("")
+    lines.append(f"Pairs where the cat merge keeps ≥ 90% of both tasks' own accuracy: {good} of {len(pairs_ok)} "
+                 f"(target ≥ 3). Accuracy in %, greedy, q4_0 adapters; ranks {rows[0]['rank_own']} → cat "
+                 f"{rows[0]['rank_cat']}, svd {rows[0]['rank_svd']}.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--examples", type=int)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    results = run(args.quick, args.examples)
+    print(to_markdown(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
