@@ -188,7 +188,8 @@ HAND_CASES = {
 
 
 def test_every_family_has_hand_written_cases():
-    assert sorted(HAND_CASES) == sorted(FAMILIES)
+    # the real-data families have theirs in test_suite_realdata.py
+    assert sorted(HAND_CASES) == sorted(n for n, f in FAMILIES.items() if f.source == "hand-written")
 
 
 @pytest.mark.parametrize("name,given,expected", [(n, g, e) for n, cases in HAND_CASES.items() for g, e in cases])
@@ -210,7 +211,8 @@ def test_lexicons_have_no_word_in_two_classes():
 
 def test_heldout_families_are_about_15_percent_spread_across_themes():
     assert set(HELDOUT_FAMILIES) <= set(FAMILIES)
-    assert 0.12 <= len(HELDOUT_FAMILIES) / len(FAMILIES) <= 0.2
+    hand_written = [n for n, f in FAMILIES.items() if f.source == "hand-written"]  # the real-data ones: issue 10
+    assert 0.12 <= len(HELDOUT_FAMILIES) / len(hand_written) <= 0.2
     assert len({FAMILIES[n].theme for n in HELDOUT_FAMILIES}) >= 7
 
 
