@@ -145,7 +145,8 @@ def chart_figure(results: Results):
     ax.set_axisbelow(True)
     ax.tick_params(axis="x", labeltop=True, top=True)  # long charts: a scale at both ends
     ax.set_xlabel("accuracy (95% CI)")
-    title = f"accuracy per task and condition (95% CI) · {len(results.tasks)} tasks"
+    n = len(results.tasks)
+    title = f"accuracy per task and condition (95% CI) · {n} task{'s' if n != 1 else ''}"
     legend = {"ncols": min(len(conditions), 6), "fontsize": "small", "frameon": False}
     fig.legend(loc="outside upper center", title=title, title_fontproperties={"size": 11}, **legend)
     if not bars:  # a long chart: the key at its foot too
