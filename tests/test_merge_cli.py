@@ -122,3 +122,33 @@ def test_model_card_refused_outside_peft(capsys, tmp_path, pair):
     code, _, err = run(capsys, "export", "--adapter", tmp_path / "a.gguf", "--format", "gguf", "--output",
                        tmp_path / "x.gguf", "--model-card")
     assert_one_line_error(code, err, "model card goes into a PEFT folder")
+
+
+def test_merge_and_evaluate_adapters_run_without_torch(tmp_path, pair):
+    """merge, the PEFT/model-card writer, stream and evaluate --adapter are on the device path: no torch import."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from test_device_path import BLOCKER
+
+    (tmp_path / "data.jsonl").write_text('{"input": "red fox", "output": "fox red"}\n')
+    script = textwrap.dedent(f"""
+        from t2l_edge.cli import main
+        for args in (["merge", "{tmp_path / 'a.gguf'}", "{tmp_path / 'b.safetensors'}", "-s", "svd", "-r", "2",
+                      "-o", "{tmp_path / 'm'}", "-q", "bf16", "--model-card"],
+                     ["evaluate", "-a", "m={tmp_path / 'm'}", "--test-data", "{tmp_path / 'data.jsonl'}",
+                      "--metrics", "accuracy,response_time", "-o", "{tmp_path / 'r.json'}"]):
+            try:
+                main(args)
+            except SystemExit as e:
+                assert e.code == 0, (args, e.code)
+        import sys
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in {{"torch", "transformers", "tensorrt", "peft"}})
+        assert not heavy, heavy
+        print("NO TORCH OK")
+    """)
+    done = subprocess.run([sys.executable, "-c", BLOCKER + script], capture_output=True, text=True, timeout=300,
+                          env={**__import__("os").environ, "OMP_WAIT_POLICY": "PASSIVE"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "NO TORCH OK" in done.stdout and (tmp_path / "m" / "README.md").is_file()
