@@ -54,9 +54,6 @@ BaseModel = Annotated[
     Optional[Path], typer.Option("--base-model", "-m", help="Base model GGUF (default: Gemma 3 270M Q4_K_M).")
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-Recipe = Annotated[
-    str, typer.Option("--quantization", "-q", help="f32, f16, bf16, q8_0, q4_0, q4_k_m, q4_k, q5_0, q6_k.")
-]
 
 
 def _version(value: bool):

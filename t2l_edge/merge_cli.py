@@ -52,7 +52,7 @@ def merge(
     json_output: Annotated[bool, typer.Option("--json", help="Print what was done as JSON.")] = False,
 ):
     """Merge adapters of one base model into one adapter (refuses adapters of different bases or modules)."""
-    from .export.formats import AdapterFormat, format_for_output, load_adapter, save_adapter
+    from .export.formats import format_for_output, load_adapter, save_adapter
     from .export.merge import merge_with_report
 
     fmt = format_for_output(output, format)

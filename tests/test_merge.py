@@ -11,10 +11,10 @@ import torch
 from peft import LoraConfig, PeftModel, get_peft_model
 from peft.tuners.lora import LoraLayer
 
-from t2l_edge.adapter import LoraAdapter, ScaleRule
+from t2l_edge.adapter import LoraAdapter
 from t2l_edge.errors import AdapterMismatchError, InvalidInputError
 from t2l_edge.export.gguf import to_gguf_bytes
-from t2l_edge.export.merge import MergeStrategy, dare_mask, merge_adapters, merge_with_report
+from t2l_edge.export.merge import dare_mask, merge_adapters, merge_with_report
 from t2l_edge.export.peft import read_peft
 from t2l_edge.targets import ModuleKind, TargetSpec
 
