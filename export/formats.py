@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from enum import Enum
+from t2l_edge.choices import Choice
 from pathlib import Path
 
 from t2l_edge.adapter import LoraAdapter
@@ -18,7 +18,7 @@ from .peft import PEFT_DTYPES, read_peft, write_peft
 from .recipes import Recipe, parse_recipe
 
 
-class AdapterFormat(str, Enum):
+class AdapterFormat(Choice):
     GGUF = "gguf"
     PEFT = "peft"
     SAFETENSORS = "safetensors"
@@ -72,19 +72,3 @@ def save_adapter(
         extra = {MODEL_CARD: model_card_text(adapter, base_model, precision, source)} if model_card else None
         return write_peft(adapter, path, dtype=precision, extra_files=extra)
     return adapter.save(path)  # the native file is always f32 (the lossless form)
-
-
-# Output suffix -> format, for commands whose --format may be left out.
-SUFFIX_FORMATS = {".gguf": AdapterFormat.GGUF, ".safetensors": AdapterFormat.SAFETENSORS}
-
-
-def format_for_output(path: str | os.PathLike, given: AdapterFormat | str | None) -> AdapterFormat:
-    """The given format, else the output's suffix says it (.gguf, .safetensors); anything else is a PEFT folder."""
-    if given is not None:
-        try:
-            return AdapterFormat(str(getattr(given, "value", given)).lower())
-        except ValueError:
-            raise InvalidInputError(
-                f"--format must be one of {', '.join(f.value for f in AdapterFormat)}, got {given!r}"
-            ) from None
-    return SUFFIX_FORMATS.get(Path(path).suffix.lower(), AdapterFormat.PEFT)

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from .errors import InvalidInputError
-
-console = Console()
+from ..errors import InvalidInputError
+from .app import console
+from .options import Format, JsonFlag, Quantization, flag
 
 
 def _weights(text: str | None) -> list[float] | None:
@@ -39,28 +38,30 @@ def merge(
         Optional[float], typer.Option("--density", help="ties, dare_ties, magnitude_prune: fraction of entries kept (default 0.5).")
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="dare_ties: seed of the random drop.")] = 0,
-    format: Annotated[
-        Optional[str], typer.Option("--format", "-f", help="gguf, peft or safetensors (default: from the output's suffix; peft for a folder).")
-    ] = None,
-    quantization: Annotated[
-        Optional[str], typer.Option("--quantization", "-q", help="GGUF recipe (default f16) or PEFT precision f32/f16/bf16 (default f32).")
-    ] = None,
+    format: Format = None,
+    quantization: Quantization = None,
     architecture: Annotated[
-        Optional[str], typer.Option(help="Architecture of foreign PEFT adapters (llama, gemma3, qwen2, …).")
+        Optional[str], typer.Option("--architecture", metavar="NAME", help="Architecture of foreign PEFT adapters (llama, gemma3, qwen2, …).")
     ] = None,
-    model_card: Annotated[bool, typer.Option("--model-card", help="Write a README.md model card into the PEFT folder.")] = False,
-    json_output: Annotated[bool, typer.Option("--json", help="Print what was done as JSON.")] = False,
+    model_card: Annotated[bool, flag("--model-card", help="Write a README.md model card into the PEFT folder.")] = False,
+    json_output: JsonFlag = False,
 ):
     """Merge adapters of one base model into one adapter (refuses adapters of different bases or modules)."""
-    from .export.formats import format_for_output, load_adapter, save_adapter
-    from .export.merge import merge_with_report
+    from ..export.formats import AdapterFormat, load_adapter, save_adapter
+    from ..export.merge import merge_with_report
+    from ..export.output import check_recipe, output_format
+    from .options import recipe_or_default
 
-    fmt = format_for_output(output, format)
+    fmt = output_format(output, format)
+    check_recipe(fmt, quantization)
+    recipe = recipe_or_default(quantization) if fmt is AdapterFormat.GGUF else quantization
+    if model_card and fmt is not AdapterFormat.PEFT:
+        raise InvalidInputError(f"a model card goes into a PEFT folder (--format peft), not a {fmt.value} file")
     loaded = [load_adapter(path, architecture=architecture) for path in adapters]
     merged, report = merge_with_report(
         loaded, strategy, _weights(weights), rank, density, seed, names=[str(p) for p in adapters]
     )
-    save_adapter(merged, output, fmt, quantization, model_card=model_card, source=" + ".join(map(str, adapters)))
+    save_adapter(merged, output, fmt, recipe, model_card=model_card, source=" + ".join(map(str, adapters)))
     info = {"output": str(output), "format": fmt.value, "inputs": [str(p) for p in adapters], **report.to_dict()}
     if json_output:
         print(json.dumps(info, indent=2))

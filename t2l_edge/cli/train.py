@@ -1,0 +1,157 @@
+"""`t2l-edge train` (hypernetwork: SFT or reconstruction) and `t2l-edge train-lora` (oracle LoRAs): the PyTorch side.
+
+    t2l-edge train --mode sft --config examples/train_sft_gemma.toml --output runs/sft-gemma
+    t2l-edge train-lora --tasks heldout.jsonl --output oracles/ --steps 100
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import InvalidInputError
+from ..train.config import Objective
+from .app import console
+from .options import BaseModel, ConfigFile
+
+
+def _is_main_rank() -> bool:
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+class _Progress:
+    """A rich progress bar fed by the trainer's events: loss, tokens/s (or samples/s), ETA; evaluations as lines."""
+
+    def __init__(self, label: str):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.label = label
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("loss {task.fields[loss]}"), TextColumn("{task.fields[speed]}"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console,
+        )
+        self.task = None
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+
+    def __call__(self, event) -> None:
+        v = event.values
+        if event.kind == "start":
+            label = f"{self.label} {v['task']}" if "task" in v else self.label
+            if self.task is not None:
+                self.progress.remove_task(self.task)
+            self.task = self.progress.add_task(label, total=event.total, completed=event.step, loss="-", speed="")
+            if "world_size" in v:
+                self.progress.console.print(
+                    f"hypernetwork {v['parameters'] / 1e6:.2f}M parameters · {v['world_size']} process(es) on "
+                    f"{v['device']} · from step {event.step}"
+                )
+        elif event.kind == "step":
+            if "tokens_per_s" in v:
+                speed = f"{v['tokens_per_s']:,.0f} tok/s"
+            elif "step_time" in v:
+                speed = f"{v['samples'] / v['step_time']:,.1f} samples/s"
+            else:
+                speed = ""
+            self.progress.update(self.task, completed=event.step, loss=f"{v['loss']:.4f}", speed=speed)
+        elif event.kind == "eval":
+            shown = " · ".join(f"{k} {x:.4f}" for k, x in v.items())
+            self.progress.console.print(f"step {event.step}: {shown}")
+        elif event.kind == "checkpoint":
+            self.progress.console.print(f"step {event.step}: checkpoint {v['path']}")
+        elif event.kind == "end" and "path" in v:
+            before, after = v.get("heldout_loss_base"), v.get("heldout_loss")
+            detail = f" · held-out loss {before:.4f} → {after:.4f}" if before is not None else ""
+            self.progress.console.print(f"{v['task']}: wrote {v['path']}{detail}")
+
+
+def train(
+    mode: Annotated[
+        Objective, typer.Option("--mode", case_sensitive=False, help="sft (end-to-end through the base) or reconstruction.")
+    ],
+    config: ConfigFile,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Run directory (default: the config's run.output).")
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue from the newest checkpoint in the output.")] = False,
+):
+    """Train a hypernetwork (SFT or reconstruction). Runs under torchrun as DDP (gloo on CPU, NCCL on GPUs)."""
+    from ..train.config import TrainConfig
+
+    mode_ = mode
+    cfg = TrainConfig.load(config, mode_)
+    out = output if output is not None else Path(cfg.run.output) if cfg.run.output else None
+    if out is None:
+        raise InvalidInputError(f"no output directory: pass --output or set [run] output in {config}")
+    from ..train.loop import Trainer
+
+    main = _is_main_rank()
+    if main:
+        with console.status("loading the base model, the encoder and the data"):
+            trainer = Trainer(cfg, mode_, out, resume=resume)
+        with _Progress(mode_.value) as progress:
+            result = trainer.fit(progress)
+        shown = " · ".join(f"{k} {v:.4f}" for k, v in result.items() if k.startswith(("loss", "eval")))
+        console.print(f"trained to step {result['step']} ({shown}); checkpoints in [bold]{out}[/]")
+    else:
+        Trainer(cfg, mode_, out, resume=resume).fit()
+
+
+def train_lora(
+    tasks: Annotated[Path, typer.Option("--tasks", "-t", help="Task file or folder (ours or Super-NaturalInstructions).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder: one PEFT directory per task.")],
+    config: Annotated[
+        Optional[Path], typer.Option("--config", "-c", help="Training config (TOML): its base, hypernet, data and optim sections.")
+    ] = None,
+    base_model: BaseModel = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", "--task", metavar="NAME", help="Only the task of this name (repeatable).")] = None,
+    steps: Annotated[Optional[int], typer.Option("--steps", min=1, help="Optimizer steps per task (default 100).")] = None,
+    lr: Annotated[Optional[float], typer.Option("--lr", help="Learning rate (default 3e-4).")] = None,
+    rank: Annotated[Optional[int], typer.Option("--rank", min=1, help="LoRA rank.")] = None,
+    modules: Annotated[Optional[str], typer.Option("--modules", metavar="LIST", help="Target modules, comma-separated (q_proj,v_proj).")] = None,
+):
+    """Train an ordinary per-task LoRA with PEFT (the oracle): same base, prompt format and targets as the hypernetwork."""
+    import dataclasses
+
+    from ..tasks.format import load_tasks
+    from ..train.config import TrainConfig
+
+    cfg = TrainConfig.load(config) if config is not None else TrainConfig.from_dict(ORACLE_DEFAULTS, source="defaults")
+    try:
+        if base_model is not None:
+            cfg.base = dataclasses.replace(cfg.base, model=str(base_model))
+        optim = {k: v for k, v in (("steps", steps), ("lr", lr)) if v is not None}
+        if optim:
+            cfg.optim = dataclasses.replace(cfg.optim, **optim)
+        hyper = {"rank": rank} if rank is not None else {}
+        if modules is not None:
+            hyper["modules"] = [m.strip() for m in modules.split(",") if m.strip()]
+        if hyper:
+            cfg.hypernet = dataclasses.replace(cfg.hypernet, **hyper)
+    except InvalidInputError as e:
+        raise InvalidInputError(f"option: {e}") from None
+    chosen = load_tasks(tasks)
+    if only:
+        missing = [n for n in only if n not in {t.name for t in chosen}]
+        if missing:
+            raise InvalidInputError(f"{tasks}: no task named {', '.join(map(repr, missing))}")
+        chosen = [t for t in chosen if t.name in only]
+    from ..train.oracle import train_oracles
+
+    with console.status("loading the base model"):
+        import torch  # noqa: F401  (the slow import, under the spinner)
+    with _Progress("oracle") as progress:
+        results = train_oracles(cfg, chosen, output, progress)
+    console.print(f"wrote {len(results)} oracle LoRA(s) to [bold]{output}[/]")
+
+
+ORACLE_DEFAULTS = {"optim": {"steps": 100, "lr": 3e-4, "warmup": 10, "weight_decay": 0.0}}
