@@ -79,12 +79,12 @@ def test_infer_answers_a_generated_adapter_as_apply_does(applied):
     expected = out["answers"][0]["adapter"]
     done = t2l("infer", "--adapter", tmp / "kept.gguf", "--prompt", PROMPT, "--json", "--max-tokens", "16")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["adapter"] == expected  # io-v1 by default: the adapter records its generator
+    assert json.loads(done.stdout)["answer"] == expected  # io-v1 by default: the adapter records its generator
     done = t2l("infer", "--adapter", tmp / "kept.gguf", "--prompt", PROMPT, "--json", "--max-tokens", "16",
                "--format", "io-v1")
-    assert json.loads(done.stdout)["adapter"] == expected
+    assert json.loads(done.stdout)["answer"] == expected
     raw = t2l("infer", "--adapter", tmp / "kept.gguf", "--prompt", PROMPT, "--json", "--max-tokens", "16", "--format", "raw")
-    assert raw.returncode == 0 and json.loads(raw.stdout)["adapter"] != expected
+    assert raw.returncode == 0 and json.loads(raw.stdout)["answer"] != expected
     bad = t2l("infer", "--adapter", tmp / "kept.gguf", "--prompt", PROMPT, "--format", "chat")
     assert bad.returncode == 2 and bad.stderr.strip() == "error: invalid input: --format must be one of io-v1, raw, got 'chat'"
 

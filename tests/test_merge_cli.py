@@ -62,7 +62,7 @@ def test_merge_refusals(capsys, tmp_path, pair, gemma_spec):
         (["--weights", "1,x"], ["--weights must be numbers"]),
         (["--weights", "1,2,3"], ["3 weights for 2 adapters"]),
         (["-s", "linear", "--rank", "2"], ["--rank applies to svd only"]),
-        (["-s", "cat", "-q", "q4_0", "-f", "peft"], ["PEFT weights are f32, f16, bf16"]),
+        (["-s", "cat", "-q", "q4_0", "-f", "peft"], ["q4_0 applies to GGUF adapters", "bf16, f16, f32"]),
     ]:
         code, _, err = run(capsys, "merge", tmp_path / "a.gguf", tmp_path / "b.safetensors", "-o", tmp_path / "y", *args)
         assert_one_line_error(code, err, *words)
