@@ -37,7 +37,7 @@ def test_merge_cat_svd_and_formats(capsys, tmp_path, pair):
     expected = 0.5 * a.delta(*slot) + 2 * b.delta(*slot)
     assert np.abs(merged.delta(*slot) - expected).max() < 1e-5 * np.abs(expected).max()
 
-    code, out, err = run(capsys, "merge", tmp_path / "a.gguf", tmp_path / "b.safetensors", "-s", "svd", "-r", "2",
+    code, out, err = run(capsys, "merge", tmp_path / "a.gguf", tmp_path / "b.safetensors", "--strategy", "svd", "--rank", "2",
                          "--output", tmp_path / "svd", "--json")
     assert code == 0, err
     info = json.loads(out)
@@ -45,7 +45,7 @@ def test_merge_cat_svd_and_formats(capsys, tmp_path, pair):
     assert len(info["truncation_error"]["per_module"]) == 2 * a.target.n_layers
     assert read_peft(tmp_path / "svd").rank == 2
 
-    code, out, err = run(capsys, "merge", tmp_path / "a.gguf", tmp_path / "b.safetensors", "-s", "ties",
+    code, out, err = run(capsys, "merge", tmp_path / "a.gguf", tmp_path / "b.safetensors", "--strategy", "ties",
                          "--density", "0.3", "-o", tmp_path / "t.gguf", "-q", "q8_0")
     assert code == 0, err
     assert load_adapter(tmp_path / "t.gguf").rank == 4
@@ -61,8 +61,8 @@ def test_merge_refusals(capsys, tmp_path, pair, gemma_spec):
         (["--strategy", "mean"], ["unknown merge strategy 'mean'"]),
         (["--weights", "1,x"], ["--weights must be numbers"]),
         (["--weights", "1,2,3"], ["3 weights for 2 adapters"]),
-        (["-s", "linear", "--rank", "2"], ["--rank applies to svd only"]),
-        (["-s", "cat", "-q", "q4_0", "-f", "peft"], ["q4_0 applies to GGUF adapters", "bf16, f16, f32"]),
+        (["--strategy", "linear", "--rank", "2"], ["--rank applies to svd only"]),
+        (["--strategy", "cat", "-q", "q4_0", "-f", "peft"], ["q4_0 applies to GGUF adapters", "bf16, f16, f32"]),
     ]:
         code, _, err = run(capsys, "merge", tmp_path / "a.gguf", tmp_path / "b.safetensors", "-o", tmp_path / "y", *args)
         assert_one_line_error(code, err, *words)
@@ -135,7 +135,7 @@ def test_merge_and_evaluate_adapters_run_without_torch(tmp_path, pair):
     (tmp_path / "data.jsonl").write_text('{"input": "red fox", "output": "fox red"}\n')
     script = textwrap.dedent(f"""
         from t2l_edge.cli import main
-        for args in (["merge", "{tmp_path / 'a.gguf'}", "{tmp_path / 'b.safetensors'}", "-s", "svd", "-r", "2",
+        for args in (["merge", "{tmp_path / 'a.gguf'}", "{tmp_path / 'b.safetensors'}", "--strategy", "svd", "--rank", "2",
                       "-o", "{tmp_path / 'm'}", "-q", "bf16", "--model-card"],
                      ["evaluate", "-a", "m={tmp_path / 'm'}", "--test-data", "{tmp_path / 'data.jsonl'}",
                       "--metrics", "accuracy,response_time", "-o", "{tmp_path / 'r.json'}"]):

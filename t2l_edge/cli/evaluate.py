@@ -92,7 +92,7 @@ def evaluate(
     ] = None,
     test_data: Annotated[
         Optional[list[Path]],
-        typer.Option("--test-data", help="Your examples: our task format, or plain JSONL of input/output (repeatable).",
+        typer.Option("--test-data", metavar="PATH", help="Your examples: our task format, or plain JSONL of input/output (repeatable).",
                      show_default=False),
     ] = None,
     metrics: Annotated[

@@ -27,13 +27,13 @@ def _weights(text: str | None) -> list[float] | None:
 
 
 def merge(
-    adapters: Annotated[list[Path], typer.Argument(help="Adapters to merge (GGUF files, PEFT folders, .safetensors).", show_default=False)],
+    adapters: Annotated[list[Path], typer.Argument(metavar="ADAPTER...", help="Adapters to merge (GGUF files, PEFT folders, .safetensors).", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Merged adapter: file (gguf, safetensors) or folder (peft).")],
     strategy: Annotated[
-        str, typer.Option("--strategy", "-s", help="cat (exact ΔW sum, ranks add), linear, svd, ties, dare_ties, magnitude_prune.")
+        str, typer.Option("--strategy", metavar="NAME", help="cat (exact ΔW sum, ranks add), linear, svd, ties, dare_ties, magnitude_prune.")
     ] = "cat",
-    weights: Annotated[Optional[str], typer.Option("--weights", "-w", help="One weight per adapter, e.g. 0.5,0.5 (default: all 1).")] = None,
-    rank: Annotated[Optional[int], typer.Option("--rank", "-r", min=1, help="svd: rank of the result (default: the largest input rank).")] = None,
+    weights: Annotated[Optional[str], typer.Option("--weights", metavar="W1,W2,…", help="One weight per adapter, e.g. 0.5,0.5 (default: all 1).")] = None,
+    rank: Annotated[Optional[int], typer.Option("--rank", min=1, help="svd: rank of the result (default: the largest input rank).")] = None,
     density: Annotated[
         Optional[float], typer.Option("--density", help="ties, dare_ties, magnitude_prune: fraction of entries kept (default 0.5).")
     ] = None,
