@@ -59,6 +59,8 @@ def run(quick: bool = False, examples: int | None = None) -> list[dict]:
             current["blob"] = blob
         return runner.generate(prompt, max_tokens=max_tokens, stop=["\n"])
 
+    # Every family's adapter: their mean is what the generator puts into any adapter (its shared component).
+    center = generator.generate([tasks[name].descriptions[0] for name in names])
     rows = []
     with runner:
         for a_name, b_name in pairs:
@@ -66,16 +68,21 @@ def run(quick: bool = False, examples: int | None = None) -> list[dict]:
             a, b = generator.generate([ta.descriptions[0], tb.descriptions[0]])
             t0 = now()
             cat, _ = merge_with_report([a, b], "cat")
+            avg, _ = merge_with_report([a, b], "cat", [0.5, 0.5])
+            # the generator's shared component (the mean adapter of every family here) counted once, not twice
+            rel, _ = merge_with_report([a, b, *center], "cat", [1.0, 1.0] + [-1.0 / len(center)] * len(center))
             t_cat = now() - t0
             t0 = now()
             svd, report = merge_with_report([a, b], "svd", rank=a.rank)
             t_svd = now() - t0
             errors = list(report.truncation_error.values())
+            va, vb = (np.concatenate([x.delta(*slot).ravel() for slot in list(x.target.slots())[::7]]) for x in (a, b))
+            cosine = float(va @ vb / np.linalg.norm(va) / np.linalg.norm(vb))  # ΔW of the two, every 7th module
             for task, own in ((ta, a), (tb, b)):
-                given = {"own": own, "cat": cat, "svd": svd}
+                given = {"own": own, "cat": cat, "avg": avg, "rel": rel, "svd": svd}
                 res = evaluate([task], parse_conditions("base") + given_conditions(list(given)), None, complete,
                                lambda ad: to_gguf_bytes(ad, RECIPE), given=given, seed=SEED, resamples=500)
-                acc = {c: res.cell(task.name, c).accuracy for c in ("base", "own", "cat", "svd")}
+                acc = {c: res.cell(task.name, c).accuracy for c in ("base", *given)}
                 print(f"{task.name}: " + ", ".join(f"{c} {e.value:.2f}" for c, e in acc.items()), file=sys.stderr, flush=True)
                 keep = acc["cat"].value / acc["own"].value if acc["own"].value > 0 else None
                 rows.append({
@@ -83,6 +90,9 @@ def run(quick: bool = False, examples: int | None = None) -> list[dict]:
                     **{f"acc_{c}": e.value for c, e in acc.items()},
                     **{f"ci_{c}": [e.low, e.high] for c, e in acc.items()},
                     "cat_keeps": keep, "svd_keeps": acc["svd"].value / acc["own"].value if acc["own"].value > 0 else None,
+                    "avg_keeps": acc["avg"].value / acc["own"].value if acc["own"].value > 0 else None,
+                    "rel_keeps": acc["rel"].value / acc["own"].value if acc["own"].value > 0 else None,
+                    "cos_own_other": cosine,
                     "rank_own": own.rank, "rank_cat": cat.rank, "rank_svd": svd.rank,
                     "svd_error_mean": float(np.mean(errors)), "svd_error_max": float(np.max(errors)),
                     "merge_ms_cat": t_cat * 1000, "merge_ms_svd": t_svd * 1000,
@@ -92,23 +102,27 @@ def run(quick: bool = False, examples: int | None = None) -> list[dict]:
 
 
 def to_markdown(rows: list[dict]) -> str:
-    head = ("| pair | task | n | base | own adapter | cat (rank 2r) | kept | svd (rank r) | kept | svd error mean / max |"
-            " cat ≥ 90% |\n|---|---|---|---|---|---|---|---|---|---|---|")
+    head = ("| pair | task | n | base | own | cat 1+1 (rank 2r) | kept | avg ½+½ | kept | a+b−mean | kept | svd 1+1 → r |"
+            " kept | svd err mean / max | cos(ΔW_a, ΔW_b) | cat ≥ 90% |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     lines = [head]
+    pct = lambda x: f"{100 * x:.0f}"  # noqa: E731
     for r in rows:
         lines.append(
-            f"| {r['pair']} | {r['task']} | {r['n']} | {100 * r['acc_base']:.0f} | {100 * r['acc_own']:.0f} | "
-            f"{100 * r['acc_cat']:.0f} | {fmt(r['cat_keeps'], '.2f')} | {100 * r['acc_svd']:.0f} | "
-            f"{fmt(r['svd_keeps'], '.2f')} | {r['svd_error_mean']:.3f} / {r['svd_error_max']:.3f} | {verdict(r['pass'])} |"
+            f"| {r['pair']} | {r['task']} | {r['n']} | {pct(r['acc_base'])} | {pct(r['acc_own'])} | {pct(r['acc_cat'])} | "
+            f"{fmt(r['cat_keeps'], '.2f')} | {pct(r['acc_avg'])} | {fmt(r['avg_keeps'], '.2f')} | {pct(r['acc_rel'])} | "
+            f"{fmt(r['rel_keeps'], '.2f')} | {pct(r['acc_svd'])} | {fmt(r['svd_keeps'], '.2f')} | "
+            f"{r['svd_error_mean']:.3f} / {r['svd_error_max']:.3f} | {r['cos_own_other']:.2f} | {verdict(r['pass'])} |"
         )
-    pairs_ok = {}
-    for r in rows:
-        pairs_ok.setdefault(r["pair"], []).append(r["pass"])
-    good = sum(all(v is True for v in oks) for oks in pairs_ok.values())
     lines.append("")
-    lines.append(f"Pairs where the cat merge keeps ≥ 90% of both tasks' own accuracy: {good} of {len(pairs_ok)} "
-                 f"(target ≥ 3). Accuracy in %, greedy, q4_0 adapters; ranks {rows[0]['rank_own']} → cat "
-                 f"{rows[0]['rank_cat']}, svd {rows[0]['rank_svd']}.")
+    for key, label in (("cat_keeps", "cat 1+1"), ("avg_keeps", "avg ½+½"), ("rel_keeps", "a+b−mean"), ("svd_keeps", "svd → r")):
+        pairs_ok: dict[str, list[bool]] = {}
+        for r in rows:
+            pairs_ok.setdefault(r["pair"], []).append(r[key] is not None and r[key] >= TARGET_KEEP)
+        good = sum(all(v) for v in pairs_ok.values())
+        lines.append(f"- {label}: keeps ≥ 90% of both tasks' own accuracy on {good} of {len(pairs_ok)} pairs (target ≥ 3)")
+    lines.append(f"\nAccuracy in %, greedy, q4_0 adapters, ranks {rows[0]['rank_own']} → cat {rows[0]['rank_cat']}, "
+                 f"svd {rows[0]['rank_svd']}; a+b−mean subtracts the mean adapter of the {len({r['task'] for r in rows})} "
+                 "families here once (cat with weights 1, 1, −1/8 …).")
     return "\n".join(lines)
 
 
