@@ -21,12 +21,13 @@ from .config_files import read_config_file
 from .errors import InvalidInputError
 
 SECTION = "generate"
-PATH_FIELDS = ("batch_file", "output", "bundle", "checkpoint", "encoder")
+PATH_FIELDS = ("examples", "batch_file", "output", "bundle", "checkpoint", "encoder")
 
 
 @dataclass(frozen=True)
 class GenerateConfig:
     task: str | None = None
+    examples: str | None = None  # a file of solved examples for the task card
     batch_file: str | None = None
     output: str | None = None
     bundle: str | None = None

@@ -3,7 +3,6 @@
     t2l-edge build-engine --target cpu --precision int8 --output bundle/      # the shipped hypernetwork
     t2l-edge generate --bundle bundle/ --task "Reverse the words." --output reverse.gguf
     t2l-edge apply --bundle bundle/ --task "Reverse the words." --prompt "red fox" --compare-base
-    t2l-edge generate --config gen.yaml --validate raspberry-pi-5-4gb     # options from a file, then the fit check
 
 Every generator comes from `runtimes.open_generator` (a bundle in ONNX Runtime or TensorRT, or --checkpoint with the
 PyTorch reference). Heavy imports happen inside the commands.
@@ -27,6 +26,7 @@ from .options import (
     Checkpoint,
     Context,
     Encoder,
+    Examples,
     Format,
     InputFile,
     JsonFlag,
@@ -87,6 +87,7 @@ def generate(
         Optional[Path], typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")
     ] = None,
     task: Task = None,
+    examples: Examples = None,
     batch_file: Annotated[
         Optional[Path], typer.Option("--batch-file", help="One task per line (text or JSON with 'task').")
     ] = None,
@@ -114,35 +115,40 @@ def generate(
     from ..export.recipes import parse_recipe
     from ..generate_config import GenerateConfig
     from ..runtimes import open_generator
+    from ..task_card import card_from
 
     cfg = (GenerateConfig.load(config) if config is not None else GenerateConfig()).merged(
-        output=output, task=task, batch_file=batch_file, bundle=bundle, checkpoint=checkpoint,
+        output=output, task=task, examples=examples, batch_file=batch_file, bundle=bundle, checkpoint=checkpoint,
         format=format.value if format is not None else None, quantization=quantization.value if quantization else None,
         encoder=encoder, validate=validate, context=context,
     )
+    as_path = lambda v: Path(v) if v is not None else None  # noqa: E731
+    task, examples, batch_file = cfg.task, as_path(cfg.examples), as_path(cfg.batch_file)
     if cfg.output is None:
         raise InvalidInputError("give --output (or output in the --config file)")
-    if (cfg.task is None) == (cfg.batch_file is None):
-        raise InvalidInputError("give exactly one of --task or --batch-file")
-    if cfg.task is not None and not cfg.task.strip():
+    if batch_file is not None and (task is not None or examples is not None):
+        raise InvalidInputError("give --batch-file, or --task and/or --examples, not both")
+    if batch_file is None and task is None and examples is None:
+        raise InvalidInputError("give --task, --examples (or both), or --batch-file")
+    if task is not None and not task.strip():
         raise InvalidInputError("--task is empty")
     output = Path(cfg.output)
+    card = card_from(task, examples) if batch_file is None else None  # a bad examples file fails before loading
     given_format = AdapterFormat(cfg.format.lower()) if cfg.format else None
-    fmt = output_format(output, given_format) if cfg.batch_file is None else AdapterFormat(given_format or AdapterFormat.GGUF)
+    fmt = output_format(output, given_format) if batch_file is None else AdapterFormat(given_format or AdapterFormat.GGUF)
     quant = parse_recipe(cfg.quantization) if cfg.quantization else None
     check_recipe(fmt, quant)
     recipe = recipe_or_default(quant) if fmt is AdapterFormat.GGUF else quant  # PEFT: its precision (default f32)
-    lines = read_batch_file(Path(cfg.batch_file)) if cfg.batch_file is not None else [TaskLine(0, cfg.task)]
-    as_path = lambda v: Path(v) if v is not None else None  # noqa: E731
+    lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, card.text)]
     what = "the checkpoint and the encoder" if cfg.checkpoint is not None else "the bundle"
     with console.status(f"loading {what}") as status:
         generator = open_generator(as_path(cfg.bundle), as_path(cfg.checkpoint), as_path(cfg.encoder),
                                    progress=status.update)
-    adapters = generator.generate([line.text for line in lines])
+    adapters = generator.generate([card] if card is not None else [line.text for line in lines])
     detail = f" ({recipe.value})" if recipe is not None else ""
-    if cfg.batch_file is None:
+    if batch_file is None:
         save_adapter(adapters[0], output, fmt, recipe)
-        console.print(f"wrote {fmt.value}{detail} adapter for {cfg.task!r} to [bold]{output}[/]")
+        console.print(f"wrote {fmt.value}{detail} adapter for {card.summary} to [bold]{output}[/]")
         written = [output]
     else:
         write_batch(adapters, lines, output, fmt.value, recipe.value if recipe else None)
@@ -156,7 +162,8 @@ def generate(
 
 
 def apply(
-    task: Annotated[str, typer.Option("--task", metavar="TEXT", help="The task, in words: the adapter is generated from it.")],
+    task: Task = None,
+    examples: Examples = None,
     prompt: Prompt = None,
     input_file: InputFile = None,
     bundle: Bundle = None,
@@ -173,20 +180,24 @@ def apply(
                                      "bytes, in --quantization), .safetensors, or a folder (PEFT).")
     ] = None,
 ):
-    """Generate an adapter from --task, hot-swap it into llama.cpp and answer the prompt(s) (greedy; on a terminal
-    the tokens are printed as they come)."""
+    """Generate an adapter from --task and/or --examples, hot-swap it into llama.cpp and answer the prompt(s) (greedy;
+    on a terminal the tokens are printed as they come)."""
     import time
 
     from ..export.gguf import to_gguf_bytes
     from ..prompts import get_prompt_format
     from ..runtimes import open_generator
     from ..runtimes.llama_cpp import LlamaCppRunner
+    from ..task_card import card_from
     from .adapters import read_prompts
 
     if (prompt is None) == (input_file is None):
         raise InvalidInputError("give exactly one of --prompt or --input-file")
-    if not task.strip():
+    if task is None and examples is None:
+        raise InvalidInputError("give --task, --examples, or both")
+    if task is not None and not task.strip():
         raise InvalidInputError("--task is empty")
+    card = card_from(task, examples)
     recipe = recipe_or_default(quantization)
     prompts = [prompt] if prompt is not None else read_prompts(input_file)
 
@@ -195,19 +206,20 @@ def apply(
         runner = LlamaCppRunner(base_model, n_ctx=context)
     fmt = get_prompt_format(generator.prompt_format)
     start = time.perf_counter()
-    lora = generator.generate([task])[0]
+    lora = generator.generate([card])[0]
     data = to_gguf_bytes(lora, recipe)
     generated_ms = (time.perf_counter() - start) * 1000
     if output is not None:
         _keep_adapter(lora, data, output)
+    kept = f", kept in [bold]{output}[/]" if output else ""
     streaming = console.is_terminal and not json_output and not compare_base and len(prompts) == 1
     with runner:
-        adapter = runner.load_adapter(data, name=task)
+        adapter = runner.load_adapter(data, name=task or "examples")
         if streaming:  # answers to a person: print the tokens as llama.cpp decodes them
             from .adapters import stream_answer
 
-            console.print(f"adapter for {task!r}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
-                          f"{generated_ms:.0f} ms" + (f", kept in [bold]{output}[/]" if output else ""))
+            console.print(f"adapter for {card.summary}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
+                          f"{generated_ms:.0f} ms{kept}")
             runner.set_adapters([adapter])
             full = prompts[0] if raw else fmt.prompt(prompts[0])
             stream_answer(runner.stream(full, max_tokens=max_tokens, stop=() if raw else fmt.stop), strip=True)
@@ -224,12 +236,12 @@ def apply(
                 row["base"] = runner.generate(full, max_tokens=max_tokens, stop=stop).strip()
             rows.append(row)
     if json_output:
-        print(json.dumps({"task": task, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
+        print(json.dumps({"task": task, "examples": card.k, "card": card.text, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
                           "quantization": recipe.value, "adapter_file": str(output) if output else None,
                           "answers": rows}, indent=2, ensure_ascii=False))
         return
-    console.print(f"adapter for {task!r}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms"
-                  + (f", kept in [bold]{output}[/]" if output else ""))
+    console.print(f"adapter for {card.summary}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
+                  f"{generated_ms:.0f} ms{kept}")
     table = Table("prompt", "adapted", *(["base"] if compare_base else []), show_lines=True)
     for r in rows:
         table.add_row(r["prompt"], r["adapter"], *([r["base"]] if compare_base else []))

@@ -41,7 +41,7 @@ def _given_adapter(path: Path, target):
     return load_adapter(path, target=target)
 
 
-def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None):
+def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None, multitask: Path | None = None):
     from ..evaluate.conditions import AdapterSource, default_conditions, parse_conditions
 
     if names is None:
@@ -52,6 +52,8 @@ def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None)
             raise InvalidInputError(f"condition {c.name!r} needs at least two tasks, got {n_tasks}")
         if c.adapter is AdapterSource.ORACLE and oracle_dir is None:
             raise InvalidInputError(f"condition {c.name!r} needs --oracle-dir")
+        if c.adapter is AdapterSource.MULTITASK and multitask is None:
+            raise InvalidInputError(f"condition {c.name!r} needs --multitask (a LoRA from train-lora --multitask)")
     return chosen
 
 
@@ -73,12 +75,20 @@ def evaluate(
     quantization: Quantization = None,
     conditions: Annotated[
         Optional[str],
-        typer.Option("--conditions", metavar="LIST", help="Comma-separated: base, base+desc, t2l, t2l+desc, mismatched, oracle "
-                     "(default: all that the inputs allow).", show_default=False),
+        typer.Option("--conditions", metavar="LIST", help="Comma-separated: base, base+desc, t2l, t2l+desc, mismatched, "
+                     "oracle (default: all that the inputs allow); baselines when named: icl, t2l+card, multitask.",
+                     show_default=False),
     ] = None,
     oracle_dir: Annotated[
         Optional[Path], typer.Option("--oracle-dir", help="Oracle LoRAs, one per task (t2l-edge train-lora's output).")
     ] = None,
+    multitask: Annotated[
+        Optional[Path], typer.Option("--multitask", help="The multitask LoRA of condition multitask "
+                                     "(t2l-edge train-lora --multitask's output).")
+    ] = None,
+    shots: Annotated[
+        int, typer.Option("--shots", "-k", min=1, help="Solved examples in the icl prompt and on the t2l+card card.")
+    ] = 3,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Examples per task (the first N).")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="PNG chart of accuracy per task and condition.")] = None,
     context: Annotated[int, typer.Option("--context", min=64, help="llama.cpp context length (tokens).")] = DEFAULT_CONTEXT,
@@ -101,7 +111,8 @@ def evaluate(
                                     show_default=False)
     ] = None,
 ):
-    """Evaluate tasks under base / base+desc / t2l / t2l+desc / mismatched / oracle through llama.cpp: per-task
+    """Evaluate tasks under base / base+desc / t2l / t2l+desc / mismatched / oracle (and the baselines icl,
+    t2l+card, multitask) through llama.cpp: per-task
     accuracy with Wilson 95% intervals, macro means and differences with bootstrap intervals, a table and a chart."""
     from ..evaluate.conditions import given_conditions, oracle_paths, parse_conditions
     from ..evaluate.latency import Metric, parse_metrics
@@ -119,13 +130,13 @@ def evaluate(
     recipe = recipe_or_default(quantization)
     task_list = read_test_data(specs)
     if named:  # your adapters, beside the base (or the conditions asked for)
-        asked = _choose_conditions(conditions or "base", len(task_list), oracle_dir)
+        asked = _choose_conditions(conditions or "base", len(task_list), oracle_dir, multitask)
         clash = {c.name for c in asked} & {n for n, _ in named}
         if clash:
             raise InvalidInputError(f"adapter name {sorted(clash)[0]!r} is also a condition: name the adapter otherwise")
         chosen = asked + given_conditions([n for n, _ in named])
     else:
-        chosen = _choose_conditions(conditions, len(task_list), oracle_dir)
+        chosen = _choose_conditions(conditions, len(task_list), oracle_dir, multitask)
     use_oracles = any(c.name == "oracle" for c in chosen)
     found_oracles = oracle_paths(oracle_dir, [t.name for t in task_list]) if use_oracles else {}
     needs_generator = any(c.needs_generator for c in chosen)
@@ -156,6 +167,8 @@ def evaluate(
         target = TargetSpec.from_gguf(runner.base)
         oracles = {name: load_adapter(path, target=target) for name, path in found_oracles.items()}
         given = {name: _given_adapter(path, target) for name, path in named}
+        uses_multitask = any(c.name == "multitask" for c in chosen)
+        shared = load_adapter(multitask, target=target) if uses_multitask else None
         fmt = get_prompt_format(prompt_format or DEFAULT_PROMPT_FORMAT)
         meta = {
             "base_model": str(base_path),
@@ -166,12 +179,14 @@ def evaluate(
             "oracles": {name: str(path) for name, path in found_oracles.items()},
             "adapters": {name: str(path) for name, path in named},
             "metrics": [m.value for m in wanted],
+            "multitask": str(multitask) if uses_multitask else None,
         }
         with Progress(console=console, transient=True) as bar:
             job = bar.add_task("evaluating", total=None)
             results = run_evaluation(
                 task_list, chosen, make_adapters, LlamaCompleter(runner, fmt.stop),
-                lambda adapter: to_gguf_bytes(adapter, recipe), limit=limit, oracle=oracles, prompt_format=fmt,
+                lambda adapter: to_gguf_bytes(adapter, recipe), limit=limit, oracle=oracles, multitask=shared,
+                shots=shots, prompt_format=fmt,
                 seed=seed, meta=meta, progress=lambda done, total: bar.update(job, completed=done, total=total),
                 given=given, timing=runner.last_timing if set(wanted) - {Metric.ACCURACY} else None,
             )

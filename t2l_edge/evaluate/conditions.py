@@ -1,13 +1,22 @@
 """Evaluation conditions: what goes into the prompt and which adapter is active, as one table.
 
-| condition  | description in the prompt | adapter                                                     |
-|------------|---------------------------|-------------------------------------------------------------|
-| base       | no                        | none                                                        |
-| base+desc  | yes                       | none                                                        |
-| t2l        | no                        | generated from the task's description                       |
-| t2l+desc   | yes                       | generated from the task's description                       |
-| mismatched | no                        | generated from another task's description (a derangement)   |
-| oracle     | no                        | the task's own trained LoRA (`t2l-edge train-lora`)         |
+| condition  | description in the prompt | solved examples in the prompt | adapter                                         |
+|------------|---------------------------|-------------------------------|-------------------------------------------------|
+| base       | no                        | no                            | none                                            |
+| base+desc  | yes                       | no                            | none                                            |
+| t2l        | no                        | no                            | generated from the task's description           |
+| t2l+desc   | yes                       | no                            | generated from the task's description           |
+| mismatched | no                        | no                            | generated from another task's description       |
+| oracle     | no                        | no                            | the task's own trained LoRA (`train-lora`)      |
+| icl        | yes                       | k (in-context learning)       | none                                            |
+| t2l+card   | no                        | no                            | generated from the task card: description + k   |
+|            |                           |                               | examples (the same k examples icl shows)        |
+| multitask  | yes                       | no                            | one LoRA trained on the whole training mixture  |
+|            |                           |                               | (`train-lora --multitask`), the same for all    |
+
+The last three are baselines: they run when named (`--conditions icl,t2l+card,multitask`), not by default. The k
+examples of an evaluated example are drawn from the task's other examples, never one with its input (see
+`runner.shots_for`).
 
 Also here: the seeded derangement that picks each task's "other" task, and the oracle LoRAs found in a folder.
 """
@@ -32,7 +41,12 @@ class AdapterSource(str, Enum):
     OWN = "own"  # generated from the task's own description
     OTHER = "other"  # generated from the description of the task it is mismatched with
     ORACLE = "oracle"  # the task's trained LoRA
+    CARD = "card"  # generated from the task card: the task's description and the example's shots
+    MULTITASK = "multitask"  # one LoRA trained on every training task, the same for every task
     GIVEN = "given"  # an adapter the user gave by name (`evaluate --adapter NAME=PATH`), the same for every task
+
+
+GENERATED = (AdapterSource.OWN, AdapterSource.OTHER, AdapterSource.CARD)
 
 
 @dataclass(frozen=True)
@@ -41,13 +55,20 @@ class Condition:
     description_in_prompt: bool
     adapter: AdapterSource
     summary: str
+    shots_in_prompt: bool = False  # k solved examples before the query
+    baseline: bool = False  # run only when named
 
     @property
     def needs_generator(self) -> bool:
-        return self.adapter in (AdapterSource.OWN, AdapterSource.OTHER)
+        return self.adapter in GENERATED
+
+    @property
+    def needs_shots(self) -> bool:
+        return self.shots_in_prompt or self.adapter is AdapterSource.CARD
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "description_in_prompt": self.description_in_prompt, "adapter": self.adapter.value}
+        return {"name": self.name, "description_in_prompt": self.description_in_prompt, "adapter": self.adapter.value,
+                "shots_in_prompt": self.shots_in_prompt}
 
 
 CONDITIONS: dict[str, Condition] = {
@@ -59,6 +80,12 @@ CONDITIONS: dict[str, Condition] = {
         Condition("t2l+desc", True, AdapterSource.OWN, "that adapter and the description in the prompt"),
         Condition("mismatched", False, AdapterSource.OTHER, "the adapter generated from another task's description"),
         Condition("oracle", False, AdapterSource.ORACLE, "the task's own trained LoRA"),
+        Condition("icl", True, AdapterSource.NONE, "the base model, the description and k solved examples in the "
+                  "prompt", shots_in_prompt=True, baseline=True),
+        Condition("t2l+card", False, AdapterSource.CARD, "the adapter generated from the description and the same k "
+                  "examples (a task card)", baseline=True),
+        Condition("multitask", True, AdapterSource.MULTITASK, "one LoRA trained on the training mixture, the "
+                  "description in the prompt", baseline=True),
     )
 }
 SEPARATOR = ","
@@ -69,8 +96,8 @@ def given_conditions(names: Sequence[str]) -> list[Condition]:
     seen: set[str] = set()
     out = []
     for name in names:
-        if not name or name in seen or name in ("base", "base+desc"):
-            why = "is empty" if not name else "is used twice" if name in seen else "names a condition without adapter"
+        if not name or name in seen or name in CONDITIONS:
+            why = "is empty" if not name else "is used twice" if name in seen else "is also a condition's name"
             raise InvalidInputError(f"adapter name {name!r} {why}: give each --adapter a distinct NAME=PATH")
         seen.add(name)
         out.append(Condition(name, False, AdapterSource.GIVEN, f"the adapter {name!r}"))
@@ -90,15 +117,15 @@ def parse_conditions(value: str | Sequence[str]) -> list[Condition]:
 
 
 def default_conditions(n_tasks: int, generator: bool, oracles: bool) -> list[Condition]:
-    """Every condition the inputs allow: adapters need a generator, `mismatched` two tasks, `oracle` oracle LoRAs."""
+    """Every condition the inputs allow, baselines aside: adapters need a generator, `mismatched` two tasks, `oracle`
+    oracle LoRAs."""
     usable = {
         AdapterSource.NONE: True,
         AdapterSource.OWN: generator,
         AdapterSource.OTHER: generator and n_tasks >= 2,
         AdapterSource.ORACLE: oracles,
-        AdapterSource.GIVEN: False,
     }
-    return [c for c in CONDITIONS.values() if usable[c.adapter]]
+    return [c for c in CONDITIONS.values() if not c.baseline and usable[c.adapter]]
 
 
 # -- mismatched: a fixed derangement of the tasks -------------------------------------------------------------------
