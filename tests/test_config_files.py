@@ -100,7 +100,7 @@ def test_generate_config_schema(tmp_path):
                                      quantization="q4_0", context=512)
     assert cfg.merged(task="Sort.", output=None).task == "Sort." and cfg.merged(output=None).output == cfg.output
     for data, words in [
-        ({"generate": {"taks": "x"}}, ["[generate] unknown field 'taks'", "known: task, batch_file"]),
+        ({"generate": {"taks": "x"}}, ["[generate] unknown field 'taks'", "known: task, examples, batch_file"]),
         ({"gen": {}}, ["unknown section [gen]"]),
         ({"generate": {"context": "long"}}, ["[generate] field 'context'", "positive integer"]),
         ({"generate": {"task": 3}}, ["[generate] field 'task'", "non-empty string"]),
