@@ -64,6 +64,7 @@ SECTIONS = [
     ("generator", "8. Text → GGUF: PyTorch vs ORT fp32/int8", lambda: importlib.import_module("bench_generator")),
     ("serve", "9. t2l-edge serve: overhead, first vs cached, throughput, memory, routing",
      lambda: importlib.import_module("bench_serve")),
+    ("merge", "10. Merging generated adapters: cat and svd vs each task's own", lambda: importlib.import_module("bench_merge")),
 ]
 
 # (section, row selector, label, measured value, formatted target[, key of the pass flag; default "pass"])
