@@ -1,0 +1,229 @@
+"""The GGUF step as an ONNX graph: hypernetwork outputs (float32 A, B) -> the adapter file's tensor data, as bytes.
+
+`build-engine` puts this graph (`gguf.onnx`) and a GGUF template (export/gguf_template.py) in every bundle, so that a
+consumer without Python (Node.js, Android, iOS) writes a llama.cpp LoRA adapter as template + this graph's output,
+with no quantizer of its own. The bytes equal export/gguf.py's writer (itself bit-exact with ggml's reference
+quantizers, tests/test_gguf_graph.py checks both), for the types whose plan does not change from layer to layer:
+
+    F16    Cast to float16 (round to nearest even, as numpy and ggml) -> BitCast to uint16 -> two bytes
+    Q8_0   per 32: d = amax / 127, q = roundf(x / d) (half away from zero), bytes [f16(d), 32 × int8]
+    Q4_0   per 32: the first value of largest |x| (ggml's strict `>` scan), d = max / -8,
+           q = min(15, trunc(x / d + 8.5)), bytes [f16(d), 16 × (q[j] | q[j+16] << 4)]
+
+Exactness notes: every step is the float32 operation ggml does, in ggml's order (x * (1/d), not x / d). Where ggml's
+1/d overflows (a block whose scale is subnormal) its float -> int8 cast is undefined; x86 (where the writer is the
+reference) yields 0 there, and so does the graph, on every platform. NaN and infinities never reach the quantizers:
+the graph's second output, `finite`, is NaN for a batch row holding one, and the runtimes refuse that row.
+
+Builds with `onnx` (a build-time dependency, as for the rest of export/onnx.py); runs on any ONNX Runtime with opset
+26 (BitCast): 1.2x+ on every platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from gguf import GGMLQuantizationType as QType
+
+from t2l_edge.errors import InvalidInputError
+from t2l_edge.keys import BundleGraph
+from t2l_edge.targets import TargetSpec
+
+from .gguf import ALIGNMENT, PlannedTensor, plan_tensors
+from .recipes import Recipe, parse_recipe
+
+OPSET = 26  # BitCast
+GRAPH_TYPES = (QType.F16, QType.Q8_0, QType.Q4_0)
+
+
+@dataclass(frozen=True)
+class DataLayout:
+    """Where each tensor lies in the data section; the graph writes it per layer: (batch, layers, per_layer)."""
+
+    tensors: tuple[PlannedTensor, ...]
+    per_layer: int  # bytes of one layer's tensors, each padded to the alignment
+    n_layers: int
+
+    @property
+    def data_bytes(self) -> int:
+        return self.per_layer * self.n_layers
+
+
+def data_layout(target: TargetSpec, rank: int, recipe: Recipe | str) -> DataLayout:
+    """The data section of this adapter shape and recipe, checking that the graph can write it: supported types,
+    the same type for a module on every layer (the graph quantizes all layers of a module at once)."""
+    recipe = parse_recipe(recipe)
+    planned = plan_tensors(target, rank, recipe)
+    by_module: dict[tuple, set[QType]] = {}
+    for t in planned:
+        by_module.setdefault((t.kind, t.which), set()).add(t.qtype)
+        if t.qtype not in GRAPH_TYPES:
+            raise InvalidInputError(
+                f"recipe {recipe.value}: {t.name} is {t.qtype.name}, which the in-graph GGUF writer does not produce "
+                f"(it writes {', '.join(q.name for q in GRAPH_TYPES)}: use q4_0, q8_0 or f16)"
+            )
+    for (kind, which), types in by_module.items():
+        if len(types) > 1:
+            raise InvalidInputError(f"recipe {recipe.value}: {kind.value} lora_{which} changes type across layers "
+                                    f"({sorted(t.name for t in types)}); the in-graph GGUF writer needs one type per module")
+    first_layer = [t for t in planned if t.layer == 0]
+    per_layer = sum(_padded(_nbytes(t)) for t in first_layer)
+    return DataLayout(tuple(planned), per_layer, target.n_layers)
+
+
+def _nbytes(t: PlannedTensor) -> int:
+    from .quants import bytes_per_row
+
+    return t.shape[0] * bytes_per_row(t.qtype, t.shape[1])
+
+
+def _padded(n: int) -> int:
+    return -(-n // ALIGNMENT) * ALIGNMENT
+
+
+class _Graph:
+    """A tiny ONNX graph builder: fresh names, constants as initializers."""
+
+    def __init__(self):
+        from onnx import helper, numpy_helper
+
+        self.helper, self.numpy_helper = helper, numpy_helper
+        self.nodes, self.inits, self._n = [], [], 0
+
+    def name(self, hint: str) -> str:
+        self._n += 1
+        return f"{hint}_{self._n}"
+
+    def const(self, value, dtype) -> str:
+        name = self.name("c")
+        self.inits.append(self.numpy_helper.from_array(np.asarray(value, dtype=dtype), name))
+        return name
+
+    def op(self, op_type: str, *inputs: str, out: str | None = None, **attrs) -> str:
+        out = out or self.name(op_type.lower())
+        self.nodes.append(self.helper.make_node(op_type, list(inputs), [out], **attrs))
+        return out
+
+
+def _f16_bytes(g: _Graph, x: str, lead: str) -> str:
+    """float32 (..., n) -> the little-endian bytes of its float16 values (..., 2n) uint8. `lead`: the int64 shape
+    (..., n) of x minus its last axis, plus -1, for the final reshape."""
+    from onnx import TensorProto as T
+
+    u = g.op("BitCast", g.op("Cast", x, to=T.FLOAT16), to=T.UINT16)
+    lo = g.op("Cast", g.op("BitwiseAnd", u, g.const(0xFF, np.uint16)), to=T.UINT8)
+    hi = g.op("Cast", g.op("BitShift", u, g.const(8, np.uint16), direction="RIGHT"), to=T.UINT8)
+    axis = g.const([-1], np.int64)
+    pair = g.op("Concat", g.op("Unsqueeze", lo, axis), g.op("Unsqueeze", hi, axis), axis=-1)  # (..., n, 2)
+    return g.op("Reshape", pair, lead)
+
+
+def _q8_0(g: _Graph, blocks: str, lead: str) -> str:
+    """(..., nb, 32) float32 -> (..., nb * 34) uint8: ggml's quantize_row_q8_0_ref."""
+    from onnx import TensorProto as T
+
+    last = g.const([-1], np.int64)
+    amax = g.op("ReduceMax", g.op("Abs", blocks), last, keepdims=1)  # (..., nb, 1)
+    d = g.op("Div", amax, g.const(127.0, np.float32))
+    inv, _ = _inverse(g, d)
+    v = g.op("Mul", blocks, inv)  # (..., nb, 32)
+    # roundf (half away from zero): floor(|v| + 0.5), except |v| < 0.5 -> 0 (0.49999997 + 0.5 rounds up to 1.0).
+    mag = g.op("Abs", v)
+    r = g.op("Floor", g.op("Add", mag, g.const(0.5, np.float32)))
+    r = g.op("Where", g.op("Less", mag, g.const(0.5, np.float32)), g.const(0.0, np.float32), r)
+    q = g.op("Mul", r, g.op("Sign", v))
+    q = g.op("Cast", g.op("Cast", q, to=T.INT32), to=T.UINT8)  # int8 two's complement bytes
+    scale = _f16_bytes(g, d, g.op("Concat", g.op("Shape", d, end=-1), g.const([2], np.int64), axis=0))
+    out = g.op("Concat", scale, q, axis=-1)  # (..., nb, 34)
+    return g.op("Reshape", out, lead)
+
+
+def _q4_0(g: _Graph, blocks: str, lead: str) -> str:
+    """(..., nb, 32) float32 -> (..., nb * 18) uint8: ggml's quantize_row_q4_0_ref."""
+    from onnx import TensorProto as T
+
+    ax = g.op("Abs", blocks)
+    idx = g.op("ArgMax", ax, axis=-1, keepdims=1, select_last_index=0)  # the first of the largest |x|
+    amax = g.op("GatherElements", ax, idx, axis=-1)
+    vmax = g.op("GatherElements", blocks, idx, axis=-1)
+    # ggml starts from max = +0 and only takes a value whose |x| is strictly larger: all-zero blocks keep +0 (not -0).
+    vmax = g.op("Where", g.op("Greater", amax, g.const(0.0, np.float32)), vmax, g.const(0.0, np.float32))
+    d = g.op("Div", vmax, g.const(-8.0, np.float32))  # (..., nb, 1)
+    inv, overflow = _inverse(g, d)
+    # 8.5 shifts to 0..16; where 1/d overflowed (see the module doc) inv is 0 and the shift 0.5, so q is 0.
+    shift = g.op("Where", overflow, g.const(0.5, np.float32), g.const(8.5, np.float32))
+    v = g.op("Add", g.op("Mul", blocks, inv), shift)  # >= 0: trunc == floor
+    q = g.op("Floor", g.op("Min", v, g.const(15.5, np.float32)))  # (..., nb, 32) in 0..15
+    lo = g.op("Slice", q, g.const([0], np.int64), g.const([16], np.int64), g.const([-1], np.int64))
+    hi = g.op("Slice", q, g.const([16], np.int64), g.const([32], np.int64), g.const([-1], np.int64))
+    packed = g.op("Cast", g.op("Add", lo, g.op("Mul", hi, g.const(16.0, np.float32))), to=T.UINT8)  # (..., nb, 16)
+    scale = _f16_bytes(g, d, g.op("Concat", g.op("Shape", d, end=-1), g.const([2], np.int64), axis=0))
+    out = g.op("Concat", scale, packed, axis=-1)  # (..., nb, 18)
+    return g.op("Reshape", out, lead)
+
+
+def _inverse(g: _Graph, d: str) -> tuple[str, str]:
+    """ggml's `id = d ? 1.0f/d : 0.0f`, with 0 where 1/d overflows (subnormal d; see the module doc); and that
+    overflow flag."""
+    zero = g.const(0.0, np.float32)
+    is_zero = g.op("Equal", d, zero)
+    inv = g.op("Div", g.const(1.0, np.float32), g.op("Where", is_zero, g.const(1.0, np.float32), d))
+    overflow = g.op("IsInf", inv)
+    return g.op("Where", g.op("Or", is_zero, overflow), zero, inv), overflow
+
+
+_QUANTIZERS = {QType.Q8_0: _q8_0, QType.Q4_0: _q4_0}
+
+
+def build_gguf_graph(target: TargetSpec, rank: int, recipe: Recipe | str):
+    """The graph for this adapter shape and recipe (an `onnx.ModelProto`): inputs named like the hypernetwork's
+    outputs, lora_A.<m> (batch, L, r, in) and lora_B.<m> (batch, L, out, r) float32; outputs `gguf_data`
+    (batch, data bytes) uint8 and `finite` (batch,) float32, 0 where every input value is finite, NaN otherwise."""
+    from onnx import TensorProto as T
+    from onnx import checker, helper
+
+    layout = data_layout(target, rank, recipe)
+    g = _Graph()
+    inputs, parts, checks = [], [], []
+    for t in (t for t in layout.tensors if t.layer == 0):  # file order within a layer
+        template = BundleGraph.LORA_A if t.which == "a" else BundleGraph.LORA_B
+        x = template.format(module=t.kind.value)
+        rows, cols = t.shape
+        inputs.append(helper.make_tensor_value_info(x, T.FLOAT, ["batch", target.n_layers, rows, cols]))
+        shape = g.op("Shape", x, end=2)  # (batch, L)
+        lead = g.op("Concat", shape, g.const([-1], np.int64), axis=0)
+        if t.qtype == QType.F16:
+            data = _f16_bytes(g, x, lead)
+        else:
+            blocks = g.op("Reshape", x, g.op("Concat", shape, g.const([-1, 32], np.int64), axis=0))
+            data = _QUANTIZERS[t.qtype](g, blocks, lead)
+        pad = _padded(_nbytes(t)) - _nbytes(t)
+        if pad:
+            data = g.op("Pad", data, g.const([0, 0, 0, 0, 0, pad], np.int64), g.const(0, np.uint8))
+        parts.append(data)
+        # x * 0 is 0 for finite x and NaN for NaN or ±inf: one sum per row tells.
+        checks.append(g.op("ReduceSum", g.op("Mul", x, g.const(0.0, np.float32)), g.const([1, 2, 3], np.int64), keepdims=0))
+    layer_bytes = g.op("Concat", *parts, axis=2)  # (batch, L, per_layer)
+    batch = g.op("Shape", layer_bytes, end=1)
+    g.op("Reshape", layer_bytes, g.op("Concat", batch, g.const([-1], np.int64), axis=0), out=BundleGraph.GGUF_DATA)
+    g.op("Sum", *checks, out=BundleGraph.FINITE) if len(checks) > 1 else g.op("Identity", checks[0], out=BundleGraph.FINITE)
+    graph = helper.make_graph(
+        g.nodes, "t2l_gguf_writer", inputs,
+        [helper.make_tensor_value_info(BundleGraph.GGUF_DATA, T.UINT8, ["batch", layout.data_bytes]),
+         helper.make_tensor_value_info(BundleGraph.FINITE, T.FLOAT, ["batch"])],
+        initializer=g.inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="t2l-edge")
+    model.ir_version = 11
+    checker.check_model(model)
+    return model
+
+
+def input_names(target: TargetSpec, rank: int, recipe: Recipe | str) -> tuple[str, ...]:
+    layout = data_layout(target, rank, recipe)
+    return tuple((BundleGraph.LORA_A if t.which == "a" else BundleGraph.LORA_B).format(module=t.kind.value)
+                 for t in layout.tensors if t.layer == 0)
+
+
+__all__ = ["DataLayout", "data_layout", "build_gguf_graph", "input_names", "GRAPH_TYPES", "OPSET"]
