@@ -106,23 +106,38 @@ class _Graph:
         return out
 
 
-def _f16_bytes(g: _Graph, x: str, lead: str) -> str:
-    """float32 (..., n) -> the little-endian bytes of its float16 values (..., 2n) uint8. `lead`: the int64 shape
-    (..., n) of x minus its last axis, plus -1, for the final reshape."""
+def _f16_words(g: _Graph, x: str) -> str:
+    """float32 (...) -> its float16 bit patterns (...) uint16: one GGUF F16 value per word."""
     from onnx import TensorProto as T
 
-    u = g.op("BitCast", g.op("Cast", x, to=T.FLOAT16), to=T.UINT16)
-    lo = g.op("Cast", g.op("BitwiseAnd", u, g.const(0xFF, np.uint16)), to=T.UINT8)
-    hi = g.op("Cast", g.op("BitShift", u, g.const(8, np.uint16), direction="RIGHT"), to=T.UINT8)
-    axis = g.const([-1], np.int64)
-    pair = g.op("Concat", g.op("Unsqueeze", lo, axis), g.op("Unsqueeze", hi, axis), axis=-1)  # (..., n, 2)
-    return g.op("Reshape", pair, lead)
+    return g.op("BitCast", g.op("Cast", x, to=T.FLOAT16), to=T.UINT16)
 
 
-def _q8_0(g: _Graph, blocks: str, lead: str) -> str:
-    """(..., nb, 32) float32 -> (..., nb * 34) uint8: ggml's quantize_row_q8_0_ref."""
+def _pack_words(g: _Graph, q: str, weights: np.ndarray) -> str:
+    """(..., nb, 32) bytes as float32 (0..255) -> (..., nb, n) uint16 words: q @ weights, each word a sum of at
+    most four exact products below 2**16, which float32 holds exactly in any summation order."""
     from onnx import TensorProto as T
 
+    return g.op("Cast", g.op("MatMul", q, g.const(weights, np.float32)), to=T.UINT16)
+
+
+# q4_0: byte j (j < 16) = q[j] | q[j + 16] << 4; word k = byte 2k | byte 2k+1 << 8
+_Q4_0_WORDS = np.zeros((32, 8), np.float32)
+for _j in range(16):
+    _Q4_0_WORDS[_j, _j // 2] = 1 << (8 * (_j % 2))
+    _Q4_0_WORDS[_j + 16, _j // 2] = 16 << (8 * (_j % 2))
+# q8_0: byte j = q[j] as int8; word k = byte 2k | byte 2k+1 << 8
+_Q8_0_WORDS = np.zeros((32, 16), np.float32)
+for _j in range(32):
+    _Q8_0_WORDS[_j, _j // 2] = 1 << (8 * (_j % 2))
+
+
+def _scale_word(g: _Graph, d: str) -> str:
+    return _f16_words(g, d)  # (..., nb, 1)
+
+
+def _q8_0(g: _Graph, blocks: str) -> str:
+    """(..., nb, 32) float32 -> (..., nb, 17) uint16 (34 bytes a block): ggml's quantize_row_q8_0_ref."""
     last = g.const([-1], np.int64)
     amax = g.op("ReduceMax", g.op("Abs", blocks), last, keepdims=1)  # (..., nb, 1)
     d = g.op("Div", amax, g.const(127.0, np.float32))
@@ -132,35 +147,30 @@ def _q8_0(g: _Graph, blocks: str, lead: str) -> str:
     mag = g.op("Abs", v)
     r = g.op("Floor", g.op("Add", mag, g.const(0.5, np.float32)))
     r = g.op("Where", g.op("Less", mag, g.const(0.5, np.float32)), g.const(0.0, np.float32), r)
-    q = g.op("Mul", r, g.op("Sign", v))
-    q = g.op("Cast", g.op("Cast", q, to=T.INT32), to=T.UINT8)  # int8 two's complement bytes
-    scale = _f16_bytes(g, d, g.op("Concat", g.op("Shape", d, end=-1), g.const([2], np.int64), axis=0))
-    out = g.op("Concat", scale, q, axis=-1)  # (..., nb, 34)
-    return g.op("Reshape", out, lead)
+    # the int8's byte: 256 - r for a negative value (r > 0 exactly when v <= -0.5)
+    byte = g.op("Where", g.op("LessOrEqual", v, g.const(-0.5, np.float32)), g.op("Sub", g.const(256.0, np.float32), r), r)
+    return g.op("Concat", _scale_word(g, d), _pack_words(g, byte, _Q8_0_WORDS), axis=-1)
 
 
-def _q4_0(g: _Graph, blocks: str, lead: str) -> str:
-    """(..., nb, 32) float32 -> (..., nb * 18) uint8: ggml's quantize_row_q4_0_ref."""
-    from onnx import TensorProto as T
-
+def _q4_0(g: _Graph, blocks: str) -> str:
+    """(..., nb, 32) float32 -> (..., nb, 9) uint16 (18 bytes a block): ggml's quantize_row_q4_0_ref."""
     ax = g.op("Abs", blocks)
-    idx = g.op("ArgMax", ax, axis=-1, keepdims=1, select_last_index=0)  # the first of the largest |x|
-    amax = g.op("GatherElements", ax, idx, axis=-1)
-    vmax = g.op("GatherElements", blocks, idx, axis=-1)
+    idx = g.op("ArgMax", ax, axis=-1, keepdims=1, select_last_index=0)  # (..., nb, 1): the first of the largest |x|
+    # Gather on the flat tensor (GatherElements is slow): flat index = block number * 32 + idx.
+    n_blocks = g.op("Div", g.op("Size", blocks), g.const(32, np.int64))
+    base = g.op("Range", g.const(0, np.int64), g.op("Mul", n_blocks, g.const(32, np.int64)), g.const(32, np.int64))
+    flat_idx = g.op("Add", g.op("Reshape", idx, g.const([-1], np.int64)), base)
+    vmax = g.op("Gather", g.op("Reshape", blocks, g.const([-1], np.int64)), flat_idx, axis=0)
+    vmax = g.op("Reshape", vmax, g.op("Shape", idx))
     # ggml starts from max = +0 and only takes a value whose |x| is strictly larger: all-zero blocks keep +0 (not -0).
-    vmax = g.op("Where", g.op("Greater", amax, g.const(0.0, np.float32)), vmax, g.const(0.0, np.float32))
+    vmax = g.op("Where", g.op("Equal", vmax, g.const(0.0, np.float32)), g.const(0.0, np.float32), vmax)
     d = g.op("Div", vmax, g.const(-8.0, np.float32))  # (..., nb, 1)
     inv, overflow = _inverse(g, d)
     # 8.5 shifts to 0..16; where 1/d overflowed (see the module doc) inv is 0 and the shift 0.5, so q is 0.
     shift = g.op("Where", overflow, g.const(0.5, np.float32), g.const(8.5, np.float32))
     v = g.op("Add", g.op("Mul", blocks, inv), shift)  # >= 0: trunc == floor
     q = g.op("Floor", g.op("Min", v, g.const(15.5, np.float32)))  # (..., nb, 32) in 0..15
-    lo = g.op("Slice", q, g.const([0], np.int64), g.const([16], np.int64), g.const([-1], np.int64))
-    hi = g.op("Slice", q, g.const([16], np.int64), g.const([32], np.int64), g.const([-1], np.int64))
-    packed = g.op("Cast", g.op("Add", lo, g.op("Mul", hi, g.const(16.0, np.float32))), to=T.UINT8)  # (..., nb, 16)
-    scale = _f16_bytes(g, d, g.op("Concat", g.op("Shape", d, end=-1), g.const([2], np.int64), axis=0))
-    out = g.op("Concat", scale, packed, axis=-1)  # (..., nb, 18)
-    return g.op("Reshape", out, lead)
+    return g.op("Concat", _scale_word(g, d), _pack_words(g, q, _Q4_0_WORDS), axis=-1)
 
 
 def _inverse(g: _Graph, d: str) -> tuple[str, str]:
@@ -194,23 +204,25 @@ def build_gguf_graph(target: TargetSpec, rank: int, recipe: Recipe | str):
         shape = g.op("Shape", x, end=2)  # (batch, L)
         lead = g.op("Concat", shape, g.const([-1], np.int64), axis=0)
         if t.qtype == QType.F16:
-            data = _f16_bytes(g, x, lead)
+            words = _f16_words(g, x)
         else:
             blocks = g.op("Reshape", x, g.op("Concat", shape, g.const([-1, 32], np.int64), axis=0))
-            data = _QUANTIZERS[t.qtype](g, blocks, lead)
+            words = _QUANTIZERS[t.qtype](g, blocks)
+        words = g.op("Reshape", words, lead)  # (batch, L, bytes / 2)
         pad = _padded(_nbytes(t)) - _nbytes(t)
         if pad:
-            data = g.op("Pad", data, g.const([0, 0, 0, 0, 0, pad], np.int64), g.const(0, np.uint8))
-        parts.append(data)
-        # x * 0 is 0 for finite x and NaN for NaN or ±inf: one sum per row tells.
-        checks.append(g.op("ReduceSum", g.op("Mul", x, g.const(0.0, np.float32)), g.const([1, 2, 3], np.int64), keepdims=0))
-    layer_bytes = g.op("Concat", *parts, axis=2)  # (batch, L, per_layer)
-    batch = g.op("Shape", layer_bytes, end=1)
-    g.op("Reshape", layer_bytes, g.op("Concat", batch, g.const([-1], np.int64), axis=0), out=BundleGraph.GGUF_DATA)
+            words = g.op("Pad", words, g.const([0, 0, 0, 0, 0, pad // 2], np.int64), g.const(0, np.uint16))
+        parts.append(words)
+        # A sum is NaN or infinite when a value is (or when finite values overflow float32: refused too).
+        total = g.op("ReduceSum", x, g.const([1, 2, 3], np.int64), keepdims=0)
+        checks.append(g.op("Sub", total, total))
+    layer_words = g.op("Concat", *parts, axis=2)  # (batch, L, per_layer / 2)
+    batch = g.op("Shape", layer_words, end=1)
+    g.op("Reshape", layer_words, g.op("Concat", batch, g.const([-1], np.int64), axis=0), out=BundleGraph.GGUF_DATA)
     g.op("Sum", *checks, out=BundleGraph.FINITE) if len(checks) > 1 else g.op("Identity", checks[0], out=BundleGraph.FINITE)
     graph = helper.make_graph(
         g.nodes, "t2l_gguf_writer", inputs,
-        [helper.make_tensor_value_info(BundleGraph.GGUF_DATA, T.UINT8, ["batch", layout.data_bytes]),
+        [helper.make_tensor_value_info(BundleGraph.GGUF_DATA, T.UINT16, ["batch", layout.data_bytes // 2]),
          helper.make_tensor_value_info(BundleGraph.FINITE, T.FLOAT, ["batch"])],
         initializer=g.inits,
     )
