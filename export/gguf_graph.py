@@ -136,8 +136,9 @@ def _scale_word(g: _Graph, d: str) -> str:
     return _f16_words(g, d)  # (..., nb, 1)
 
 
-def _q8_0(g: _Graph, blocks: str) -> str:
-    """(..., nb, 32) float32 -> (..., nb, 17) uint16 (34 bytes a block): ggml's quantize_row_q8_0_ref."""
+def _q8_0(g: _Graph, blocks: str) -> tuple[str, str]:
+    """(..., nb, 32) float32 -> (..., nb, 17) uint16 (34 bytes a block): ggml's quantize_row_q8_0_ref; and x / d,
+    which lies in [-127, 127] for finite blocks and is NaN or infinite in the others."""
     last = g.const([-1], np.int64)
     amax = g.op("ReduceMax", g.op("Abs", blocks), last, keepdims=1)  # (..., nb, 1)
     d = g.op("Div", amax, g.const(127.0, np.float32))
@@ -149,11 +150,12 @@ def _q8_0(g: _Graph, blocks: str) -> str:
     r = g.op("Where", g.op("Less", mag, g.const(0.5, np.float32)), g.const(0.0, np.float32), r)
     # the int8's byte: 256 - r for a negative value (r > 0 exactly when v <= -0.5)
     byte = g.op("Where", g.op("LessOrEqual", v, g.const(-0.5, np.float32)), g.op("Sub", g.const(256.0, np.float32), r), r)
-    return g.op("Concat", _scale_word(g, d), _pack_words(g, byte, _Q8_0_WORDS), axis=-1)
+    return g.op("Concat", _scale_word(g, d), _pack_words(g, byte, _Q8_0_WORDS), axis=-1), v
 
 
-def _q4_0(g: _Graph, blocks: str) -> str:
-    """(..., nb, 32) float32 -> (..., nb, 9) uint16 (18 bytes a block): ggml's quantize_row_q4_0_ref."""
+def _q4_0(g: _Graph, blocks: str) -> tuple[str, str]:
+    """(..., nb, 32) float32 -> (..., nb, 9) uint16 (18 bytes a block): ggml's quantize_row_q4_0_ref; and x / d + 8.5,
+    which lies in [0, 16.5] for finite blocks and is NaN or infinite in the others."""
     ax = g.op("Abs", blocks)
     idx = g.op("ArgMax", ax, axis=-1, keepdims=1, select_last_index=0)  # (..., nb, 1): the first of the largest |x|
     # Gather on the flat tensor (GatherElements is slow): flat index = block number * 32 + idx.
@@ -170,7 +172,7 @@ def _q4_0(g: _Graph, blocks: str) -> str:
     shift = g.op("Where", overflow, g.const(0.5, np.float32), g.const(8.5, np.float32))
     v = g.op("Add", g.op("Mul", blocks, inv), shift)  # >= 0: trunc == floor
     q = g.op("Floor", g.op("Min", v, g.const(15.5, np.float32)))  # (..., nb, 32) in 0..15
-    return g.op("Concat", _scale_word(g, d), _pack_words(g, q, _Q4_0_WORDS), axis=-1)
+    return g.op("Concat", _scale_word(g, d), _pack_words(g, q, _Q4_0_WORDS), axis=-1), v
 
 
 def _inverse(g: _Graph, d: str) -> tuple[str, str]:
@@ -205,16 +207,17 @@ def build_gguf_graph(target: TargetSpec, rank: int, recipe: Recipe | str):
         lead = g.op("Concat", shape, g.const([-1], np.int64), axis=0)
         if t.qtype == QType.F16:
             words = _f16_words(g, x)
+            probe = g.op("Mul", x, g.const(0.0, np.float32))  # 0 where x is finite, NaN where not
         else:
             blocks = g.op("Reshape", x, g.op("Concat", shape, g.const([-1, 32], np.int64), axis=0))
-            words = _QUANTIZERS[t.qtype](g, blocks)
+            words, probe = _QUANTIZERS[t.qtype](g, blocks)  # probe: bounded where x is finite (no overflow)
         words = g.op("Reshape", words, lead)  # (batch, L, bytes / 2)
         pad = _padded(_nbytes(t)) - _nbytes(t)
         if pad:
             words = g.op("Pad", words, g.const([0, 0, 0, 0, 0, pad // 2], np.int64), g.const(0, np.uint16))
         parts.append(words)
-        # A sum is NaN or infinite when a value is (or when finite values overflow float32: refused too).
-        total = g.op("ReduceSum", x, g.const([1, 2, 3], np.int64), keepdims=0)
+        total = g.op("ReduceSum", g.op("Reshape", probe, g.op("Concat", g.op("Shape", x, end=1), g.const([-1], np.int64), axis=0)),
+                     g.const([1], np.int64), keepdims=0)  # (batch,)
         checks.append(g.op("Sub", total, total))
     layer_words = g.op("Concat", *parts, axis=2)  # (batch, L, per_layer / 2)
     batch = g.op("Shape", layer_words, end=1)

@@ -2,6 +2,7 @@
 
     gen = Generator.load("bundle/")                 # verifies the manifest and every checksum
     adapters = gen.generate(["Reverse the words."])  # tokenize -> encoder -> hypernet -> LoraAdapter (batched)
+    data = gen.generate_gguf("Reverse the words.")   # ... -> gguf graph + template -> GGUF adapter bytes
 
 Imports numpy, tokenizers and onnxruntime only: never torch, transformers or tensorrt.
 """
@@ -16,7 +17,7 @@ import numpy as np
 
 from t2l_edge.adapter import LoraAdapter
 from t2l_edge.bundle import Bundle, adapters_from_outputs
-from t2l_edge.errors import InvalidInputError, RuntimeBackendError
+from t2l_edge.errors import InvalidAdapterError, InvalidInputError, RuntimeBackendError
 from t2l_edge.keys import BundleFiles, BundleGraph
 from t2l_edge.prompts import check_task_texts
 
@@ -92,12 +93,17 @@ class Generator:
         try:
             self.encoder = ort.InferenceSession(str(bundle.file(BundleGraph.ENCODER)), options, providers=self.providers)
             self.hypernet = ort.InferenceSession(str(bundle.file(BundleGraph.HYPERNET)), options, providers=self.providers)
+            # The GGUF writer's integer and bit operations exist on the CPU provider everywhere.
+            self.gguf_writer = (ort.InferenceSession(str(bundle.file(BundleGraph.GGUF)), options, providers=["CPUExecutionProvider"])
+                                if m.gguf is not None else None)
         except Exception as e:  # onnxruntime raises its own exception types
             raise RuntimeBackendError(f"{bundle.path}: ONNX Runtime could not load the graphs ({str(e).splitlines()[0]})") from None
         self._outputs = [o.name for o in self.hypernet.get_outputs()]
         expected = list(m.graphs[BundleGraph.HYPERNET].outputs)
         if self._outputs != expected:
             raise RuntimeBackendError(f"{bundle.file(BundleGraph.HYPERNET)}: outputs {self._outputs}, manifest says {expected}")
+        self._template = bundle.file(m.gguf.template).read_bytes() if m.gguf is not None else b""
+        self._ort_value = ort.OrtValue
 
     @classmethod
     def load(cls, bundle: str | os.PathLike | Bundle | None = None, providers: str | Sequence[str] = "auto",
@@ -141,11 +147,31 @@ class Generator:
             adapters.extend(adapters_from_outputs(self.manifest, dict(zip(self._outputs, outputs)), chunk))
         return adapters
 
-    def generate_gguf(self, text: str, quantization: str = "q4_0") -> bytes:
-        """One task text -> the bytes of a quantized GGUF adapter, ready for `LlamaCppRunner.use`."""
-        from t2l_edge.export.gguf import to_gguf_bytes
+    def generate_gguf(self, text: str, quantization: str | None = None) -> bytes:
+        """One task text -> the bytes of a quantized GGUF adapter, ready for `LlamaCppRunner.use`.
 
-        return to_gguf_bytes(self.generate([text])[0], quantization)
+        With the bundle's recipe (the default) the bundle's GGUF graph quantizes and its template frames the file
+        (docs/gguf-template.md); another recipe, or a bundle built before the GGUF graph, goes through the numpy
+        writer. Both give the same bytes."""
+        from t2l_edge.export.gguf import to_gguf_bytes
+        from t2l_edge.export.recipes import parse_recipe
+
+        info = self.manifest.gguf
+        recipe = parse_recipe(quantization or (info.recipe if info is not None else "q4_0"))
+        if self.gguf_writer is None or recipe.value != info.recipe:
+            return to_gguf_bytes(self.generate([text])[0], recipe)
+        texts = self._texts(text)
+        check_task_texts(texts, [bool(self.tokenizer.encode(texts[0]).overflowing)], self.manifest.encoder.max_length)
+        embedding = self._ort_value.ortvalue_from_numpy(self.embed(texts))
+        names = self.manifest.graphs[BundleGraph.GGUF].inputs
+        # OrtValues from one session into the next: the float A/B never become numpy arrays.
+        outputs = self.hypernet.run_with_ort_values(list(names), {BundleGraph.EMBEDDING: embedding})
+        data, finite = self.gguf_writer.run_with_ort_values([BundleGraph.GGUF_DATA, BundleGraph.FINITE],
+                                                             dict(zip(names, outputs)))
+        if not finite.numpy()[0] == 0:
+            raise InvalidAdapterError(f"the hypernetwork produced non-finite values for {texts[0][:40]!r}")
+        words = np.asarray(data.numpy()[0], dtype="<u2")  # the data section as little-endian 16-bit words
+        return info.assemble(self._template, texts[0], words.tobytes())
 
     @staticmethod
     def _texts(texts: Sequence[str] | str) -> list[str]:

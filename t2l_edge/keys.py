@@ -68,6 +68,7 @@ class BundleFiles:
     ENCODER_ENGINE = "encoder.engine"
     HYPERNET_ENGINE = "hypernet.engine"
     GGUF_ONNX = "gguf.onnx"  # hypernetwork outputs -> the adapter's GGUF tensor data (export/gguf_graph.py)
+    GGUF_ORT = "gguf.ort"
     GGUF_TEMPLATE = "gguf_template.bin"  # the adapter's GGUF header with an empty task name (docs/gguf-template.md)
 
 
