@@ -111,7 +111,9 @@ def apply(
     config = getattr(generator, "manifest", None) or generator.hypernet.config
     fmt = get_prompt_format(config.prompt_format)
     start = time.perf_counter()
-    data = to_gguf_bytes(generator.generate([task])[0], recipe)
+    # a bundle's generator writes the file through its GGUF graph + template (same bytes as the numpy writer)
+    gguf = getattr(generator, "generate_gguf", None)
+    data = gguf(task, recipe.value) if gguf is not None else to_gguf_bytes(generator.generate([task])[0], recipe)
     generated_ms = (time.perf_counter() - start) * 1000
     with runner:
         adapter = runner.load_adapter(data, name=task)

@@ -200,9 +200,13 @@ def test_bundle_route_equals_the_numpy_writer_and_loads_in_llama_cpp(bundle, run
         data = gen.generate_gguf(text)
         assert data == to_gguf_bytes(gen.generate([text])[0], "q4_0")
         assert read_gguf_adapter(data).task == text
-    runner.use(data)  # llama.cpp accepts it as a LoRA of Gemma 3 270M
-    assert runner.complete("Input: hello world\nOutput:", max_tokens=4) is not None
+    prompt = "Input: hello world\nOutput:"
     runner.use(None)
+    base = runner.last_logits(prompt)
+    runner.use(data)  # llama.cpp accepts it as a LoRA of Gemma 3 270M, and it changes the logits
+    adapted = runner.last_logits(prompt)
+    runner.use(None)
+    assert np.isfinite(adapted).all() and np.abs(adapted - base).max() > 0.1
     # another recipe than the bundle's goes through the numpy writer
     assert gen.generate_gguf(TASKS[0], "q8_0") == to_gguf_bytes(gen.generate([TASKS[0]])[0], "q8_0")
 
