@@ -143,7 +143,7 @@ def _q8_0(g: _Graph, blocks: str) -> tuple[str, str]:
     amax = g.op("ReduceMax", g.op("Abs", blocks), last, keepdims=1)  # (..., nb, 1)
     d = g.op("Div", amax, g.const(127.0, np.float32))
     inv, _ = _inverse(g, d)
-    v = g.op("Mul", blocks, inv)  # (..., nb, 32)
+    v = g.op("Mul", blocks, _per_value(g, inv))  # (..., nb, 32)
     # roundf (half away from zero): floor(|v| + 0.5), except |v| < 0.5 -> 0 (0.49999997 + 0.5 rounds up to 1.0).
     mag = g.op("Abs", v)
     r = g.op("Floor", g.op("Add", mag, g.const(0.5, np.float32)))
@@ -170,9 +170,15 @@ def _q4_0(g: _Graph, blocks: str) -> tuple[str, str]:
     inv, overflow = _inverse(g, d)
     # 8.5 shifts to 0..16; where 1/d overflowed (see the module doc) inv is 0 and the shift 0.5, so q is 0.
     shift = g.op("Where", overflow, g.const(0.5, np.float32), g.const(8.5, np.float32))
-    v = g.op("Add", g.op("Mul", blocks, inv), shift)  # >= 0: trunc == floor
+    v = g.op("Add", g.op("Mul", blocks, _per_value(g, inv)), _per_value(g, shift))  # >= 0: trunc == floor
     q = g.op("Floor", g.op("Min", v, g.const(15.5, np.float32)))  # (..., nb, 32) in 0..15
     return g.op("Concat", _scale_word(g, d), _pack_words(g, q, _Q4_0_WORDS), axis=-1), v
+
+
+def _per_value(g: _Graph, per_block: str) -> str:
+    """(..., nb, 1) -> (..., nb, 32), each block's value repeated: an outer product with ones (exact: one product
+    by 1.0 per element), because ONNX Runtime's broadcasting Mul/Add over a trailing 1 is several times slower."""
+    return g.op("MatMul", per_block, g.const(np.ones((1, 32)), np.float32))
 
 
 def _inverse(g: _Graph, d: str) -> tuple[str, str]:
@@ -191,38 +197,53 @@ _QUANTIZERS = {QType.Q8_0: _q8_0, QType.Q4_0: _q4_0}
 def build_gguf_graph(target: TargetSpec, rank: int, recipe: Recipe | str):
     """The graph for this adapter shape and recipe (an `onnx.ModelProto`): inputs named like the hypernetwork's
     outputs, lora_A.<m> (batch, L, r, in) and lora_B.<m> (batch, L, out, r) float32; outputs `gguf_data`
-    (batch, data bytes) uint8 and `finite` (batch,) float32, 0 where every input value is finite, NaN otherwise."""
+    (batch, data bytes / 2) uint16 and `finite` (batch,) float32, 0 where every input value is finite, NaN otherwise.
+
+    The tensors of one quantized type are concatenated and quantized in one go (a few hundred fewer nodes: at these
+    sizes ONNX Runtime's per-node cost is a good part of the time), then split back into file order."""
     from onnx import TensorProto as T
     from onnx import checker, helper
 
     layout = data_layout(target, rank, recipe)
     g = _Graph()
-    inputs, parts, checks = [], [], []
-    for t in (t for t in layout.tensors if t.layer == 0):  # file order within a layer
-        template = BundleGraph.LORA_A if t.which == "a" else BundleGraph.LORA_B
-        x = template.format(module=t.kind.value)
-        rows, cols = t.shape
-        inputs.append(helper.make_tensor_value_info(x, T.FLOAT, ["batch", target.n_layers, rows, cols]))
-        shape = g.op("Shape", x, end=2)  # (batch, L)
-        lead = g.op("Concat", shape, g.const([-1], np.int64), axis=0)
-        if t.qtype == QType.F16:
-            words = _f16_words(g, x)
-            probe = g.op("Mul", x, g.const(0.0, np.float32))  # 0 where x is finite, NaN where not
+    keep_batch_layer = g.const([0, 0, -1], np.int64)  # Reshape: 0 keeps that axis
+    keep_batch = g.const([0, -1], np.int64)
+    layer0 = [t for t in layout.tensors if t.layer == 0]  # file order within a layer
+    names = {t.name: (BundleGraph.LORA_A if t.which == "a" else BundleGraph.LORA_B).format(module=t.kind.value)
+             for t in layer0}
+    inputs = [helper.make_tensor_value_info(names[t.name], T.FLOAT, ["batch", target.n_layers, *t.shape]) for t in layer0]
+    words: dict[str, str] = {}
+    probes: list[str] = []
+    for t in (t for t in layer0 if t.qtype == QType.F16):
+        x = names[t.name]
+        words[t.name] = _f16_words(g, g.op("Reshape", x, keep_batch_layer))  # (batch, L, out * r)
+        probes.append(g.op("Mul", g.op("Reshape", x, keep_batch), g.const(0.0, np.float32)))  # 0, or NaN if not finite
+    for qtype, quantize in _QUANTIZERS.items():
+        group = [t for t in layer0 if t.qtype == qtype]
+        if not group:
+            continue
+        blocks = [g.op("Reshape", names[t.name], g.const([0, 0, -1, 32], np.int64)) for t in group]
+        allblocks = g.op("Concat", *blocks, axis=2) if len(blocks) > 1 else blocks[0]  # (batch, L, NB, 32)
+        packed, probe = quantize(g, allblocks)  # (batch, L, NB, W); probe bounded where x is finite
+        probes.append(g.op("Reshape", probe, keep_batch))
+        flat = g.op("Reshape", packed, keep_batch_layer)
+        sizes = [_nbytes(t) // 2 for t in group]
+        if len(group) == 1:
+            words[group[0].name] = flat
         else:
-            blocks = g.op("Reshape", x, g.op("Concat", shape, g.const([-1, 32], np.int64), axis=0))
-            words, probe = _QUANTIZERS[t.qtype](g, blocks)  # probe: bounded where x is finite (no overflow)
-        words = g.op("Reshape", words, lead)  # (batch, L, bytes / 2)
+            outs = [g.name("split") for _ in group]
+            g.nodes.append(helper.make_node("Split", [flat, g.const(sizes, np.int64)], outs, axis=2))
+            words.update(zip((t.name for t in group), outs))
+    parts = []
+    for t in layer0:
         pad = _padded(_nbytes(t)) - _nbytes(t)
-        if pad:
-            words = g.op("Pad", words, g.const([0, 0, 0, 0, 0, pad // 2], np.int64), g.const(0, np.uint16))
-        parts.append(words)
-        total = g.op("ReduceSum", g.op("Reshape", probe, g.op("Concat", g.op("Shape", x, end=1), g.const([-1], np.int64), axis=0)),
-                     g.const([1], np.int64), keepdims=0)  # (batch,)
-        checks.append(g.op("Sub", total, total))
-    layer_words = g.op("Concat", *parts, axis=2)  # (batch, L, per_layer / 2)
-    batch = g.op("Shape", layer_words, end=1)
-    g.op("Reshape", layer_words, g.op("Concat", batch, g.const([-1], np.int64), axis=0), out=BundleGraph.GGUF_DATA)
-    g.op("Sum", *checks, out=BundleGraph.FINITE) if len(checks) > 1 else g.op("Identity", checks[0], out=BundleGraph.FINITE)
+        w = words[t.name]
+        parts.append(g.op("Pad", w, g.const([0, 0, 0, 0, 0, pad // 2], np.int64), g.const(0, np.uint16)) if pad else w)
+    layer_words = g.op("Concat", *parts, axis=2) if len(parts) > 1 else parts[0]  # (batch, L, per_layer / 2)
+    g.op("Reshape", layer_words, keep_batch, out=BundleGraph.GGUF_DATA)
+    total = g.op("ReduceSum", g.op("Concat", *[g.op("ReduceSum", p, g.const([1], np.int64), keepdims=1) for p in probes], axis=1),
+                 g.const([1], np.int64), keepdims=0)  # (batch,)
+    g.op("Sub", total, total, out=BundleGraph.FINITE)
     graph = helper.make_graph(
         g.nodes, "t2l_gguf_writer", inputs,
         [helper.make_tensor_value_info(BundleGraph.GGUF_DATA, T.UINT16, ["batch", layout.data_bytes // 2]),
