@@ -35,6 +35,9 @@ def build_engine(
         bool, typer.Option("--optimize-encoder", help="Apply ONNX Runtime's transformer fusions to the encoder.")
     ] = False,
     max_batch: Annotated[int, typer.Option(min=1, help="TensorRT: largest batch in the optimization profile.")] = 16,
+    gguf_recipe: Annotated[
+        str, typer.Option("--gguf-recipe", help="What the bundle's GGUF graph writes: q4_0, q8_0 or f16.")
+    ] = "q4_0",
 ):
     """Export a checkpoint and its text encoder to a generator bundle: ONNX (cpu, cuda), ORT format (mobile) or
     TensorRT engines, validated against PyTorch."""
@@ -51,7 +54,7 @@ def build_engine(
     with console.status("exporting") as status:
         bundle = build_bundle(
             checkpoint, output, target_, precision_, encoder=encoder, optimize=optimize_encoder or None,
-            max_batch=max_batch, progress=lambda msg: status.update(msg),
+            max_batch=max_batch, progress=lambda msg: status.update(msg), gguf_recipe=gguf_recipe,
         )
     m = bundle.manifest
     table = Table("file", "size", title=f"{output} · {m.engine_target.value} · {m.precision.value}")
