@@ -161,10 +161,14 @@ class Generator:
         if self.gguf_writer is None or recipe.value != info.recipe:
             return to_gguf_bytes(self.generate([text])[0], recipe)
         texts = self._texts(text)
-        check_task_texts(texts, [bool(self.tokenizer.encode(texts[0]).overflowing)], self.manifest.encoder.max_length)
-        embedding = self._ort_value.ortvalue_from_numpy(self.embed(texts))
+        encoding = self.tokenizer.encode(texts[0])
+        check_task_texts(texts, [bool(encoding.overflowing)], self.manifest.encoder.max_length)
+        tokens = {BundleGraph.INPUT_IDS: np.array([encoding.ids], dtype=np.int64),  # (1, T)
+                  BundleGraph.ATTENTION_MASK: np.array([encoding.attention_mask], dtype=np.int64)}
         names = self.manifest.graphs[BundleGraph.GGUF].inputs
-        # OrtValues from one session into the next: the float A/B never become numpy arrays.
+        # OrtValues from one session into the next: the embedding and the float A/B never become numpy arrays.
+        embedding = self.encoder.run_with_ort_values([BundleGraph.EMBEDDING], {
+            k: self._ort_value.ortvalue_from_numpy(v) for k, v in tokens.items()})[0]
         outputs = self.hypernet.run_with_ort_values(list(names), {BundleGraph.EMBEDDING: embedding})
         data, finite = self.gguf_writer.run_with_ort_values([BundleGraph.GGUF_DATA, BundleGraph.FINITE],
                                                              dict(zip(names, outputs)))
