@@ -113,12 +113,21 @@ def _f16_words(g: _Graph, x: str) -> str:
     return g.op("BitCast", g.op("Cast", x, to=T.FLOAT16), to=T.UINT16)
 
 
-def _pack_words(g: _Graph, q: str, weights: np.ndarray) -> str:
-    """(..., nb, 32) bytes as float32 (0..255) -> (..., nb, n) uint16 words: q @ weights, each word a sum of at
-    most four exact products below 2**16, which float32 holds exactly in any summation order."""
+def _pack_words(g: _Graph, q: str, weights: np.ndarray, d: str) -> str:
+    """(..., nb, 32) bytes as float32 (0..255) and the block scales d (..., nb) -> (..., nb, 1 + n) uint16 words:
+    [f16 bits of d, q @ weights]. Each word is a sum of at most four exact products below 2**16, which float32
+    holds exactly in any summation order; the scale's bits (below 2**16 too) join through a second product with
+    [1, 0, ..., 0], so that no concatenation along the last axis is needed."""
     from onnx import TensorProto as T
 
-    return g.op("Cast", g.op("MatMul", q, g.const(weights, np.float32)), to=T.UINT16)
+    packing = np.zeros((32, 1 + weights.shape[1]), np.float32)
+    packing[:, 1:] = weights
+    first = np.zeros((1, 1 + weights.shape[1]), np.float32)
+    first[0, 0] = 1.0
+    bits = g.op("Cast", _f16_words(g, d), to=T.FLOAT)  # (..., nb)
+    words = g.op("Add", g.op("MatMul", q, g.const(packing, np.float32)),
+                 g.op("MatMul", _column(g, bits), g.const(first, np.float32)))
+    return g.op("Cast", words, to=T.UINT16)
 
 
 # q4_0: byte j (j < 16) = q[j] | q[j + 16] << 4; word k = byte 2k | byte 2k+1 << 8
@@ -131,54 +140,57 @@ _Q8_0_WORDS = np.zeros((32, 16), np.float32)
 for _j in range(32):
     _Q8_0_WORDS[_j, _j // 2] = 1 << (8 * (_j % 2))
 
+# Per-block values are kept flat, (..., nb): ONNX Runtime's elementwise kernels over a trailing axis of 1 are
+# ~10x slower (one call per element), and a whole-block expansion is an outer product with ones (exact).
 
-def _scale_word(g: _Graph, d: str) -> str:
-    return _f16_words(g, d)  # (..., nb, 1)
+
+def _column(g: _Graph, flat: str) -> str:
+    return g.op("Unsqueeze", flat, g.const([-1], np.int64))  # (..., nb, 1)
+
+
+def _per_value(g: _Graph, per_block: str) -> str:
+    """(..., nb) -> (..., nb, 32), each block's value repeated (one product by 1.0 each: exact)."""
+    return g.op("MatMul", _column(g, per_block), g.const(np.ones((1, 32)), np.float32))
 
 
 def _q8_0(g: _Graph, blocks: str) -> tuple[str, str]:
     """(..., nb, 32) float32 -> (..., nb, 17) uint16 (34 bytes a block): ggml's quantize_row_q8_0_ref; and x / d,
     which lies in [-127, 127] for finite blocks and is NaN or infinite in the others."""
     last = g.const([-1], np.int64)
-    amax = g.op("ReduceMax", g.op("Abs", blocks), last, keepdims=1)  # (..., nb, 1)
+    amax = g.op("ReduceMax", g.op("Abs", blocks), last, keepdims=0)  # (..., nb)
     d = g.op("Div", amax, g.const(127.0, np.float32))
     inv, _ = _inverse(g, d)
     v = g.op("Mul", blocks, _per_value(g, inv))  # (..., nb, 32)
-    # roundf (half away from zero): floor(|v| + 0.5), except |v| < 0.5 -> 0 (0.49999997 + 0.5 rounds up to 1.0).
+    # roundf (half away from zero) of |v|: floor(m) + floor(2 * (m - floor(m))), exact in float32 (floor(m + 0.5)
+    # is not: 0.49999997 + 0.5 rounds up to 1.0).
     mag = g.op("Abs", v)
-    r = g.op("Floor", g.op("Add", mag, g.const(0.5, np.float32)))
-    r = g.op("Where", g.op("Less", mag, g.const(0.5, np.float32)), g.const(0.0, np.float32), r)
-    # the int8's byte: 256 - r for a negative value (r > 0 exactly when v <= -0.5)
-    byte = g.op("Where", g.op("LessOrEqual", v, g.const(-0.5, np.float32)), g.op("Sub", g.const(256.0, np.float32), r), r)
-    return g.op("Concat", _scale_word(g, d), _pack_words(g, byte, _Q8_0_WORDS), axis=-1), v
+    whole = g.op("Floor", mag)
+    r = g.op("Add", whole, g.op("Floor", g.op("Mul", g.op("Sub", mag, whole), g.const(2.0, np.float32))))
+    # the int8's byte: s mod 256 with s = sign(v) * r (exact: s is a small integer)
+    s_ = g.op("Mul", r, g.op("Sign", v))
+    byte = g.op("Sub", s_, g.op("Mul", g.op("Floor", g.op("Mul", s_, g.const(1 / 256, np.float32))), g.const(256.0, np.float32)))
+    return _pack_words(g, byte, _Q8_0_WORDS, d), v
 
 
 def _q4_0(g: _Graph, blocks: str) -> tuple[str, str]:
     """(..., nb, 32) float32 -> (..., nb, 9) uint16 (18 bytes a block): ggml's quantize_row_q4_0_ref; and x / d + 8.5,
     which lies in [0, 16.5] for finite blocks and is NaN or infinite in the others."""
     ax = g.op("Abs", blocks)
-    idx = g.op("ArgMax", ax, axis=-1, keepdims=1, select_last_index=0)  # (..., nb, 1): the first of the largest |x|
+    idx = g.op("ArgMax", ax, axis=-1, keepdims=0, select_last_index=0)  # (..., nb): the first of the largest |x|
     # Gather on the flat tensor (GatherElements is slow): flat index = block number * 32 + idx.
-    n_blocks = g.op("Div", g.op("Size", blocks), g.const(32, np.int64))
-    base = g.op("Range", g.const(0, np.int64), g.op("Mul", n_blocks, g.const(32, np.int64)), g.const(32, np.int64))
-    flat_idx = g.op("Add", g.op("Reshape", idx, g.const([-1], np.int64)), base)
+    flat_idx = g.op("Add", g.op("Reshape", idx, g.const([-1], np.int64)),
+                    g.op("Range", g.const(0, np.int64), g.op("Size", blocks), g.const(32, np.int64)))
     vmax = g.op("Gather", g.op("Reshape", blocks, g.const([-1], np.int64)), flat_idx, axis=0)
-    vmax = g.op("Reshape", vmax, g.op("Shape", idx))
+    vmax = g.op("Reshape", vmax, g.op("Shape", idx))  # (..., nb)
     # ggml starts from max = +0 and only takes a value whose |x| is strictly larger: all-zero blocks keep +0 (not -0).
     vmax = g.op("Where", g.op("Equal", vmax, g.const(0.0, np.float32)), g.const(0.0, np.float32), vmax)
-    d = g.op("Div", vmax, g.const(-8.0, np.float32))  # (..., nb, 1)
+    d = g.op("Div", vmax, g.const(-8.0, np.float32))  # (..., nb)
     inv, overflow = _inverse(g, d)
     # 8.5 shifts to 0..16; where 1/d overflowed (see the module doc) inv is 0 and the shift 0.5, so q is 0.
     shift = g.op("Where", overflow, g.const(0.5, np.float32), g.const(8.5, np.float32))
     v = g.op("Add", g.op("Mul", blocks, _per_value(g, inv)), _per_value(g, shift))  # >= 0: trunc == floor
     q = g.op("Floor", g.op("Min", v, g.const(15.5, np.float32)))  # (..., nb, 32) in 0..15
-    return g.op("Concat", _scale_word(g, d), _pack_words(g, q, _Q4_0_WORDS), axis=-1), v
-
-
-def _per_value(g: _Graph, per_block: str) -> str:
-    """(..., nb, 1) -> (..., nb, 32), each block's value repeated: an outer product with ones (exact: one product
-    by 1.0 per element), because ONNX Runtime's broadcasting Mul/Add over a trailing 1 is several times slower."""
-    return g.op("MatMul", per_block, g.const(np.ones((1, 32)), np.float32))
+    return _pack_words(g, q, _Q4_0_WORDS, d), v
 
 
 def _inverse(g: _Graph, d: str) -> tuple[str, str]:
