@@ -174,8 +174,8 @@ class Generator:
                                                              dict(zip(names, outputs)))
         if not finite.numpy()[0] == 0:
             raise InvalidAdapterError(f"the hypernetwork produced non-finite values for {texts[0][:40]!r}")
-        words = np.asarray(data.numpy()[0], dtype="<u2")  # the data section as little-endian 16-bit words
-        return info.assemble(self._template, texts[0], words.tobytes())
+        words = np.ascontiguousarray(data.numpy()[0], dtype="<u2")  # the data section as little-endian 16-bit words
+        return info.assemble(self._template, texts[0], words)
 
     @staticmethod
     def _texts(texts: Sequence[str] | str) -> list[str]:

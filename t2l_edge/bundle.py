@@ -115,10 +115,12 @@ class GGUFInfo:
             if not isinstance(value, int) or isinstance(value, bool) or value < (1 if name == "alignment" else 0):
                 raise ValueError(f"gguf.{name} must be a non-negative integer (alignment positive), got {value!r}")
 
-    def assemble(self, template: bytes, task: str, data: bytes) -> bytes:
-        """The adapter file: template with the task name spliced in, zero padding to the alignment, the data."""
-        if len(data) != self.data_bytes:
-            raise InvalidInputError(f"GGUF tensor data has {len(data)} bytes, the bundle's template expects {self.data_bytes}")
+    def assemble(self, template: bytes, task: str, data) -> bytes:
+        """The adapter file: template with the task name spliced in, zero padding to the alignment, the data (any
+        bytes-like object: a numpy array's buffer is copied once, into the result)."""
+        data = memoryview(data).cast("B")
+        if data.nbytes != self.data_bytes:
+            raise InvalidInputError(f"GGUF tensor data has {data.nbytes} bytes, the bundle's template expects {self.data_bytes}")
         name = task.encode("utf-8")
         head = b"".join((template[: self.task_offset], len(name).to_bytes(8, "little"), name,
                          template[self.task_offset + 8 :]))
