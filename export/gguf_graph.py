@@ -1,11 +1,11 @@
-"""The GGUF step as an ONNX graph: hypernetwork outputs (float32 A, B) -> the adapter file's tensor data, as bytes.
+"""The GGUF step as an ONNX graph: hypernetwork outputs (float32 A, B) -> the adapter file's tensor data.
 
-`build-engine` puts this graph (`gguf.onnx`) and a GGUF template (export/gguf_template.py) in every bundle, so that a
+`build-engine` puts this graph (`gguf.onnx`) and a GGUF template (`gguf_template` in export/gguf.py) in every bundle, so that a
 consumer without Python (Node.js, Android, iOS) writes a llama.cpp LoRA adapter as template + this graph's output,
 with no quantizer of its own. The bytes equal export/gguf.py's writer (itself bit-exact with ggml's reference
 quantizers, tests/test_gguf_graph.py checks both), for the types whose plan does not change from layer to layer:
 
-    F16    Cast to float16 (round to nearest even, as numpy and ggml) -> BitCast to uint16 -> two bytes
+    F16    Cast to float16 (round to nearest even, as numpy and ggml) -> BitCast to uint16
     Q8_0   per 32: d = amax / 127, q = roundf(x / d) (half away from zero), bytes [f16(d), 32 × int8]
     Q4_0   per 32: the first value of largest |x| (ggml's strict `>` scan), d = max / -8,
            q = min(15, trunc(x / d + 8.5)), bytes [f16(d), 16 × (q[j] | q[j+16] << 4)]
