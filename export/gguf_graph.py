@@ -268,10 +268,4 @@ def build_gguf_graph(target: TargetSpec, rank: int, recipe: Recipe | str):
     return model
 
 
-def input_names(target: TargetSpec, rank: int, recipe: Recipe | str) -> tuple[str, ...]:
-    layout = data_layout(target, rank, recipe)
-    return tuple((BundleGraph.LORA_A if t.which == "a" else BundleGraph.LORA_B).format(module=t.kind.value)
-                 for t in layout.tensors if t.layer == 0)
-
-
-__all__ = ["DataLayout", "data_layout", "build_gguf_graph", "input_names", "GRAPH_TYPES", "OPSET"]
+__all__ = ["DataLayout", "data_layout", "build_gguf_graph", "GRAPH_TYPES", "OPSET"]
