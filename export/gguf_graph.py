@@ -113,20 +113,26 @@ def _f16_words(g: _Graph, x: str) -> str:
     return g.op("BitCast", g.op("Cast", x, to=T.FLOAT16), to=T.UINT16)
 
 
-def _pack_words(g: _Graph, q: str, weights: np.ndarray, d: str) -> str:
+def _pack_words(g: _Graph, q: str, weights: np.ndarray, d: str, clear: str | None = None, cleared: float = 0.0) -> str:
     """(..., nb, 32) bytes as float32 (0..255) and the block scales d (..., nb) -> (..., nb, 1 + n) uint16 words:
     [f16 bits of d, q @ weights]. Each word is a sum of at most four exact products below 2**16, which float32
     holds exactly in any summation order; the scale's bits (below 2**16 too) join through a second product with
-    [1, 0, ..., 0], so that no concatenation along the last axis is needed."""
+    [1, 0, ..., 0], so that no concatenation along the last axis is needed. `clear` (..., nb), 1.0 or 0.0, subtracts
+    `cleared` from the quant words of the blocks it marks (the same small product), zeroing them."""
     from onnx import TensorProto as T
 
-    packing = np.zeros((32, 1 + weights.shape[1]), np.float32)
+    n = weights.shape[1]
+    packing = np.zeros((32, 1 + n), np.float32)
     packing[:, 1:] = weights
-    first = np.zeros((1, 1 + weights.shape[1]), np.float32)
-    first[0, 0] = 1.0
     bits = g.op("Cast", _f16_words(g, d), to=T.FLOAT)  # (..., nb)
+    per_block = _column(g, bits)
+    first = np.zeros((1, 1 + n), np.float32)
+    first[0, 0] = 1.0
+    if clear is not None:  # (..., nb, 2) @ (2, 1 + n)
+        per_block = g.op("Concat", per_block, _column(g, clear), axis=-1)
+        first = np.concatenate([first, np.r_[0.0, np.full(n, -cleared)][None].astype(np.float32)])
     words = g.op("Add", g.op("MatMul", q, g.const(packing, np.float32)),
-                 g.op("MatMul", _column(g, bits), g.const(first, np.float32)))
+                 g.op("MatMul", per_block, g.const(first, np.float32)))
     return g.op("Cast", words, to=T.UINT16)
 
 
@@ -175,6 +181,8 @@ def _q8_0(g: _Graph, blocks: str) -> tuple[str, str]:
 def _q4_0(g: _Graph, blocks: str) -> tuple[str, str]:
     """(..., nb, 32) float32 -> (..., nb, 9) uint16 (18 bytes a block): ggml's quantize_row_q4_0_ref; and x / d + 8.5,
     which lies in [0, 16.5] for finite blocks and is NaN or infinite in the others."""
+    from onnx import TensorProto as T
+
     ax = g.op("Abs", blocks)
     idx = g.op("ArgMax", ax, axis=-1, keepdims=0, select_last_index=0)  # (..., nb): the first of the largest |x|
     # Gather on the flat tensor (GatherElements is slow): flat index = block number * 32 + idx.
@@ -186,11 +194,10 @@ def _q4_0(g: _Graph, blocks: str) -> tuple[str, str]:
     vmax = g.op("Where", g.op("Equal", vmax, g.const(0.0, np.float32)), g.const(0.0, np.float32), vmax)
     d = g.op("Div", vmax, g.const(-8.0, np.float32))  # (..., nb)
     inv, overflow = _inverse(g, d)
-    # 8.5 shifts to 0..16; where 1/d overflowed (see the module doc) inv is 0 and the shift 0.5, so q is 0.
-    shift = g.op("Where", overflow, g.const(0.5, np.float32), g.const(8.5, np.float32))
-    v = g.op("Add", g.op("Mul", blocks, _per_value(g, inv)), _per_value(g, shift))  # >= 0: trunc == floor
+    v = g.op("Add", g.op("Mul", blocks, _per_value(g, inv)), g.const(8.5, np.float32))  # >= 0: trunc == floor
     q = g.op("Floor", g.op("Min", v, g.const(15.5, np.float32)))  # (..., nb, 32) in 0..15
-    return _pack_words(g, q, _Q4_0_WORDS, d), v
+    # Where 1/d overflowed (see the module doc) inv is 0, so every q is 8 and each quant word 0x8888: cleared to 0.
+    return _pack_words(g, q, _Q4_0_WORDS, d, g.op("Cast", overflow, to=T.FLOAT), float(0x8888)), v
 
 
 def _inverse(g: _Graph, d: str) -> tuple[str, str]:
