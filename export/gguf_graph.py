@@ -258,14 +258,17 @@ def build_gguf_graph(target: TargetSpec, rank: int, recipe: Recipe | str):
         pad = _padded(_nbytes(t)) - _nbytes(t)
         w = words[t.name]
         parts.append(g.op("Pad", w, g.const([0, 0, 0, 0, 0, pad // 2], np.int64), g.const(0, np.uint16)) if pad else w)
-    layer_words = g.op("Concat", *parts, axis=2) if len(parts) > 1 else parts[0]  # (batch, L, per_layer / 2)
-    g.op("Reshape", layer_words, keep_batch, out=BundleGraph.GGUF_DATA)
+    # (batch, L, per_layer / 2): the data section, layer after layer (no final reshape: it would be one more copy)
+    if len(parts) > 1:
+        g.op("Concat", *parts, axis=2, out=BundleGraph.GGUF_DATA)
+    else:
+        g.op("Identity", parts[0], out=BundleGraph.GGUF_DATA)
     total = g.op("ReduceSum", g.op("Concat", *[g.op("ReduceSum", p, g.const([1], np.int64), keepdims=1) for p in probes], axis=1),
                  g.const([1], np.int64), keepdims=0)  # (batch,)
     g.op("Sub", total, total, out=BundleGraph.FINITE)
     graph = helper.make_graph(
         g.nodes, "t2l_gguf_writer", inputs,
-        [helper.make_tensor_value_info(BundleGraph.GGUF_DATA, T.UINT16, ["batch", layout.data_bytes // 2]),
+        [helper.make_tensor_value_info(BundleGraph.GGUF_DATA, T.UINT16, ["batch", target.n_layers, layout.per_layer // 2]),
          helper.make_tensor_value_info(BundleGraph.FINITE, T.FLOAT, ["batch"])],
         initializer=g.inits,
     )

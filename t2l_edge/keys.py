@@ -83,7 +83,7 @@ class BundleGraph:
     LORA_A = "lora_A.{module}"  # (batch, layers, r, in)
     LORA_B = "lora_B.{module}"  # (batch, layers, out, r)
     GGUF = "gguf"
-    GGUF_DATA = "gguf_data"  # (batch, data bytes) uint8
+    GGUF_DATA = "gguf_data"  # (batch, layers, words per layer) uint16: each row's buffer is an adapter's data section
     FINITE = "finite"  # (batch,) float32: 0, or NaN where a hypernetwork output was not finite
 
 
