@@ -38,7 +38,7 @@ from t2l_edge.bundle import (
 )
 from t2l_edge.errors import CorruptFileError, InvalidInputError, MissingFileError, T2LEdgeError
 from t2l_edge.io import atomic_dir
-from t2l_edge.keys import BundleFiles, BundleGraph
+from t2l_edge.keys import BundleExtra, BundleFiles, BundleGraph
 from t2l_edge.models import default_bundle_dir, default_bundles_glob, default_checkpoint
 
 OPSET = 17
@@ -319,7 +319,7 @@ def build_bundle(
     from t2l_edge.model.checkpoint import load_checkpoint
     from t2l_edge.model.config import DEFAULT_ENCODER
     from t2l_edge.model.encoder import TextEncoder
-    from t2l_edge.train.generate import resolve_checkpoint
+    from t2l_edge.runs import resolve_checkpoint
 
     target = EngineTarget(target) if not isinstance(target, EngineTarget) else target
     precision = check_precision(target, precision)
@@ -372,7 +372,7 @@ def build_bundle(
         gguf_io = (tuple(i.name for i in gguf_model.graph.input), tuple(o.name for o in gguf_model.graph.output))
 
         graphs: dict[str, GraphInfo] = {}
-        extra: dict[str, Any] = {"optimized_encoder": bool(optimize), "checkpoint": str(ckpt)}
+        extra: dict[str, Any] = {BundleExtra.OPTIMIZED_ENCODER: bool(optimize), BundleExtra.CHECKPOINT: str(ckpt)}
         if target is EngineTarget.MOBILE:
             files = _to_ort_format(graph_files, out)
             for module, spec in specs:
@@ -398,7 +398,7 @@ def build_bundle(
             say("building TensorRT engines")
             engines = build_engines(out, {role: f for role, f in graph_files.items() if role != BundleGraph.GGUF},
                                     precision, max_batch=max_batch, max_sequence=MAX_SEQUENCE)
-            extra["engines"] = engines
+            extra[BundleExtra.ENGINES] = engines
             files += list(engines.values())
 
         shutil.copyfile(text_encoder.path / BundleFiles.TOKENIZER, out / BundleFiles.TOKENIZER)

@@ -1,8 +1,9 @@
-"""The torch-free generator: a bundle's tokenizer, encoder graph and hypernetwork graph in ONNX Runtime.
+"""The torch-free generator: a bundle's encoder and hypernetwork graphs in ONNX Runtime (tokenization, text checks
+and batching are `generator.BundleGenerator`'s).
 
     gen = Generator.load("bundle/")                 # verifies the manifest and every checksum
     adapters = gen.generate(["Reverse the words."])  # tokenize -> encoder -> hypernet -> LoraAdapter (batched)
-    data = gen.generate_gguf("Reverse the words.")   # ... -> gguf graph + template -> GGUF adapter bytes
+    data = gen.generate_gguf("Reverse the words.")   # ... -> the bundle's GGUF graph + template -> GGUF bytes
 
 Imports numpy, tokenizers and onnxruntime only: never torch, transformers or tensorrt.
 """
@@ -10,16 +11,15 @@ Imports numpy, tokenizers and onnxruntime only: never torch, transformers or ten
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Sequence
 
-import numpy as np
 
-from t2l_edge.adapter import LoraAdapter
-from t2l_edge.bundle import Bundle, adapters_from_outputs
-from t2l_edge.errors import InvalidAdapterError, InvalidInputError, RuntimeBackendError
-from t2l_edge.keys import BundleFiles, BundleGraph
-from t2l_edge.prompts import check_task_texts
+from t2l_edge.bundle import Bundle
+from t2l_edge.env import configure_runtime_env
+from t2l_edge.errors import InvalidInputError, RuntimeBackendError
+from t2l_edge.keys import BundleGraph
+
+from .generator import BundleGenerator, open_bundle
 
 # Preference order when providers="auto": the first ones that this onnxruntime build has.
 PROVIDER_PREFERENCE = (
@@ -35,10 +35,13 @@ GPU_PROVIDERS = frozenset({"TensorrtExecutionProvider", "CUDAExecutionProvider"}
 
 
 def _import_ort():
+    configure_runtime_env()  # telemetry off, no spinning threads: before ONNX Runtime initializes
     try:
         import onnxruntime
     except ImportError:
         raise RuntimeBackendError("ONNX Runtime is not installed: pip install onnxruntime (or onnxruntime-gpu)") from None
+    if hasattr(onnxruntime, "disable_telemetry_events"):
+        onnxruntime.disable_telemetry_events()  # besides the variable: the Windows ETW events it controls
     return onnxruntime
 
 
@@ -69,19 +72,13 @@ def default_threads() -> int:
     return max(1, min(4, cores))
 
 
-class Generator:
-    """Text -> `LoraAdapter`, from a bundle, without PyTorch."""
+class OrtGenerator(BundleGenerator):
+    """Text -> `LoraAdapter`, from a bundle, in ONNX Runtime (no PyTorch)."""
 
     def __init__(self, bundle: Bundle, providers: str | Sequence[str] = "auto", threads: int | None = None):
         ort = _import_ort()
-        from tokenizers import Tokenizer
-
-        self.bundle = bundle
-        self.manifest = m = bundle.manifest
-        self.tokenizer = Tokenizer.from_file(str(bundle.file(BundleFiles.TOKENIZER)))
-        # tokenizer.json carries its own truncation and padding (128 for MiniLM); the manifest's settings win.
-        self.tokenizer.enable_truncation(max_length=m.encoder.max_length)
-        self.tokenizer.enable_padding(direction="right", pad_id=m.encoder.pad_id, pad_token=m.encoder.pad_token)
+        super().__init__(bundle)
+        m = self.manifest
         self.providers = choose_providers(ort.get_available_providers(), providers)
         self.threads = threads or default_threads()
         options = ort.SessionOptions()
@@ -93,114 +90,48 @@ class Generator:
         try:
             self.encoder = ort.InferenceSession(str(bundle.file(BundleGraph.ENCODER)), options, providers=self.providers)
             self.hypernet = ort.InferenceSession(str(bundle.file(BundleGraph.HYPERNET)), options, providers=self.providers)
-            # The GGUF writer's integer and bit operations exist on the CPU provider everywhere.
-            self.gguf_writer = (ort.InferenceSession(str(bundle.file(BundleGraph.GGUF)), options, providers=["CPUExecutionProvider"])
-                                if m.gguf is not None else None)
         except Exception as e:  # onnxruntime raises its own exception types
             raise RuntimeBackendError(f"{bundle.path}: ONNX Runtime could not load the graphs ({str(e).splitlines()[0]})") from None
         self._outputs = [o.name for o in self.hypernet.get_outputs()]
         expected = list(m.graphs[BundleGraph.HYPERNET].outputs)
         if self._outputs != expected:
             raise RuntimeBackendError(f"{bundle.file(BundleGraph.HYPERNET)}: outputs {self._outputs}, manifest says {expected}")
-        self._template = bundle.file(m.gguf.template).read_bytes() if m.gguf is not None else b""
         self._ort_value = ort.OrtValue
+        self.gguf_writer = None
+        if m.gguf is not None:  # the GGUF writer's integer and bit operations exist on the CPU provider everywhere
+            try:
+                self.gguf_writer = self._gguf = ort.InferenceSession(
+                    str(bundle.file(BundleGraph.GGUF)), options, providers=["CPUExecutionProvider"])
+            except Exception as e:
+                raise RuntimeBackendError(f"{bundle.file(BundleGraph.GGUF)}: ONNX Runtime could not load it "
+                                          f"({str(e).splitlines()[0]})") from None
 
     @classmethod
     def load(cls, bundle: str | os.PathLike | Bundle | None = None, providers: str | Sequence[str] = "auto",
-             threads: int | None = None, verify: bool = True) -> "Generator":
+             threads: int | None = None, verify: bool = True) -> "OrtGenerator":
         """The bundle at `bundle`; without one, the shipped hypernetwork's int8 CPU bundle (built once on first use)."""
-        if bundle is None:
-            from ..export.onnx import default_bundle
-
-            bundle, verify = default_bundle(), False  # default_bundle() has just checked every file
-        if not isinstance(bundle, Bundle):
-            bundle = Bundle.load(bundle, verify=verify)
-        return cls(bundle, providers, threads)
+        return cls(open_bundle(bundle, verify), providers, threads)
 
     @property
     def providers_in_use(self) -> list[str]:
         return self.encoder.get_providers()
 
-    def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """input_ids and attention_mask (B, T) int64, truncated to the manifest's length, right-padded to the longest."""
-        encodings = self.tokenizer.encode_batch(list(texts))
-        return {
-            BundleGraph.INPUT_IDS: np.array([e.ids for e in encodings], dtype=np.int64),  # (B, T)
-            BundleGraph.ATTENTION_MASK: np.array([e.attention_mask for e in encodings], dtype=np.int64),  # (B, T)
-        }
+    def run_encoder(self, feeds):
+        return self.encoder.run([BundleGraph.EMBEDDING], dict(feeds))[0]
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """(B, d) float32 task embeddings, pooled and normalised inside the encoder graph."""
-        texts = self._texts(texts)
-        return self.encoder.run([BundleGraph.EMBEDDING], self.tokenize(texts))[0].astype(np.float32)
+    def run_hypernet(self, embedding):
+        outputs = self.hypernet.run(self._outputs, {BundleGraph.EMBEDDING: embedding})
+        return dict(zip(self._outputs, outputs))
 
-    def generate(self, texts: Sequence[str] | str, batch_size: int = 32) -> list[LoraAdapter]:
-        """One adapter per text, in order; texts go through both graphs in batches of `batch_size`."""
-        texts = self._texts(texts)
-        overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
-        check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
-        adapters: list[LoraAdapter] = []
-        for start in range(0, len(texts), batch_size):
-            chunk = texts[start : start + batch_size]
-            embedding = self.embed(chunk)  # (b, d)
-            outputs = self.hypernet.run(self._outputs, {BundleGraph.EMBEDDING: embedding})
-            adapters.extend(adapters_from_outputs(self.manifest, dict(zip(self._outputs, outputs)), chunk))
-        return adapters
-
-    def generate_gguf(self, text: str, quantization: str | None = None) -> bytes:
-        """One task text -> the bytes of a quantized GGUF adapter, ready for `LlamaCppRunner.use`.
-
-        With the bundle's recipe (the default) the bundle's GGUF graph quantizes and its template frames the file
-        (docs/gguf-template.md); another recipe, or a bundle built before the GGUF graph, goes through the numpy
-        writer. Both give the same bytes."""
-        from t2l_edge.export.gguf import to_gguf_bytes
-        from t2l_edge.export.recipes import parse_recipe
-
-        info = self.manifest.gguf
-        recipe = parse_recipe(quantization or (info.recipe if info is not None else "q4_0"))
-        if self.gguf_writer is None or recipe.value != info.recipe:
-            return to_gguf_bytes(self.generate([text])[0], recipe)
-        texts = self._texts(text)
-        encoding = self.tokenizer.encode(texts[0])
-        check_task_texts(texts, [bool(encoding.overflowing)], self.manifest.encoder.max_length)
-        tokens = {BundleGraph.INPUT_IDS: np.array([encoding.ids], dtype=np.int64),  # (1, T)
-                  BundleGraph.ATTENTION_MASK: np.array([encoding.attention_mask], dtype=np.int64)}
-        names = self.manifest.graphs[BundleGraph.GGUF].inputs
-        # OrtValues from one session into the next: the embedding and the float A/B never become numpy arrays.
-        embedding = self.encoder.run_with_ort_values([BundleGraph.EMBEDDING], {
-            k: self._ort_value.ortvalue_from_numpy(v) for k, v in tokens.items()})[0]
-        outputs = self.hypernet.run_with_ort_values(list(names), {BundleGraph.EMBEDDING: embedding})
+    def run_gguf(self, feeds):
+        """OrtValues from one session into the next: the embedding and the float A/B never become numpy arrays."""
+        names = list(self.manifest.graphs[BundleGraph.GGUF].inputs)
+        embedding = self.encoder.run_with_ort_values(
+            [BundleGraph.EMBEDDING], {k: self._ort_value.ortvalue_from_numpy(v) for k, v in feeds.items()})[0]
+        outputs = self.hypernet.run_with_ort_values(names, {BundleGraph.EMBEDDING: embedding})
         data, finite = self.gguf_writer.run_with_ort_values([BundleGraph.GGUF_DATA, BundleGraph.FINITE],
-                                                             dict(zip(names, outputs)))
-        if not finite.numpy()[0] == 0:
-            raise InvalidAdapterError(f"the hypernetwork produced non-finite values for {texts[0][:40]!r}")
-        words = np.ascontiguousarray(data.numpy()[0], dtype="<u2")  # the data section as little-endian 16-bit words
-        return info.assemble(self._template, texts[0], words)
-
-    @staticmethod
-    def _texts(texts: Sequence[str] | str) -> list[str]:
-        if isinstance(texts, str):
-            texts = [texts]
-        texts = list(texts)
-        if not texts:
-            raise InvalidInputError("no task texts given")
-        for t in texts:
-            if not isinstance(t, str) or not t.strip():
-                raise InvalidInputError(f"a task text must be a non-empty string, got {t!r}")
-        return texts
+                                                            dict(zip(names, outputs)))
+        return data.numpy()[0], float(finite.numpy()[0])
 
 
-def load_generator(bundle: str | os.PathLike | Path, providers: str | Sequence[str] = "auto") -> Generator:
-    """The bundle's generator for its target: TensorRT engines where the bundle holds them and TensorRT is
-    installed, else ONNX Runtime."""
-    b = bundle if isinstance(bundle, Bundle) else Bundle.load(bundle)
-    if b.manifest.extra.get("engines"):
-        try:
-            import tensorrt  # noqa: F401
-        except ImportError:
-            pass
-        else:
-            from .tensorrt import TensorRTGenerator
-
-            return TensorRTGenerator(b)
-    return Generator(b, providers)
+Generator = OrtGenerator  # the name the README's Python API uses

@@ -87,4 +87,12 @@ class BundleGraph:
     FINITE = "finite"  # (batch,) float32: 0, or NaN where a hypernetwork output was not finite
 
 
+class BundleExtra:
+    """Keys of a bundle manifest's `extra` object (what build-engine records beyond the fixed fields)."""
+
+    ENGINES = "engines"  # TensorRT bundles: graph role -> serialized engine file
+    OPTIMIZED_ENCODER = "optimized_encoder"
+    CHECKPOINT = "checkpoint"
+
+
 BUNDLE_FORMAT_VERSION = 1

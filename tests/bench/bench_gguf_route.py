@@ -66,7 +66,7 @@ def graph_step(t):
     s = time.perf_counter()
     data, finite = gen.gguf_writer.run_with_ort_values([G.GGUF_DATA, G.FINITE], dict(zip(names, outs)))
     assert finite.numpy()[0] == 0
-    gen.manifest.gguf.assemble(gen._template, t, np.asarray(data.numpy()[0], dtype="<u2").tobytes())
+    gen.manifest.gguf.assemble(gen._gguf_template, t, np.asarray(data.numpy()[0], dtype="<u2").tobytes())
     return time.perf_counter() - s
 
 def numpy_step(t):

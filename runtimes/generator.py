@@ -1,0 +1,227 @@
+"""One generator interface: texts in, `LoraAdapter`s out, whatever runs the hypernetwork.
+
+    gen = open_generator("bundle/")                   # ONNX Runtime, or TensorRT for a tensorrt bundle
+    gen = open_generator(checkpoint="runs/sft")       # the PyTorch reference
+    gen = open_generator()                            # the shipped hypernetwork's int8 CPU bundle
+    adapters = gen.generate(["Reverse the words."])   # list[LoraAdapter], in order
+
+`BundleGenerator` holds what every bundle runtime shares (the manifest, tokenization with the manifest's settings,
+the text checks, batching, turning graph outputs into adapters); ONNX Runtime and TensorRT each supply only how
+the two graphs run. This module imports numpy and tokenizers only.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from t2l_edge.adapter import LoraAdapter
+from t2l_edge.bundle import Bundle, EngineTarget, adapters_from_outputs
+from t2l_edge.errors import InvalidAdapterError, InvalidInputError
+from t2l_edge.keys import BundleFiles, BundleGraph
+from t2l_edge.prompts import check_task_texts
+
+
+@runtime_checkable
+class AdapterGenerator(Protocol):
+    """Something that turns task texts into adapters; `prompt_format` names the prompt format it was trained with,
+    `provenance` says where it came from (recorded in evaluation results)."""
+
+    prompt_format: str
+    provenance: dict
+
+    def generate(self, texts: Sequence[str] | str) -> list[LoraAdapter]: ...
+
+
+def check_texts(texts: Sequence[str] | str) -> list[str]:
+    """A list of non-empty task strings (a bare string counts as one)."""
+    if isinstance(texts, str):
+        texts = [texts]
+    texts = list(texts)
+    if not texts:
+        raise InvalidInputError("no task texts given")
+    for t in texts:
+        if not isinstance(t, str) or not t.strip():
+            raise InvalidInputError(f"a task text must be a non-empty string, got {t!r}")
+    return texts
+
+
+class BundleGenerator(ABC):
+    """Text -> `LoraAdapter` from a bundle: tokenize (manifest settings), encoder graph, hypernetwork graph."""
+
+    batch_size = 32
+
+    def __init__(self, bundle: Bundle):
+        from tokenizers import Tokenizer
+
+        self.bundle = bundle
+        self.manifest = m = bundle.manifest
+        self.tokenizer = Tokenizer.from_file(str(bundle.file(BundleFiles.TOKENIZER)))
+        # tokenizer.json carries its own truncation and padding (128 for MiniLM); the manifest's settings win.
+        self.tokenizer.enable_truncation(max_length=m.encoder.max_length)
+        self.tokenizer.enable_padding(direction="right", pad_id=m.encoder.pad_id, pad_token=m.encoder.pad_token)
+
+    # -- what each runtime supplies ---------------------------------------------------------------------------------
+
+    @abstractmethod
+    def run_encoder(self, feeds: Mapping[str, np.ndarray]) -> np.ndarray:
+        """input_ids, attention_mask (B, T) int64 -> embedding (B, d)."""
+
+    @abstractmethod
+    def run_hypernet(self, embedding: np.ndarray) -> Mapping[str, np.ndarray]:
+        """embedding (B, d) float32 -> {lora_A.<module>: (B, L, r, in), lora_B.<module>: (B, L, out, r)}."""
+
+    # -- shared -----------------------------------------------------------------------------------------------------
+
+    @property
+    def prompt_format(self) -> str:
+        return self.manifest.prompt_format
+
+    @property
+    def provenance(self) -> dict:
+        return {"kind": "bundle", "path": str(self.bundle.path)}
+
+    def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """input_ids and attention_mask (B, T) int64, truncated to the manifest's length, right-padded to the longest."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        return {
+            BundleGraph.INPUT_IDS: np.array([e.ids for e in encodings], dtype=np.int64),  # (B, T)
+            BundleGraph.ATTENTION_MASK: np.array([e.attention_mask for e in encodings], dtype=np.int64),  # (B, T)
+        }
+
+    def embed(self, texts: Sequence[str] | str) -> np.ndarray:
+        """(B, d) float32 task embeddings, pooled and normalised inside the encoder graph."""
+        return np.asarray(self.run_encoder(self.tokenize(check_texts(texts))), dtype=np.float32)
+
+    def generate(self, texts: Sequence[str] | str, batch_size: int | None = None) -> list[LoraAdapter]:
+        """One adapter per text, in order; texts go through both graphs in batches of `batch_size`."""
+        texts = check_texts(texts)
+        overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
+        check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
+        size = batch_size or self.batch_size
+        adapters: list[LoraAdapter] = []
+        for start in range(0, len(texts), size):
+            chunk = texts[start : start + size]
+            embedding = self.embed(chunk)  # (b, d)
+            adapters.extend(adapters_from_outputs(self.manifest, self.run_hypernet(embedding), chunk))
+        return adapters
+
+    def generate_gguf(self, text: str, quantization: str | None = None) -> bytes:
+        """One task text -> the bytes of a quantized GGUF adapter, ready for `LlamaCppRunner.use`.
+
+        In the bundle's recipe (the default) the bundle's GGUF graph quantizes and its template frames the file
+        (docs/gguf-template.md); another recipe, or a bundle built before the GGUF graph, goes through the numpy
+        writer. Both give the same bytes."""
+        from t2l_edge.export.gguf import to_gguf_bytes
+        from t2l_edge.export.recipes import parse_recipe
+
+        info = self.manifest.gguf
+        recipe = parse_recipe(quantization or (info.recipe if info is not None else "q4_0"))
+        if info is None or recipe.value != info.recipe:
+            return to_gguf_bytes(self.generate([text])[0], recipe)
+        texts = check_texts(text)
+        encoding = self.tokenizer.encode(texts[0])
+        check_task_texts(texts, [bool(encoding.overflowing)], self.manifest.encoder.max_length)
+        tokens = {BundleGraph.INPUT_IDS: np.array([encoding.ids], dtype=np.int64),  # (1, T)
+                  BundleGraph.ATTENTION_MASK: np.array([encoding.attention_mask], dtype=np.int64)}
+        words, finite = self.run_gguf(tokens)
+        if not finite == 0:
+            raise InvalidAdapterError(f"the hypernetwork produced non-finite values for {texts[0][:40]!r}")
+        return info.assemble(self._gguf_template, texts[0], np.ascontiguousarray(words, dtype="<u2"))
+
+    def run_gguf(self, feeds: Mapping[str, np.ndarray]) -> tuple[np.ndarray, float]:
+        """input_ids, attention_mask (1, T) -> the adapter's data section as uint16 words, and `finite` (0, or NaN
+        where an output of the hypernetwork was not finite). This default runs the two graphs, then the bundle's GGUF
+        graph in ONNX Runtime on the CPU; a runtime may chain its own buffers instead (OrtGenerator)."""
+        outputs = self.run_hypernet(np.asarray(self.run_encoder(feeds), dtype=np.float32))
+        session = self._gguf_session()
+        names = self.manifest.graphs[BundleGraph.GGUF].inputs
+        data, finite = session.run([BundleGraph.GGUF_DATA, BundleGraph.FINITE], {n: outputs[n] for n in names})
+        return data[0], float(finite[0])
+
+    def _gguf_session(self):
+        if getattr(self, "_gguf", None) is None:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.log_severity_level = 3
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            self._gguf = ort.InferenceSession(str(self.bundle.file(BundleGraph.GGUF)), options,
+                                              providers=["CPUExecutionProvider"])
+        return self._gguf
+
+    @property
+    def _gguf_template(self) -> bytes:
+        if getattr(self, "_template", None) is None:
+            self._template = self.bundle.file(self.manifest.gguf.template).read_bytes()
+        return self._template
+
+
+# -- the factory ---------------------------------------------------------------------------------------------------
+
+
+def _ort(bundle: Bundle, providers, threads) -> BundleGenerator:
+    from .onnxruntime import OrtGenerator
+
+    return OrtGenerator(bundle, providers, threads)
+
+
+def _tensorrt(bundle: Bundle, providers, threads) -> BundleGenerator:
+    """TensorRT engines where TensorRT is installed; else the bundle's ONNX graphs in ONNX Runtime."""
+    try:
+        import tensorrt  # noqa: F401
+    except ImportError:
+        return _ort(bundle, providers, threads)
+    from .tensorrt import TensorRTGenerator
+
+    return TensorRTGenerator(bundle)
+
+
+# Which runtime opens a bundle of each build-engine target.
+OPENERS: dict[EngineTarget, Callable[..., BundleGenerator]] = {
+    EngineTarget.CPU: _ort,
+    EngineTarget.CUDA: _ort,
+    EngineTarget.MOBILE: _ort,
+    EngineTarget.TENSORRT: _tensorrt,
+}
+
+
+def default_bundle(progress: Callable[[str], None] | None = None) -> Bundle:
+    """The shipped hypernetwork's int8 CPU bundle, built once into the cache on first use (building needs [train])."""
+    from t2l_edge.export.onnx import default_bundle as default_bundle_path
+
+    return Bundle.load(default_bundle_path(progress), verify=False)  # default_bundle_path() has just checked every file
+
+
+def open_bundle(bundle: str | os.PathLike | Bundle | None, verify: bool = True,
+                progress: Callable[[str], None] | None = None) -> Bundle:
+    if bundle is None:
+        return default_bundle(progress)
+    return bundle if isinstance(bundle, Bundle) else Bundle.load(bundle, verify=verify)
+
+
+def open_generator(
+    bundle: str | os.PathLike | Bundle | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    encoder: str | os.PathLike | None = None,
+    *,
+    providers: str | Sequence[str] = "auto",
+    threads: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    verify: bool = True,
+) -> AdapterGenerator:
+    """The generator for a bundle (by its target: ONNX Runtime or TensorRT), for a checkpoint (the PyTorch reference,
+    with `encoder`), or without either the shipped hypernetwork's bundle."""
+    if bundle is not None and checkpoint is not None:
+        raise InvalidInputError("give --bundle or --checkpoint, not both")
+    if checkpoint is not None:
+        from t2l_edge.train.generate import TorchGenerator
+
+        return TorchGenerator(checkpoint, encoder)
+    if encoder is not None:
+        raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
+    b = open_bundle(bundle, verify, progress)
+    return OPENERS[b.manifest.engine_target](b, providers, threads)
