@@ -23,6 +23,7 @@ from .errors import (
     InvalidAdapterError,
     InvalidInputError,
     MissingFileError,
+    OutputError,
     RuntimeBackendError,
     T2LEdgeError,
     UnsupportedArchitectureError,
@@ -45,6 +46,7 @@ ERROR_LABELS: list[tuple[type[BaseException], str]] = [
     (MissingFileError, "file not found"),
     (CorruptFileError, "unreadable file"),
     (InvalidInputError, "invalid input"),
+    (OutputError, "cannot write the output"),
     (RuntimeBackendError, "runtime error"),
     (T2LEdgeError, "error"),
 ]
