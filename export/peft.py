@@ -17,7 +17,9 @@ from t2l_edge.adapter import LoraAdapter, ScaleRule
 from t2l_edge.errors import CorruptFileError, InvalidAdapterError, InvalidInputError, MissingFileError
 from t2l_edge.io import atomic_dir, read_json
 from t2l_edge.keys import T2L, Files
+from t2l_edge.safetensors_io import read_safetensors
 from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec, get_architecture
+from t2l_edge.text import quote
 
 PEFT_PREFIX = "base_model.model."
 _KEY = re.compile(r"(?:.*\.)?layers\.(\d+)\.(?:self_attn|mlp)\.(\w+)\.lora_([AB])\.weight")
@@ -63,48 +65,58 @@ def write_peft(adapter: LoraAdapter, directory: str | os.PathLike, base_model: s
 
 
 def read_peft(directory: str | os.PathLike, architecture: str | None = None, target: TargetSpec | None = None) -> LoraAdapter:
-    """Read a PEFT LoRA directory. Foreign ones (without our metadata) need the architecture or the base's target."""
-    from safetensors import SafetensorError, safe_open
-
+    """Read a PEFT LoRA directory. Foreign ones (without our metadata) need the architecture or the base's target.
+    Weights may be F32, F16, BF16 (PEFT's usual dtype) or F64."""
     directory = Path(directory)
     config_path, weights_path = directory / Files.PEFT_CONFIG, directory / Files.PEFT_WEIGHTS
     for path in (config_path, weights_path):
         if not path.is_file():
             raise MissingFileError(f"{directory}: PEFT adapter directory lacks {path.name}")
     config = read_json(config_path)
+    if not isinstance(config, dict):
+        raise CorruptFileError(f"{config_path}: a PEFT config must be a JSON object")
     if config.get("peft_type", "LORA") != "LORA":
-        raise InvalidInputError(f"{config_path}: peft_type {config.get('peft_type')!r} is not LORA")
+        raise InvalidInputError(f"{config_path}: peft_type {quote(repr(config.get('peft_type')), 60)} is not LORA")
     for unsupported in ("rank_pattern", "alpha_pattern"):
         if config.get(unsupported):
             raise InvalidInputError(f"{config_path}: per-module {unsupported} is not supported")
     if config.get("use_dora"):
         raise InvalidInputError(f"{config_path}: DoRA adapters are not supported")
+    rank, alpha = config.get("r"), config.get("lora_alpha")
+    if not isinstance(rank, int) or isinstance(rank, bool) or not isinstance(alpha, (int, float)) or isinstance(alpha, bool):
+        raise CorruptFileError(f"{config_path}: r must be an integer and lora_alpha a number")
     try:
-        rank, alpha = int(config["r"]), float(config["lora_alpha"])
-    except (KeyError, TypeError, ValueError) as e:
-        raise CorruptFileError(f"{config_path}: missing or bad r / lora_alpha ({e})") from None
+        alpha = float(alpha)
+    except OverflowError:
+        raise InvalidAdapterError(f"{config_path}: lora_alpha is too large") from None
     rule = ScaleRule.RSLORA if config.get("use_rslora") else ScaleRule.STANDARD
 
-    try:
-        with safe_open(str(weights_path), framework="numpy") as f:
-            meta = f.metadata() or {}
-            tensors = {key: f.get_tensor(key) for key in f.keys()}
-    except (SafetensorError, OSError) as e:
-        raise CorruptFileError(f"{weights_path}: unreadable safetensors file ({e})") from None
+    meta, tensors = read_safetensors(weights_path)
+    if not tensors:
+        raise InvalidAdapterError(f"{weights_path}: no tensors")
 
     parsed: dict[tuple[int, ModuleKind], dict[str, np.ndarray]] = {}
     for key, value in tensors.items():
         m = _KEY.fullmatch(key)
         if m is None:
-            raise InvalidAdapterError(f"{weights_path}: unexpected tensor {key}")
+            raise InvalidAdapterError(f"{weights_path}: unexpected tensor {quote(key)}")
         try:
             kind = ModuleKind(m.group(2))
         except ValueError:
-            raise InvalidAdapterError(f"{weights_path}: {m.group(2)} is not a supported LoRA target") from None
-        parsed.setdefault((int(m.group(1)), kind), {})[m.group(3)] = value.astype(np.float32)
+            raise InvalidAdapterError(f"{weights_path}: {quote(m.group(2))} is not a supported LoRA target") from None
+        if len(m.group(1)) > 6:  # more layers than any model: refused before anything is sized by it
+            raise InvalidAdapterError(f"{weights_path}: layer index {quote(m.group(1), 20)} is out of range")
+        if value.ndim != 2:
+            raise InvalidAdapterError(f"{weights_path}: tensor {quote(key)} is {value.ndim}-D, LoRA weights are 2-D")
+        parsed.setdefault((int(m.group(1)), kind), {})[m.group(3)] = value
 
     if T2L.TARGET in meta:
-        target = TargetSpec.from_dict(json.loads(meta[T2L.TARGET]))
+        try:
+            target = TargetSpec.from_dict(json.loads(meta[T2L.TARGET]))
+        except (ValueError, RecursionError) as e:
+            if isinstance(e, (CorruptFileError, InvalidInputError)):
+                raise
+            raise CorruptFileError(f"{weights_path}: malformed {T2L.TARGET} metadata") from None
     elif target is not None:
         target = target.select({kind for _, kind in parsed})
     elif architecture is not None:
