@@ -53,10 +53,13 @@ def load_adapter(path: str | os.PathLike, architecture: str | None = None, targe
     return LoraAdapter.load(path)
 
 
-def save_adapter(adapter: LoraAdapter, path: str | os.PathLike, fmt: AdapterFormat | str, recipe: Recipe | str = "f16") -> Path:
+def save_adapter(
+    adapter: LoraAdapter, path: str | os.PathLike, fmt: AdapterFormat | str, recipe: Recipe | str = "f16", force: bool = False
+) -> Path:
+    """`force`: a PEFT directory may be written into a folder holding other files (they are left alone)."""
     fmt = AdapterFormat(fmt)
     if fmt is AdapterFormat.GGUF:
         return write_gguf_adapter(adapter, path, recipe)
     if fmt is AdapterFormat.PEFT:
-        return write_peft(adapter, path)
+        return write_peft(adapter, path, force=force)
     return adapter.save(path)

@@ -36,7 +36,7 @@ from t2l_edge.bundle import (
     output_names,
 )
 from t2l_edge.errors import CorruptFileError, InvalidInputError, MissingFileError, T2LEdgeError
-from t2l_edge.io import atomic_dir
+from t2l_edge.io import atomic_dir, temp_dir_beside
 from t2l_edge.keys import BundleFiles, BundleGraph
 from t2l_edge.models import default_bundle_dir, default_bundles_glob, default_checkpoint
 
@@ -293,6 +293,10 @@ def default_bundle(progress: Callable[[str], None] | None = None) -> Path:
     return path
 
 
+# What a bundle directory holds: rebuilding over one replaces it; anything else in the way is refused.
+BUNDLE_PATTERNS = tuple(v for k, v in vars(BundleFiles).items() if not k.startswith("_")) + ("*.engine", "*.ort")
+
+
 def build_bundle(
     checkpoint: str | os.PathLike | None,
     output: str | os.PathLike,
@@ -302,9 +306,12 @@ def build_bundle(
     optimize: bool | None = None,
     max_batch: int = 16,
     progress: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> Bundle:
     """Checkpoint (+ encoder) -> bundle directory, written atomically; returns the loaded, verified bundle.
-    Without a checkpoint: the shipped one."""
+    Without a checkpoint: the shipped one. An existing `output` must be a bundle (else refused, or with `force`
+    the bundle's files are added beside what is there). Intermediate graphs live beside `output` (cleaned at the
+    next build after a kill), not in the system's temp folder."""
     from t2l_edge.model.checkpoint import load_checkpoint
     from t2l_edge.model.config import DEFAULT_ENCODER
     from t2l_edge.model.encoder import TextEncoder
@@ -334,7 +341,7 @@ def build_bundle(
     enc_module, hyp_module = graph_modules(hypernet, text_encoder)
     specs = [(enc_module, encoder_spec(text_encoder)), (hyp_module, hypernet_spec(hypernet, text_encoder))]
 
-    with tempfile.TemporaryDirectory(prefix="t2l-build-") as work_dir, atomic_dir(output) as out:
+    with atomic_dir(output, BUNDLE_PATTERNS, force) as out, temp_dir_beside(output) as work_dir:
         work = Path(work_dir)
         problems: list[str] = []
         graph_files: dict[str, Path] = {}
@@ -419,7 +426,8 @@ def _to_ort_format(graph_files: Mapping[str, Path], out: Path) -> list[str]:
     from onnxruntime.tools.convert_onnx_models_to_ort import OptimizationStyle, convert_onnx_models_to_ort
 
     names = {BundleGraph.ENCODER: BundleFiles.ENCODER_ONNX, BundleGraph.HYPERNET: BundleFiles.HYPERNET_ONNX}
-    with tempfile.TemporaryDirectory(prefix="t2l-ort-") as src_dir, tempfile.TemporaryDirectory(prefix="t2l-ort-out-") as dst_dir:
+    # inside the bundle's temporary directory: a kill leaves nothing in the system's temp folder
+    with tempfile.TemporaryDirectory(prefix=".ort-", dir=out) as src_dir, tempfile.TemporaryDirectory(prefix=".ort-out-", dir=out) as dst_dir:
         src, dst = Path(src_dir), Path(dst_dir)
         for role, path in graph_files.items():
             shutil.copyfile(path, src / names[role])

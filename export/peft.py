@@ -51,16 +51,22 @@ def peft_config(adapter: LoraAdapter, base_model: str = "") -> dict:
     }
 
 
-def write_peft(adapter: LoraAdapter, directory: str | os.PathLike, base_model: str = "") -> Path:
-    from safetensors.numpy import save_file
+PEFT_FILES = (Files.PEFT_CONFIG, Files.PEFT_WEIGHTS)
+
+
+def write_peft(adapter: LoraAdapter, directory: str | os.PathLike, base_model: str = "", force: bool = False) -> Path:
+    """A PEFT directory, replacing a previous one whole. A directory holding other files is refused (`force`: the
+    two files are added beside them, nothing else touched)."""
+    from safetensors.numpy import save
 
     tensors = {}
     for (layer, kind), a, b in adapter.items():
         tensors[peft_key(adapter.target, layer, kind, "A")] = np.ascontiguousarray(a)
         tensors[peft_key(adapter.target, layer, kind, "B")] = np.ascontiguousarray(b)
-    with atomic_dir(directory) as tmp:
+    data = save(tensors, metadata={"format": "pt", **adapter.metadata()})  # written by Python: OSErrors stay OSErrors
+    with atomic_dir(directory, PEFT_FILES, force) as tmp:
         (tmp / Files.PEFT_CONFIG).write_text(json.dumps(peft_config(adapter, base_model), indent=2))
-        save_file(tensors, str(tmp / Files.PEFT_WEIGHTS), metadata={"format": "pt", **adapter.metadata()})
+        (tmp / Files.PEFT_WEIGHTS).write_bytes(data)
     return Path(directory)
 
 

@@ -145,14 +145,15 @@ class LoraAdapter:
         }
 
     def save(self, path: str | os.PathLike) -> Path:
-        from safetensors.numpy import save_file
+        from safetensors.numpy import save
 
         tensors = {}
         for (layer, kind), a, b in self.items():
             tensors[_native_key(layer, kind, "A")] = np.ascontiguousarray(a)
             tensors[_native_key(layer, kind, "B")] = np.ascontiguousarray(b)
+        data = save(tensors, metadata=self.metadata())  # written by Python: a full disk is an OSError, not Rust's
         with atomic_path(path) as tmp:
-            save_file(tensors, str(tmp), metadata=self.metadata())
+            tmp.write_bytes(data)
         return Path(path)
 
     @classmethod

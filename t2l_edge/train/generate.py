@@ -18,6 +18,7 @@ from ..prompts import check_task_texts
 
 INDEX_FILE = "index.jsonl"
 EXTENSIONS = {"gguf": ".gguf", "safetensors": ".safetensors", "peft": ""}  # peft: a directory
+BATCH_PATTERNS = (INDEX_FILE, "[0-9][0-9][0-9][0-9]*")  # what a batch folder holds
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,14 @@ def load_generator(bundle: str | os.PathLike | None = None, checkpoint: str | os
 
 
 def write_batch(adapters: Sequence[LoraAdapter], lines: Sequence[TaskLine], output: str | os.PathLike, fmt: str,
-                recipe: str = "f16") -> Path:
-    """A folder of adapters named by their position (0001.gguf, …) and index.jsonl, written atomically."""
+                recipe: str = "f16", force: bool = False) -> Path:
+    """A folder of adapters named by their position (0001.gguf, …) and index.jsonl, written atomically. It replaces
+    a previous batch output whole; a folder holding other files is refused (`force`: added beside them)."""
     from ..export.formats import AdapterFormat, save_adapter
 
     fmt = AdapterFormat(fmt)
     width = max(4, len(str(len(adapters))))
-    with atomic_dir(output) as tmp:
+    with atomic_dir(output, BATCH_PATTERNS, force) as tmp:
         rows = []
         for i, (adapter, line) in enumerate(zip(adapters, lines), 1):
             name = f"{i:0{width}d}{EXTENSIONS[fmt.value]}"
