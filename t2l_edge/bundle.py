@@ -14,6 +14,7 @@ and names the file that is missing, modified or too new.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from enum import Enum
@@ -26,8 +27,12 @@ from .adapter import LoraAdapter, ScaleRule
 from .choices import parse_choice
 from .errors import CorruptFileError, InvalidInputError, MissingFileError
 from .io import read_json, sha256_file
+from .text import quote
 from .keys import BUNDLE_FORMAT_VERSION, BundleFiles, BundleGraph
 from .targets import ModuleKind, TargetSpec
+
+
+MAX_RANK = 4096
 
 
 class EngineTarget(str, Enum):
@@ -114,6 +119,15 @@ class Manifest:
     format_version: int = BUNDLE_FORMAT_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self):
+        if not 0 < self.rank <= MAX_RANK:
+            raise CorruptFileError(f"bundle manifest: rank {self.rank} is not in 1..{MAX_RANK}")
+        if not (math.isfinite(self.alpha) and self.alpha > 0):
+            raise CorruptFileError(f"bundle manifest: alpha {self.alpha} is not a positive finite number")
+        for name, info in self.files.items():
+            if info.size < 0 or len(info.sha256) != 64:
+                raise CorruptFileError(f"bundle manifest: file {quote(repr(name), 80)} has a bad size or sha256")
+
     @property
     def scale(self) -> float:
         return self.scale_rule.scale(self.alpha, self.rank)
@@ -174,10 +188,10 @@ class Manifest:
                 format_version=version,
                 extra=dict(data.get("extra", {})),
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, CorruptFileError):
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as e:
+            if isinstance(e, (CorruptFileError, InvalidInputError)):
                 raise
-            raise CorruptFileError(f"{source}: malformed bundle manifest ({type(e).__name__}: {e})") from None
+            raise CorruptFileError(f"{source}: malformed bundle manifest ({type(e).__name__}: {quote(e, 120)})") from None
 
 
 def describe_files(directory: Path, names: Sequence[str]) -> dict[str, FileInfo]:
@@ -206,10 +220,13 @@ class Bundle:
                 raise CorruptFileError(f"{manifest_path}: graph {role} file {graph.file} has no checksum in 'files'")
         if BundleFiles.TOKENIZER not in listed:
             raise CorruptFileError(f"{manifest_path}: {BundleFiles.TOKENIZER} has no checksum in 'files'")
+        root = path.resolve()
         for name, info in manifest.files.items():
+            if not name or "\0" in name or Path(name).is_absolute() or ".." in Path(name).parts:
+                raise CorruptFileError(f"{manifest_path}: file name {quote(repr(name), 80)} points outside the bundle")
             file = path / name
-            if Path(name).is_absolute() or ".." in Path(name).parts:
-                raise CorruptFileError(f"{manifest_path}: file name {name!r} points outside the bundle")
+            if not file.resolve().is_relative_to(root):  # a symlink out of the bundle: never read what it points to
+                raise CorruptFileError(f"{file}: is a link to a file outside the bundle")
             if not file.is_file():
                 raise MissingFileError(f"{file}: listed in the bundle manifest but missing")
             if file.stat().st_size != info.size:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Collection, Iterator, Sequence
 
 from .errors import CorruptFileError, InvalidInputError, MissingFileError, OutputError
+from .text import require_utf8
 
 # OSErrors that mean "this output cannot be written" (as opposed to an input that cannot be read).
 _WRITE_ERRNOS = frozenset(
@@ -196,6 +197,8 @@ def read_json(path: str | os.PathLike) -> Any:
         return json.loads(read_text(path))
     except json.JSONDecodeError as e:
         raise CorruptFileError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})") from None
+    except RecursionError:
+        raise CorruptFileError(f"{path}: JSON nested too deeply") from None
 
 
 def read_text_lines(path: str | os.PathLike, fields: Sequence[str], what: str) -> list[tuple[int, str]]:
@@ -212,11 +215,13 @@ def read_text_lines(path: str | os.PathLike, fields: Sequence[str], what: str) -
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             raise InvalidInputError(f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno})") from None
+        except RecursionError:
+            raise InvalidInputError(f"{path}:{n}: JSON nested too deeply") from None
         value = next((obj[f] for f in fields if f in obj), None) if isinstance(obj, dict) else None
         if not isinstance(value, str) or not value.strip():
             names = " or ".join(repr(f) for f in fields)
             raise InvalidInputError(f"{path}:{n}: field '{fields[0]}': a JSON line needs a non-empty {names} string")
-        out.append((n, value))
+        out.append((n, require_utf8(value, f"{path}:{n}: the text")))  # JSON escapes can make lone surrogates
     if not out:
         raise InvalidInputError(f"{path}: no {what}s in the file")
     return out
