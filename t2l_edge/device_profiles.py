@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidInputError, MissingFileError
+from .text import quote
 
 PROFILE_PACKAGE = "t2l_edge.profiles"
 PROFILE_SUFFIX = ".toml"
@@ -39,6 +40,7 @@ SIZE_UNITS: dict[str, int] = {
     "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
     "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40,
 }
+MAX_SIZE = 2**60  # 1 EiB: sizes beyond it are typos, and would overflow the estimator's arithmetic elsewhere
 _SIZE_RE = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([a-z]*)\s*$", re.IGNORECASE)
 
 
@@ -47,6 +49,8 @@ def parse_size(value: str | int | float, where: str = "size") -> int:
     `where` (an option or "file: field") and the reason."""
     if isinstance(value, bool):
         raise InvalidInputError(f"{where}: expected a size such as '2GB' or '512MiB', got {value!r}")
+    if isinstance(value, int) and abs(value) > MAX_SIZE:
+        raise InvalidInputError(f"{where}: {quote(value, 40)} bytes is larger than any device ({format_size(MAX_SIZE)} at most)")
     if isinstance(value, (int, float)):
         number, unit = float(value), ""
     elif isinstance(value, str):
@@ -65,6 +69,8 @@ def parse_size(value: str | int | float, where: str = "size") -> int:
         raise InvalidInputError(f"{where}: {value!r} is not a finite size")
     if number < 0:
         raise InvalidInputError(f"{where}: {value!r} is negative; a size must be zero or more")
+    if number * SIZE_UNITS[unit] > MAX_SIZE:
+        raise InvalidInputError(f"{where}: {quote(repr(value), 40)} is larger than any device ({format_size(MAX_SIZE)} at most)")
     return int(round(number * SIZE_UNITS[unit]))
 
 
@@ -268,14 +274,29 @@ def profile_from_dict(data: dict[str, Any], source: str = "<profile>") -> Device
     return DeviceProfile(**data, source=source)
 
 
-def load_profile_file(path: str | os.PathLike) -> DeviceProfile:
-    path = Path(path)
+# A device profile is a page of TOML; anything far larger is refused before it is parsed or printed.
+MAX_PROFILE_BYTES = 1 << 20
+
+
+def _read_profile_text(path: Path) -> str:
     if not path.is_file():
         raise MissingFileError(f"{path}: device profile not found")
+    size = path.stat().st_size
+    if size > MAX_PROFILE_BYTES:
+        raise ProfileError(f"{path}: {size:,} bytes, larger than any device profile ({MAX_PROFILE_BYTES:,} at most)")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ProfileError(f"{path}: not valid TOML ({e})") from None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ProfileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def load_profile_file(path: str | os.PathLike) -> DeviceProfile:
+    path = Path(path)
+    text = _read_profile_text(path)
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as e:
+        raise ProfileError(f"{path}: not valid TOML ({quote(e, 160)})") from None
     return profile_from_dict(data, str(path))
 
 
@@ -321,5 +342,5 @@ def load_profile(name_or_path: str | os.PathLike) -> DeviceProfile:
 def profile_comments(name_or_path: str | os.PathLike) -> list[str]:
     """The comment lines of a profile's TOML file: where its numbers come from and why its budget is what it is."""
     text = str(name_or_path)
-    raw = Path(text).read_text(encoding="utf-8") if _is_path(text) else _shipped_resource(text).read_text("utf-8")
-    return [line.strip()[1:].strip() for line in raw.splitlines() if line.strip().startswith("#")]
+    raw = _read_profile_text(Path(text)) if _is_path(text) else _shipped_resource(text).read_text("utf-8")
+    return [quote(line.strip()[1:].strip()) for line in raw.splitlines() if line.strip().startswith("#")]
