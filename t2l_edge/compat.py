@@ -44,8 +44,8 @@ def check_adapter_fits(adapter: GGUFFile, base: GGUFFile) -> None:
     check_adapter_header(adapter)
     if adapter.architecture != base.architecture:
         raise AdapterMismatchError(
-            f"{src}: adapter is for architecture {quote(adapter.architecture, 60)}, the base model is "
-            f"{quote(base.architecture, 60)}"
+            f"{src}: adapter is for architecture {quote(repr(adapter.architecture), 60)}, the base model is "
+            f"{quote(repr(base.architecture), 60)}"
         )
 
     pairs: dict[str, dict[str, object]] = {}
