@@ -36,7 +36,7 @@ from t2l_edge.bundle import (
     output_names,
 )
 from t2l_edge.errors import CorruptFileError, InvalidInputError, MissingFileError, T2LEdgeError
-from t2l_edge.io import atomic_dir, temp_dir_beside
+from t2l_edge.io import atomic_dir, check_output_dir, temp_dir_beside
 from t2l_edge.keys import BundleFiles, BundleGraph
 from t2l_edge.models import default_bundle_dir, default_bundles_glob, default_checkpoint
 
@@ -316,6 +316,8 @@ def build_bundle(
     from t2l_edge.model.config import DEFAULT_ENCODER
     from t2l_edge.model.encoder import TextEncoder
     from t2l_edge.train.generate import resolve_checkpoint
+
+    check_output_dir(output, BUNDLE_PATTERNS, force)  # before minutes of export, not after
 
     target = EngineTarget(target) if not isinstance(target, EngineTarget) else target
     precision = check_precision(target, precision)

@@ -18,6 +18,7 @@ from t2l_edge.adapter import LoraAdapter
 from t2l_edge.bundle import Bundle, adapters_from_outputs
 from t2l_edge.errors import InvalidInputError, RuntimeBackendError
 from t2l_edge.keys import BundleFiles, BundleGraph
+from t2l_edge.text import quote, require_utf8
 from t2l_edge.prompts import check_task_texts
 
 # Preference order when providers="auto": the first ones that this onnxruntime build has.
@@ -156,7 +157,8 @@ class Generator:
             raise InvalidInputError("no task texts given")
         for t in texts:
             if not isinstance(t, str) or not t.strip():
-                raise InvalidInputError(f"a task text must be a non-empty string, got {t!r}")
+                raise InvalidInputError(f"a task text must be a non-empty string, got {quote(repr(t), 60)}")
+            require_utf8(t, "the task text")  # undecodable command-line bytes arrive as lone surrogates
         return texts
 
 

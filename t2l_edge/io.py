@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Collection, Iterator, Sequence
 
 from .errors import CorruptFileError, InvalidInputError, MissingFileError, OutputError
-from .text import require_utf8
+from .text import quote, require_utf8
 
 # OSErrors that mean "this output cannot be written" (as opposed to an input that cannot be read).
 _WRITE_ERRNOS = frozenset(
@@ -123,16 +123,7 @@ def atomic_dir(path: str | os.PathLike, patterns: Collection[str] = ("*",), forc
     output: it is refused, or with `force` the new files are moved in one by one and nothing else is touched."""
     path = _check_output_path(Path(path))
     with _output_errors(path):
-        recover_dir(path)
-        if path.exists() and not path.is_dir():
-            raise OutputError(f"{path}: exists and is not a directory")
-        foreign = _foreign_entries(path, patterns) if path.is_dir() else []
-        if foreign and not force:
-            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-            raise OutputError(
-                f"{path}: directory holds files this command did not write ({shown}); choose a new or empty "
-                "directory, or pass --force to add the output beside them"
-            )
+        foreign = check_output_dir(path, patterns, force)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
@@ -162,6 +153,24 @@ def _merge_into(tmp: Path, path: Path) -> None:
         else:
             os.replace(src, dst)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_output_dir(path: str | os.PathLike, patterns: Collection[str] = ("*",), force: bool = False) -> list[str]:
+    """Recover an interrupted write of `path`, then refuse it unless it is new, empty or a previous output of
+    this kind (see `atomic_dir`); returns the entries that are not (only with `force`). Call it before long work."""
+    path = _check_output_path(Path(path))
+    with _output_errors(path):
+        recover_dir(path)
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"{path}: exists and is not a directory")
+        foreign = _foreign_entries(path, patterns) if path.is_dir() else []
+    if foreign and not force:
+        shown = ", ".join(quote(f, 60) for f in foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise OutputError(
+            f"{path}: directory holds files this command did not write ({shown}); choose a new or empty "
+            "directory, or pass --force to add the output beside them"
+        )
+    return foreign
 
 
 def temp_dir_beside(path: str | os.PathLike):
