@@ -48,7 +48,7 @@ def parse_size(value: str | int | float, where: str = "size") -> int:
     """Bytes from "2GB", "512MiB", "1.5 GiB", "3g" or a plain number of bytes. Raises InvalidInputError naming
     `where` (an option or "file: field") and the reason."""
     if isinstance(value, bool):
-        raise InvalidInputError(f"{where}: expected a size such as '2GB' or '512MiB', got {value!r}")
+        raise InvalidInputError(f"{where}: expected a size such as '2GB' or '512MiB', got {quote(repr(value), 80)}")
     if isinstance(value, int) and abs(value) > MAX_SIZE:
         raise InvalidInputError(f"{where}: {quote(value, 40)} bytes is larger than any device ({format_size(MAX_SIZE)} at most)")
     if isinstance(value, (int, float)):
@@ -57,18 +57,18 @@ def parse_size(value: str | int | float, where: str = "size") -> int:
         m = _SIZE_RE.match(value)
         if not m:
             raise InvalidInputError(
-                f"{where}: {value!r} is not a size (expected a number and a unit, e.g. '2GB', '512MiB')"
+                f"{where}: {quote(repr(value), 80)} is not a size (expected a number and a unit, e.g. '2GB', '512MiB')"
             )
         number, unit = float(m.group(1)), m.group(2).lower()
         if unit not in SIZE_UNITS:
             units = ", ".join(u for u in SIZE_UNITS if u)
-            raise InvalidInputError(f"{where}: unknown size unit {m.group(2)!r} in {value!r} (use one of: {units})")
+            raise InvalidInputError(f"{where}: unknown size unit {quote(repr(m.group(2)), 80)} in {quote(repr(value), 80)} (use one of: {units})")
     else:
         raise InvalidInputError(f"{where}: expected a size such as '2GB' or '512MiB', got {type(value).__name__}")
     if not math.isfinite(number):
-        raise InvalidInputError(f"{where}: {value!r} is not a finite size")
+        raise InvalidInputError(f"{where}: {quote(repr(value), 80)} is not a finite size")
     if number < 0:
-        raise InvalidInputError(f"{where}: {value!r} is negative; a size must be zero or more")
+        raise InvalidInputError(f"{where}: {quote(repr(value), 80)} is negative; a size must be zero or more")
     if number * SIZE_UNITS[unit] > MAX_SIZE:
         raise InvalidInputError(f"{where}: {quote(repr(value), 40)} is larger than any device ({format_size(MAX_SIZE)} at most)")
     return int(round(number * SIZE_UNITS[unit]))
@@ -138,14 +138,14 @@ class CpuKernels(str, Enum):
 
 def _choices(enum, values, where: str) -> tuple:
     if isinstance(values, (str, Enum)) or not isinstance(values, (list, tuple)):
-        raise ProfileError(f"{where}: expected a list, got {values!r}")
+        raise ProfileError(f"{where}: expected a list, got {quote(repr(values), 80)}")
     out = []
     for v in values:
         try:
             out.append(enum(str(getattr(v, "value", v)).lower()))
         except ValueError:
             raise ProfileError(
-                f"{where}: unknown value {v!r} (allowed: {', '.join(e.value for e in enum)})"
+                f"{where}: unknown value {quote(repr(v), 80)} (allowed: {', '.join(e.value for e in enum)})"
             ) from None
     return tuple(out)
 
@@ -154,7 +154,7 @@ def _choice(enum, value, where: str):
     try:
         return enum(str(getattr(value, "value", value)).lower())
     except ValueError:
-        raise ProfileError(f"{where}: unknown value {value!r} (allowed: {', '.join(e.value for e in enum)})") from None
+        raise ProfileError(f"{where}: unknown value {quote(repr(value), 80)} (allowed: {', '.join(e.value for e in enum)})") from None
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class DeviceProfile:
         for name in ("name", "description"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
-                raise ProfileError(f"{where(name)}: must be a non-empty string, got {value!r}")
+                raise ProfileError(f"{where(name)}: must be a non-empty string, got {quote(repr(value), 80)}")
         for name in ("total_memory", "app_budget", "gpu_memory", "gpu_budget", "process_baseline"):
             value = getattr(self, name)
             if value is not None:
@@ -208,7 +208,7 @@ class DeviceProfile:
                 f"{format_size(self.total_memory)}"
             )
         if not isinstance(self.gpu_shared, bool):
-            raise ProfileError(f"{where('gpu_shared')}: must be true or false, got {self.gpu_shared!r}")
+            raise ProfileError(f"{where('gpu_shared')}: must be true or false, got {quote(repr(self.gpu_shared), 80)}")
         if self.gpu_shared and self.gpu_memory > self.total_memory:
             raise ProfileError(f"{where('gpu_memory')}: shared GPU memory cannot exceed total_memory")
         if self.gpu_budget is not None:
@@ -219,7 +219,7 @@ class DeviceProfile:
             if self.gpu_budget > self.gpu_memory:
                 raise ProfileError(f"{where('gpu_budget')}: more than gpu_memory {format_size(self.gpu_memory)}")
         if isinstance(self.cpu_threads, bool) or not isinstance(self.cpu_threads, int) or self.cpu_threads <= 0:
-            raise ProfileError(f"{where('cpu_threads')}: must be a positive integer, got {self.cpu_threads!r}")
+            raise ProfileError(f"{where('cpu_threads')}: must be a positive integer, got {quote(repr(self.cpu_threads), 80)}")
         set_("runtimes", _choices(Runtime, self.runtimes, where("runtimes")))
         set_("execution_providers", _choices(ExecutionProvider, self.execution_providers, where("execution_providers")))
         set_("precisions", _choices(Precision, self.precisions, where("precisions")))
