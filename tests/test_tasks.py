@@ -17,7 +17,9 @@ from t2l_edge.tasks import (
     FAMILIES, HELDOUT_FAMILIES, THEMES, Example, Metric, Split, Task, build_split, load_tasks, save_tasks, score,
 )
 from t2l_edge.tasks.metrics import normalize, pick_choice
-from t2l_edge.tasks.splits import instances, is_heldout_instance, split_descriptions, split_families
+from t2l_edge.tasks.splits import (
+    HELDOUT_FAMILIES_V1, ROW_SPLITS, instances, is_heldout_instance, split_descriptions, split_families,
+)
 from t2l_edge.tasks.suite import lexicons
 from cli_helpers import run, assert_one_line_error
 
@@ -188,7 +190,8 @@ HAND_CASES = {
 
 
 def test_every_family_has_hand_written_cases():
-    assert sorted(HAND_CASES) == sorted(FAMILIES)
+    # the real-data and generated families have theirs in test_suite_realdata.py and test_corpus.py
+    assert sorted(HAND_CASES) == sorted(n for n, f in FAMILIES.items() if f.source == "hand-written")
 
 
 @pytest.mark.parametrize("name,given,expected", [(n, g, e) for n, cases in HAND_CASES.items() for g, e in cases])
@@ -208,18 +211,39 @@ def test_lexicons_have_no_word_in_two_classes():
 # -- splits ---------------------------------------------------------------------------------------------------------
 
 
-def test_heldout_families_are_about_15_percent_spread_across_themes():
-    assert set(HELDOUT_FAMILIES) <= set(FAMILIES)
-    assert 0.12 <= len(HELDOUT_FAMILIES) / len(FAMILIES) <= 0.2
-    assert len({FAMILIES[n].theme for n in HELDOUT_FAMILIES}) >= 7
+# sha256 of `dumps_tasks(build_split(split, 8))` for the first suite's splits, recorded with the code of 0f6a5c2
+# (before the corpus grew): the v1 splits must reproduce them exactly.
+FIRST_SUITE_SPLITS = {
+    Split.TRAIN_V1: ("train", 67, "cfb9a09357f286d8dfb2342593648af5959e1833a54ff3d0eb82712194ff245b"),
+    Split.HELDOUT_DESCRIPTIONS_V1: ("heldout-descriptions", 67,
+                                    "b903b1177dc1665e7a52f15096f01a81d28214c88aa4b1852914c35de813b3b9"),
+    Split.HELDOUT_FAMILIES_V1: ("heldout-families", 12,
+                                "0e5012d489bfe0af45d5e7a835cb5f48e39b08f2decfc29d19e5d033f5ee8e3d"),
+}
+
+
+@pytest.mark.parametrize("split", list(FIRST_SUITE_SPLITS))
+def test_the_first_suites_splits_are_reproduced_exactly(split):
+    from t2l_edge.tasks.format import dumps_tasks
+
+    _, n, digest = FIRST_SUITE_SPLITS[split]
+    tasks = build_split(split, 8)
+    assert len(tasks) == n and all(FAMILIES[t.name].source == "hand-written" for t in tasks)
+    assert hashlib.sha256(dumps_tasks(tasks).encode()).hexdigest() == digest
+
+
+def test_the_first_suites_heldout_families_stay_held_out_across_its_themes():
+    assert set(HELDOUT_FAMILIES_V1) <= set(HELDOUT_FAMILIES)
+    assert len({FAMILIES[n].theme for n in HELDOUT_FAMILIES_V1}) >= 7
 
 
 def test_splits_disjoint_families_descriptions_instances():
-    train, held_desc, held_fam = (build_split(s, n_instances=40) for s in Split)
-    names = {s: [t.name for t in ts] for s, ts in zip(Split, (train, held_desc, held_fam))}
-    assert names[Split.TRAIN] == names[Split.HELDOUT_DESCRIPTIONS]
-    assert set(names[Split.TRAIN]).isdisjoint(names[Split.HELDOUT_FAMILIES])
-    assert set(names[Split.TRAIN]) | set(names[Split.HELDOUT_FAMILIES]) == set(FAMILIES)
+    train, held_desc = (build_split(s, n_instances=40) for s in (Split.TRAIN, Split.HELDOUT_DESCRIPTIONS))
+    whole = {s: build_split(s, n_instances=40) for s in ROW_SPLITS[1:]}
+    names = {s: [t.name for t in ts] for s, ts in whole.items()}
+    assert [t.name for t in train] == [t.name for t in held_desc]
+    row_sets = [set(t.name for t in train), *map(set, names.values())]
+    assert sum(map(len, row_sets)) == len(FAMILIES) and set().union(*row_sets) == set(FAMILIES)  # a partition
     assert sorted(names[Split.HELDOUT_FAMILIES]) == sorted(HELDOUT_FAMILIES)
     for a, b in zip(train, held_desc):
         assert set(a.descriptions).isdisjoint(b.descriptions)
@@ -227,11 +251,12 @@ def test_splits_disjoint_families_descriptions_instances():
         assert {e.input for e in a.examples}.isdisjoint(e.input for e in b.examples), a.name
         assert all(not is_heldout_instance(a.name, e.input) for e in a.examples)
         assert len(b.examples) >= 3, f"{a.name}: too few held-out instances"
-    for t in train + held_desc + held_fam:
+    for t in train + held_desc + [t for tasks in whole.values() for t in tasks]:
         assert len({e.input for e in t.examples}) == len(t.examples)  # no repeated instance
         assert t.metric is FAMILIES[t.name].metric
-    assert all(len(t.examples) >= 30 for t in held_fam)  # all 40 unless a family has fewer inputs
-    assert all(len(t.descriptions) == len(FAMILIES[t.name].descriptions) for t in held_fam)
+    for t in (t for tasks in whole.values() for t in tasks):
+        assert len(t.examples) >= 12, t.name  # all 40 unless a family has fewer inputs
+        assert t.descriptions == FAMILIES[t.name].descriptions
 
 
 def test_splits_deterministic_and_seeded():
@@ -468,7 +493,7 @@ def test_cli_tasks_list(capsys):
     code, out, _ = run(capsys, "tasks", "list", "--json")
     rows = json.loads(out)
     assert code == 0 and [r["name"] for r in rows] == list(FAMILIES)
-    assert {r["split"] for r in rows} == {"train", "heldout-families"}
+    assert {r["split"] for r in rows} == {s.value for s in ROW_SPLITS}
     assert all(r["descriptions"] >= 12 and r["metric"] in {m.value for m in Metric} for r in rows)
     code, out, _ = run(capsys, "tasks", "list", "--theme", "lists")
     assert code == 0 and "sort_numbers" in out and "reverse_characters" not in out

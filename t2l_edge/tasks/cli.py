@@ -40,6 +40,8 @@ def list_(
     """The task families: theme, split, descriptions, metric and one sample."""
     from .splits import family_split
     from .suite import FAMILIES, THEMES
+    from .suite.corpus import count_corpus
+    from .suite.realdata import NEEDS_TRAIN_EXTRA, MissingDataPackageError
 
     if theme is not None and theme not in THEMES:
         raise InvalidInputError(f"--theme must be one of {', '.join(THEMES)}, got {theme!r}")
@@ -47,17 +49,23 @@ def list_(
     for f in FAMILIES.values():
         if theme is not None and f.theme != theme:
             continue
-        x, y = f.make(random.Random(f"sample:{seed}:{f.name}"))
+        try:
+            x, y = f.make(random.Random(f"sample:{seed}:{f.name}"))
+        except MissingDataPackageError:  # a device install lists the real-data families without their data
+            x, y = "-", NEEDS_TRAIN_EXTRA
         rows.append({"name": f.name, "theme": f.theme, "split": family_split(f.name).value,
-                     "descriptions": len(f.descriptions), "metric": f.metric.value, "input": x, "output": y})
+                     "descriptions": len(f.descriptions), "metric": f.metric.value, "input": x, "output": y,
+                     "operation": f.op, "parameter": f.parameter, "source": f.source})
     if json_output:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table("family", "theme", "split", "desc.", "metric", "sample", title=f"{len(rows)} task families")
+    count = count_corpus(f for f in FAMILIES.values() if theme is None or f.theme == theme)
+    title = f"{len(rows)} task families ({count.rows} counted, {count.operations} distinct operations)"
+    table = Table("family", "theme", "split", "desc.", "metric", "sample", title=title)
     for column in table.columns[:5]:
         column.no_wrap = True
     for r in rows:
-        split = "train" if r["split"] == "train" else "held out"
+        split = "train" if r["split"] == "train" else r["split"].replace("heldout-", "held out: ")
         table.add_row(r["name"], r["theme"], split, str(r["descriptions"]), r["metric"], f"{r['input']} → {r['output']}")
     console.print(table)
 
@@ -74,7 +82,9 @@ def show(
     f = _family(name)
     split = family_split(f.name).value
     console.print(f"[bold]{f.name}[/]  theme {f.theme} · split {split} · metric {f.metric.value}"
-                  + (f" · choices {', '.join(f.choices)}" if f.choices else ""))
+                  + (f" · choices {', '.join(f.choices)}" if f.choices else "")
+                  + (f" · operation {f.op}" if f.op != f.name else "")
+                  + (f" · parameter {f.parameter}" if f.parameter is not None else "") + f" · source {f.source}")
     held_from = len(f.descriptions) - HELDOUT_DESCRIPTIONS_PER_FAMILY
     table = Table("#", "description", "split", title="descriptions", show_lines=False)
     for i, d in enumerate(f.descriptions):
@@ -90,7 +100,8 @@ def show(
 
 @tasks_app.command()
 def export(
-    split: Annotated[str, typer.Option("--split", "-s", help="train, heldout-descriptions or heldout-families.")],
+    split: Annotated[str, typer.Option("--split", "-s", help="train, heldout-descriptions, heldout-families, "
+                                       "heldout-compositions, heldout-parameters or heldout-families-v1.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL file (one task per line).")],
     instances: Annotated[int, typer.Option("--instances", "-n", min=1, help="Instances per task (at most).")] = 32,
     seed: Seed = 0,

@@ -18,7 +18,7 @@ from torch import Tensor
 from ..errors import InvalidInputError
 from ..prompts import PromptFormat
 from ..tasks.format import Example, Task, load_tasks
-from ..tasks.splits import Split, build_split, parse_split
+from ..tasks.splits import EVAL_SPLIT_OF, build_split, parse_split
 from .config import TrainConfig
 
 IGNORE_INDEX = -100  # label of a token the loss skips (prompt, padding)
@@ -151,7 +151,7 @@ def sft_tasks(config: TrainConfig) -> tuple[list[Task], list[Task]]:
             raise InvalidInputError(
                 f"{config.source}: [data] field 'families': {missing} are not in the split {data.split!r}"
             )
-        eval_split = ev.split or (Split.HELDOUT_DESCRIPTIONS.value if parse_split(data.split) is Split.TRAIN else None)
+        eval_split = ev.split or EVAL_SPLIT_OF.get(parse_split(data.split))
     elif data.tasks is not None:
         train = _files(data.tasks)
         eval_split = ev.split

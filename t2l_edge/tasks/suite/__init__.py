@@ -7,9 +7,20 @@ gives the one right answer; `t2l_edge.tasks.splits` turns them into train / held
 from __future__ import annotations
 
 from . import arithmetic, classify, conversions, formatting, letters, lexicon, lists, strings, words
+# real data from pinned offline packages (the [train] extra), read lazily: see realdata.py
+from . import (
+    calendar_locale, countries, emoji_names, inflection, language_id, numbers_words, phonetics, sentiment_lexicon,
+)
+# generated rows: parameterized operations, the other directions, compositions (rows.py, wording.py)
+from . import compositions, directions, parameterized
 from .family import Family
 
-THEME_MODULES = (strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions)
+HAND_WRITTEN_MODULES = (strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions)
+REAL_DATA_MODULES = (
+    calendar_locale, numbers_words, countries, inflection, phonetics, sentiment_lexicon, emoji_names, language_id,
+)
+GENERATED_MODULES = (directions, parameterized, compositions)
+THEME_MODULES = HAND_WRITTEN_MODULES + REAL_DATA_MODULES + GENERATED_MODULES
 THEMES = tuple(m.THEME for m in THEME_MODULES)
 
 

@@ -21,13 +21,14 @@ class Family:
     metric: Metric
     sample: Callable[[random.Random], str]  # a seeded input
     solve: Callable[[str], str]  # the one right answer for an input
-    descriptions: tuple[str, ...]  # hand-written; the last few are held out (see splits.py)
+    descriptions: tuple[str, ...]  # the last few are held out (see splits.py)
     choices: tuple[str, ...] | None = None  # the allowed answers of a `choice` family
     # The operation this row performs. Rows that differ only in a parameter named in their descriptions
     # ("Translate the weekday into {language}") share one operation; empty means the row's own name.
     operation: str = ""
     parameter: str | None = None  # the parameter value this row's descriptions name ("French", "3", "-")
-    source: str = "hand-written"  # where the data comes from: "package==version (licence)" for real data
+    source: str = "hand-written"  # where the data comes from: "package==version (licence)" for real data, "generated"
+    # for rows built by code with generated descriptions (rows.py)
 
     def __post_init__(self):
         if len(self.descriptions) < MIN_DESCRIPTIONS or len(set(self.descriptions)) != len(self.descriptions):
