@@ -153,7 +153,7 @@ def get_architecture(name: str) -> ArchTable:
     table = ARCHITECTURES.get(name) or _BY_GGUF_ARCH.get(name)
     if table is None:
         raise UnsupportedArchitectureError(
-            f"architecture {name!r} is not supported (supported: {', '.join(ARCHITECTURES)})"
+            f"architecture {quote(repr(name), 60)} is not supported (supported: {', '.join(ARCHITECTURES)})"
         )
     return table
 
