@@ -3,7 +3,8 @@ and an output never destroys what the tool did not write.
 
 Directories are replaced by two renames (DIR -> .DIR.old, new -> DIR). A kill between them leaves `.DIR.old`,
 which the next write to DIR (or `recover_dir`) renames back; a kill after them leaves both, and the old copy is
-deleted. Temporary data lives beside the output as `.DIR.<random>.tmp` and is cleaned at the next start.
+deleted. Temporary data lives beside the output as `.NAME.<pid>.<random>.tmp`; the next write of NAME deletes
+what a dead writer left.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise OutputError(f"{path}: is a directory; the output is a file")
     with _output_errors(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        remove_stale_temps(path)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
         os.close(fd)
     tmp = Path(tmp)
     try:
@@ -98,12 +100,36 @@ def recover_dir(path: str | os.PathLike) -> None:
             os.replace(old, path)
         else:
             shutil.rmtree(old, ignore_errors=True)
-    if path.parent.is_dir():
-        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-            if stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
-            else:
-                stale.unlink(missing_ok=True)
+    remove_stale_temps(path)
+
+
+def _temp_prefix(path: Path) -> str:
+    """Temporary names carry the writer's pid, so a later run can tell a killed writer's leftovers from a live one's."""
+    return f".{path.name}.{os.getpid()}."
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete the temporary files and directories that killed writers of `path` left beside it."""
+    if not path.parent.is_dir():
+        return
+    for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        pid = stale.name[len(path.name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def glob_escape(name: str) -> str:
@@ -125,7 +151,7 @@ def atomic_dir(path: str | os.PathLike, patterns: Collection[str] = ("*",), forc
     with _output_errors(path):
         foreign = check_output_dir(path, patterns, force)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent))
     try:
         with _output_errors(path):
             yield tmp
@@ -177,7 +203,7 @@ def temp_dir_beside(path: str | os.PathLike):
     """A temporary directory next to `path`, named so that the next write to `path` cleans it after a kill."""
     path = Path(os.path.abspath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.TemporaryDirectory(prefix=f".{path.name}.", suffix=".work.tmp", dir=path.parent)
+    return tempfile.TemporaryDirectory(prefix=_temp_prefix(path), suffix=".work.tmp", dir=path.parent)
 
 
 def sha256_file(path: str | os.PathLike) -> str:

@@ -89,9 +89,16 @@ def test_temporary_build_data_of_a_killed_run_is_cleaned_at_the_next_start(tmp_p
     out = tmp_path / "bundle"
     work = temp_dir_beside(out)
     (Path(work.name) / "encoder.onnx").write_bytes(bytes(1000))
-    work._finalizer.detach()  # as if the process had been killed
-    assert Path(work.name).parent == tmp_path
+    work._finalizer.detach()
+    dead = Path(work.name).with_name(Path(work.name).name.replace(f".{os.getpid()}.", ".999999999."))
+    os.rename(work.name, dead)  # as if its writer had been killed: a pid no process has
+    assert dead.parent == tmp_path
     recover_dir(out)
+    assert list(tmp_path.iterdir()) == []
+    live = temp_dir_beside(out)  # a live writer's temporary data stays
+    recover_dir(out)
+    assert Path(live.name).is_dir()
+    live.cleanup()
     assert list(tmp_path.iterdir()) == []
 
 

@@ -51,6 +51,12 @@ CHILD = textwrap.dedent(
     if what == "peft":
         from t2l_edge.export.peft import write_peft
         write_peft(adapter, out)
+    elif what == "batch":
+        from t2l_edge.train.generate import TaskLine, write_batch
+        write_batch([adapter, adapter], [TaskLine(1, f"v{seed}"), TaskLine(2, f"v{seed}")], out, "gguf")
+    elif what == "gguf":
+        from t2l_edge.export.gguf import write_gguf_adapter
+        write_gguf_adapter(adapter, out, "q8_0")
     else:
         adapter.save(out)
     """
@@ -64,7 +70,15 @@ def _write(what: str, out: Path, seed: int, kill_at: int = 0) -> int:
 
 def _read(what: str, out: Path) -> str:
     """The task of the output there: it must be whole (every tensor, valid metadata)."""
-    return (read_peft(out) if what == "peft" else LoraAdapter.load(out)).task
+    from t2l_edge.export.gguf import read_gguf_adapter
+
+    if what == "batch":
+        tasks = {read_gguf_adapter(out / name).task for name in ("0001.gguf", "0002.gguf")}
+        lines = (out / "index.jsonl").read_text().splitlines()
+        assert len(tasks) == 1 and len(lines) == 2
+        return tasks.pop()
+    readers = {"peft": read_peft, "gguf": read_gguf_adapter, "file": LoraAdapter.load}
+    return readers[what](out).task
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -74,10 +88,16 @@ def _report():
         Path(os.environ["T2L_KILL_REPORT"]).write_text(json.dumps({"runs": len(RUNS), "lost": sum(RUNS)}))
 
 
-# peft: rename DIR -> .DIR.old, rename new -> DIR, delete .DIR.old (calls 1-3). File: one rename (call 1).
-@pytest.mark.parametrize("what,kill_at", [("peft", 1), ("peft", 2), ("peft", 3), ("file", 1)])
+# Directories: rename DIR -> .DIR.old, rename new -> DIR, delete .DIR.old (calls 1-3; the batch's files are
+# written inside the new directory by atomic renames first). Files: one rename (call 1).
+DIR_KINDS = {"peft", "batch"}
+POINTS = [("peft", 1), ("peft", 2), ("peft", 3), ("batch", 1), ("batch", 2), ("batch", 3), ("batch", 4), ("batch", 5),
+          ("file", 1), ("gguf", 1)]
+
+
+@pytest.mark.parametrize("what,kill_at", POINTS)
 def test_kill_at_each_rename_keeps_old_or_new(tmp_path, what, kill_at):
-    out = tmp_path / ("out" if what == "peft" else "a.safetensors")
+    out = tmp_path / ("out" if what in DIR_KINDS else f"a.{'gguf' if what == 'gguf' else 'safetensors'}")
     assert _write(what, out, seed=1) == 0 and _read(what, out) == "v1"
     code = _write(what, out, seed=2, kill_at=kill_at)
     assert code == -signal.SIGKILL
@@ -87,7 +107,7 @@ def test_kill_at_each_rename_keeps_old_or_new(tmp_path, what, kill_at):
     RUNS.append(lost)
     assert not lost
     assert _read(what, present) in ("v1", "v2")
-    if what == "peft":
+    if what in DIR_KINDS:
         recover_dir(out)  # what the next run does first
         assert _read(what, out) in ("v1", "v2") and not old_path(out).exists()
         assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no .old, no temp dir left
