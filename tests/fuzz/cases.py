@@ -78,6 +78,12 @@ adapter_case("alignment stored as UINT64", "crash", lambda: with_key(gemma_v_ada
 adapter_case("valid adapter (control)", "crash", gemma_v_adapter, expect="ok")
 
 
+@case("validate --adapter with alpha stored as FLOAT64", "crash", words=("FLOAT32",))
+def _(tmp):
+    g = with_key(gemma_v_adapter(), "adapter.lora.alpha", F64, 16.0)
+    return ["validate", "-d", "pixel-8", "--adapter", str(write(tmp, "a.gguf", g.to_bytes()))]
+
+
 # -- 4. NaN / Inf / alpha ---------------------------------------------------------------------------------------------
 def _poisoned(qtype: int, bad: float) -> Gguf:
     g = gemma_v_adapter()
