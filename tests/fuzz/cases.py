@@ -175,7 +175,7 @@ def _(tmp):
 # -- 5. hangs ---------------------------------------------------------------------------------------------------------
 @case("inspect a 100 KB task name", "hang", expect="ok")
 def _(tmp):
-    g = with_key(gemma_v_adapter(), "adapter.lora.task_name", STR, "reverse the words " * 6000)
+    g = with_key(gemma_v_adapter(), "adapter.lora.task_name", STR, "x" * 100_000)
     return ["inspect", str(write(tmp, "a.gguf", g.to_bytes()))]
 
 
