@@ -194,6 +194,17 @@ class Manifest:
             raise CorruptFileError(f"{source}: malformed bundle manifest ({type(e).__name__}: {quote(e, 120)})") from None
 
 
+def _check_file(file: Path, root: Path, info: FileInfo, verify: bool) -> None:
+    if not file.resolve().is_relative_to(root):  # a symlink out of the bundle: never read what it points to
+        raise CorruptFileError(f"{file}: is a link to a file outside the bundle")
+    if not file.is_file():
+        raise MissingFileError(f"{file}: listed in the bundle manifest but missing")
+    if file.stat().st_size != info.size:
+        raise CorruptFileError(f"{file}: size {file.stat().st_size} differs from the manifest's {info.size} (modified or truncated)")
+    if verify and sha256_file(file) != info.sha256:
+        raise CorruptFileError(f"{file}: sha256 differs from the manifest's (modified or corrupted)")
+
+
 def describe_files(directory: Path, names: Sequence[str]) -> dict[str, FileInfo]:
     return {name: FileInfo((directory / name).stat().st_size, sha256_file(directory / name)) for name in names}
 
@@ -224,15 +235,12 @@ class Bundle:
         for name, info in manifest.files.items():
             if not name or "\0" in name or Path(name).is_absolute() or ".." in Path(name).parts:
                 raise CorruptFileError(f"{manifest_path}: file name {quote(repr(name), 80)} points outside the bundle")
-            file = path / name
-            if not file.resolve().is_relative_to(root):  # a symlink out of the bundle: never read what it points to
-                raise CorruptFileError(f"{file}: is a link to a file outside the bundle")
-            if not file.is_file():
-                raise MissingFileError(f"{file}: listed in the bundle manifest but missing")
-            if file.stat().st_size != info.size:
-                raise CorruptFileError(f"{file}: size {file.stat().st_size} differs from the manifest's {info.size} (modified or truncated)")
-            if verify and sha256_file(file) != info.sha256:
-                raise CorruptFileError(f"{file}: sha256 differs from the manifest's (modified or corrupted)")
+            try:
+                _check_file(path / name, root, info, verify)
+            except OSError as e:  # a name too long, a loop of links: the manifest is at fault
+                if isinstance(e, MissingFileError):
+                    raise
+                raise CorruptFileError(f"{manifest_path}: file {quote(repr(name), 80)}: {e.strerror or e}") from None
         return cls(path, manifest)
 
     def file(self, role: str) -> Path:

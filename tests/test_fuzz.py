@@ -249,3 +249,37 @@ def test_device_profile_text(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("profile") / "p.toml"
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
     only_clean_errors(load_profile_file, path)
+
+
+HOSTILE_NAMES = ["../outside.json", "/etc/hostname", "a\x00b", "", ".", "sub/../../outside.json", "link.json", "x" * 300]
+
+
+@given(st.data())
+def test_bundle_directory(tmp_path_factory, manifest_dict, data):
+    """Bundle.load over a small bundle whose manifest lists hostile file names, wrong sizes or checksums."""
+    import hashlib
+
+    root = tmp_path_factory.mktemp("bundle")
+    d = root / "b"
+    d.mkdir()
+    (root / "outside.json").write_text("{}")
+    (d / "link.json").symlink_to(root / "outside.json")
+    manifest = copy.deepcopy(manifest_dict)
+    files = {}
+    for name in manifest["files"]:
+        content = name.encode()
+        (d / name).write_bytes(content)
+        files[name] = {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+    manifest["files"] = files
+    name = data.draw(st.sampled_from([*HOSTILE_NAMES, *files]))
+    entry = {"size": data.draw(st.integers(-1, 10**20)), "sha256": data.draw(st.sampled_from(["0" * 64, "zz", ""]))}
+    if name in files and data.draw(st.booleans()):
+        entry = {**files[name], **data.draw(st.sampled_from([{}, {"size": 0}, {"sha256": "f" * 64}]))}
+    manifest["files"][name] = entry
+    (d / "manifest.json").write_text(json.dumps(manifest))
+    from t2l_edge.bundle import Bundle
+
+    bundle = only_clean_errors(Bundle.load, d)
+    if bundle is not None:  # accepted: only when every listed file is inside the bundle and as recorded
+        for listed in bundle.manifest.files:
+            assert (d / listed).resolve().is_relative_to(d.resolve())
