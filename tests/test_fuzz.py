@@ -283,3 +283,15 @@ def test_bundle_directory(tmp_path_factory, manifest_dict, data):
     if bundle is not None:  # accepted: only when every listed file is inside the bundle and as recorded
         for listed in bundle.manifest.files:
             assert (d / listed).resolve().is_relative_to(d.resolve())
+
+
+@given(st.sampled_from(sorted(SAFETENSORS)), st.data())
+def test_peft_weights(tmp_path_factory, dtype, data):
+    """A PEFT directory whose weights file is damaged (any dtype PEFT writes)."""
+    d = tmp_path_factory.mktemp("peftw") / "p"
+    d.mkdir()
+    (d / "adapter_config.json").write_text(json.dumps({"peft_type": "LORA", "r": 4, "lora_alpha": 8}))
+    raw = safetensors_bytes({"base_model.model.model.layers.0.self_attn.v_proj.lora_A.weight": np.ones((4, 64)),
+                             "base_model.model.model.layers.0.self_attn.v_proj.lora_B.weight": np.ones((32, 4))}, dtype)
+    (d / "adapter_model.safetensors").write_bytes(apply(raw, data.draw(mutations(raw, int.from_bytes(raw[:8], "little") + 8))))
+    only_clean_errors(read_peft, d, architecture="gemma3")
