@@ -12,7 +12,7 @@ export OMP_WAIT_POLICY ?= PASSIVE
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_OPENSSL=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install test demo bench fuzz clean
+.PHONY: install tools test test-fast demo bench fuzz clean
 
 # torch==2.13.0 first: it is the CPU build on local disk; anything that pulls a bare `torch` later is then satisfied.
 $(STAMP): pyproject.toml
@@ -24,11 +24,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: install
+# strace proves the device path opens no connection (tests/test_env.py); the test fails, not skips, without it.
+tools:
+	@command -v strace >/dev/null || (apt-get install -y -qq strace >/dev/null 2>&1 || sudo apt-get install -y -qq strace) \
+		|| echo "warning: strace is not installed and could not be: tests/test_env.py will fail"
+
+test: install tools
 	$(PY) -m pytest -q tests
 
+# The quick loop: everything but the tests marked slow (model exports, training, measurements).
+test-fast: install
+	$(PY) -m pytest -q -m "not slow" tests
+
 demo: install
-	$(PY) -m t2l_edge.demo
+	$(PY) -m t2l_edge.cli.demo
 
 bench: install
 	$(PY) tests/bench/run.py

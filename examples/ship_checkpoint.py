@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from t2l_edge.model.checkpoint import load_checkpoint, read_checkpoint_config, save_checkpoint
-from t2l_edge.train.generate import resolve_checkpoint
+from t2l_edge.runs import resolve_checkpoint
 
 
 def main(run: str, output: str, config: str = "examples/train_default_gemma.toml") -> None:

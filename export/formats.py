@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from enum import Enum
+from t2l_edge.choices import Choice
 from pathlib import Path
 
 from t2l_edge.adapter import LoraAdapter
@@ -17,7 +17,7 @@ from .peft import read_peft, write_peft
 from .recipes import Recipe
 
 
-class AdapterFormat(str, Enum):
+class AdapterFormat(Choice):
     GGUF = "gguf"
     PEFT = "peft"
     SAFETENSORS = "safetensors"

@@ -37,7 +37,7 @@ from t2l_edge.bundle import (
 )
 from t2l_edge.errors import CorruptFileError, InvalidInputError, MissingFileError, T2LEdgeError
 from t2l_edge.io import atomic_dir, check_output_dir, temp_dir_beside
-from t2l_edge.keys import BundleFiles, BundleGraph
+from t2l_edge.keys import BundleExtra, BundleFiles, BundleGraph
 from t2l_edge.models import default_bundle_dir, default_bundles_glob, default_checkpoint
 
 OPSET = 17
@@ -315,7 +315,7 @@ def build_bundle(
     from t2l_edge.model.checkpoint import load_checkpoint
     from t2l_edge.model.config import DEFAULT_ENCODER
     from t2l_edge.model.encoder import TextEncoder
-    from t2l_edge.train.generate import resolve_checkpoint
+    from t2l_edge.runs import resolve_checkpoint
 
     check_output_dir(output, BUNDLE_PATTERNS, force)  # before minutes of export, not after
 
@@ -363,7 +363,7 @@ def build_bundle(
             raise ExportValidationError("exported graphs disagree with PyTorch: " + "; ".join(problems))
 
         graphs: dict[str, GraphInfo] = {}
-        extra: dict[str, Any] = {"optimized_encoder": bool(optimize), "checkpoint": str(ckpt)}
+        extra: dict[str, Any] = {BundleExtra.OPTIMIZED_ENCODER: bool(optimize), BundleExtra.CHECKPOINT: str(ckpt)}
         if target is EngineTarget.MOBILE:
             files = _to_ort_format(graph_files, out)
             for module, spec in specs:
@@ -385,7 +385,7 @@ def build_bundle(
 
             say("building TensorRT engines")
             engines = build_engines(out, graph_files, precision, max_batch=max_batch, max_sequence=MAX_SEQUENCE)
-            extra["engines"] = engines
+            extra[BundleExtra.ENGINES] = engines
             files += list(engines.values())
 
         shutil.copyfile(text_encoder.path / BundleFiles.TOKENIZER, out / BundleFiles.TOKENIZER)

@@ -8,15 +8,13 @@ lora_b rows are the rank, so a rank-8 lora_b stays F16.
 
 from __future__ import annotations
 
-from enum import Enum
-
 from gguf import GGML_QUANT_SIZES, GGMLQuantizationType as QType
 
-from t2l_edge.errors import InvalidInputError
+from t2l_edge.choices import Choice, parse_choice
 from t2l_edge.targets import ModuleKind
 
 
-class Recipe(str, Enum):
+class Recipe(Choice):
     F32 = "f32"
     F16 = "f16"
     BF16 = "bf16"
@@ -49,12 +47,7 @@ FLOAT_FALLBACK = QType.F16
 
 
 def parse_recipe(name: str | Recipe) -> Recipe:
-    try:
-        return Recipe(str(getattr(name, "value", name)).lower())
-    except ValueError:
-        raise InvalidInputError(
-            f"unknown quantization recipe {name!r} (choose from: {', '.join(r.value for r in Recipe)})"
-        ) from None
+    return parse_choice(Recipe, name, "quantization recipe")
 
 
 def use_more_bits(layer: int, n_layers: int) -> bool:

@@ -1,1 +1,6 @@
-"""Executors: the llama.cpp runner (and later ONNX Runtime / TensorRT generators)."""
+"""Executors behind small interfaces: generators (ONNX Runtime, TensorRT, the PyTorch reference) opened by one
+factory, `open_generator`; the llama.cpp runner (hot swap, streaming) in `llama_cpp`."""
+
+from .generator import AdapterGenerator, BundleGenerator, open_bundle, open_generator
+
+__all__ = ["AdapterGenerator", "BundleGenerator", "open_bundle", "open_generator"]

@@ -24,12 +24,19 @@ from t2l_edge.text import quote
 DEFAULT_CONTEXT = 512
 
 
-def _import_llama_cpp():
+def import_llama_cpp():
+    """The llama_cpp module (after the environment it needs: OpenMP threads that wait passively), or one line."""
+    from t2l_edge.env import configure_runtime_env
+
+    configure_runtime_env()
     try:
         import llama_cpp
     except ImportError:
         raise RuntimeBackendError("llama.cpp runtime not installed: pip install 't2l-edge[llama]'") from None
     return llama_cpp
+
+
+_import_llama_cpp = import_llama_cpp  # its name before runtimes.measure used it
 
 
 def _ggml_type(name: str) -> int:
@@ -83,7 +90,7 @@ class LlamaCppRunner:
         """`cache_type_*`: KV cache element type (f16, q8_0, q4_0, …; a quantized V cache needs `flash_attn`).
         `swa_full`: llama-cpp-python's default gives sliding-window layers a full-size cache; False sizes it to the
         window, which cuts Gemma 3's KV cache by more than half at long contexts."""
-        llama_cpp = _import_llama_cpp()
+        llama_cpp = import_llama_cpp()
         self._lib = llama_cpp
         _quiet_logs(llama_cpp, verbose)
         self.model_path = resolve_base_model(base_model)
@@ -234,3 +241,18 @@ class LlamaCppRunner:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class LlamaCompleter:
+    """`complete(prompt, adapter_bytes | None, max_tokens)` on a `LlamaCppRunner`, the callable evaluation drives:
+    greedy, stopping at `stop`; the active adapter changes only when another bytes object comes."""
+
+    def __init__(self, runner: LlamaCppRunner, stop):
+        self.runner, self.stop = runner, list(stop)
+        self.current: bytes | None = None
+
+    def __call__(self, prompt: str, adapter: bytes | None, max_tokens: int) -> str:
+        if adapter is not self.current:
+            self.runner.use(adapter)
+            self.current = adapter
+        return self.runner.generate(prompt, max_tokens=max_tokens, stop=self.stop)  # too long: InvalidInputError

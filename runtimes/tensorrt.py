@@ -1,5 +1,5 @@
 """The TensorRT generator: a bundle's serialized engines, run with the TensorRT Python API and CUDA through
-cuda-python (no torch). Same interface as the ONNX Runtime `Generator`.
+cuda-python (no torch). Same interface as every generator (`generator.BundleGenerator`).
 
     deserialize_cuda_engine -> set_input_shape -> set_tensor_address -> execute_async_v3
 
@@ -8,15 +8,15 @@ Not run on the machines this was written on (no TensorRT): `export.tensorrt.requ
 
 from __future__ import annotations
 
-from typing import Sequence
-
 import numpy as np
 
-from t2l_edge.adapter import LoraAdapter
-from t2l_edge.bundle import Bundle, adapters_from_outputs
+from t2l_edge.bundle import Bundle
 from t2l_edge.errors import RuntimeBackendError
 from t2l_edge.export.tensorrt import require_tensorrt
-from t2l_edge.keys import BundleGraph
+from t2l_edge.keys import BundleExtra, BundleGraph
+
+from .generator import BundleGenerator
+
 
 
 def _cudart():
@@ -77,36 +77,25 @@ class _Engine:
                 cudart.cudaFree(ptr)
 
 
-class TensorRTGenerator:
-    """Text -> `LoraAdapter` with the bundle's TensorRT engines (tokenization as in the ONNX Runtime generator)."""
+class TensorRTGenerator(BundleGenerator):
+    """Text -> `LoraAdapter` with the bundle's TensorRT engines (tokenization and checks: `BundleGenerator`)."""
+
+    batch_size = 16
 
     def __init__(self, bundle: Bundle):
         trt = require_tensorrt()
-        from .onnxruntime import Generator
-
-        engines = bundle.manifest.extra.get("engines") or {}
+        engines = bundle.manifest.extra.get(BundleExtra.ENGINES) or {}
         if set(engines) != {BundleGraph.ENCODER, BundleGraph.HYPERNET}:
             raise RuntimeBackendError(f"{bundle.path}: the bundle holds no TensorRT engines (target {bundle.manifest.engine_target.value})")
-        self.bundle, self.manifest = bundle, bundle.manifest
-        self._tokenize = Generator.tokenize.__get__(self)
-        from tokenizers import Tokenizer
-
-        self.tokenizer = Tokenizer.from_file(str(bundle.file("tokenizer.json")))
-        self.tokenizer.enable_truncation(max_length=self.manifest.encoder.max_length)
-        self.tokenizer.enable_padding(direction="right", pad_id=self.manifest.encoder.pad_id,
-                                      pad_token=self.manifest.encoder.pad_token)
+        super().__init__(bundle)
         self.cudart = _cudart()
         self.stream = _check(self.cudart.cudaStreamCreate())
         runtime = trt.Runtime(trt.Logger(trt.Logger.WARNING))
         self.encoder = _Engine(trt, runtime, bundle.path / engines[BundleGraph.ENCODER])
         self.hypernet = _Engine(trt, runtime, bundle.path / engines[BundleGraph.HYPERNET])
 
-    def generate(self, texts: Sequence[str] | str, batch_size: int = 16) -> list[LoraAdapter]:
-        texts = [texts] if isinstance(texts, str) else list(texts)
-        out: list[LoraAdapter] = []
-        for start in range(0, len(texts), batch_size):
-            chunk = texts[start : start + batch_size]
-            emb = self.encoder.run(self._tokenize(chunk), self.cudart, self.stream)[BundleGraph.EMBEDDING]
-            outputs = self.hypernet.run({BundleGraph.EMBEDDING: emb.astype(np.float32)}, self.cudart, self.stream)
-            out.extend(adapters_from_outputs(self.manifest, outputs, chunk))
-        return out
+    def run_encoder(self, feeds):
+        return self.encoder.run(dict(feeds), self.cudart, self.stream)[BundleGraph.EMBEDDING]
+
+    def run_hypernet(self, embedding):
+        return self.hypernet.run({BundleGraph.EMBEDDING: embedding.astype(np.float32)}, self.cudart, self.stream)

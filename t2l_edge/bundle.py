@@ -17,35 +17,28 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from .adapter import LoraAdapter, ScaleRule
-from .choices import parse_choice
+from .choices import Choice, Precision, parse_choice
 from .errors import CorruptFileError, InvalidInputError, MissingFileError
 from .io import read_json, sha256_file
-from .text import quote
 from .keys import BUNDLE_FORMAT_VERSION, BundleFiles, BundleGraph
 from .targets import ModuleKind, TargetSpec
+from .text import quote
 
 
 MAX_RANK = 4096
 
 
-class EngineTarget(str, Enum):
+class EngineTarget(Choice):
     CPU = "cpu"
     CUDA = "cuda"
     TENSORRT = "tensorrt"
     MOBILE = "mobile"
-
-
-class Precision(str, Enum):
-    FP32 = "fp32"
-    FP16 = "fp16"
-    INT8 = "int8"
 
 
 # What each target builds when no precision is given, and which precisions it accepts.
@@ -177,8 +170,8 @@ class Manifest:
                 variant=str(data["variant"]),
                 encoder=EncoderInfo(**data["encoder"]),
                 prompt_format=str(data["prompt_format"]),
-                engine_target=EngineTarget(data["engine_target"]),
-                precision=Precision(data["precision"]),
+                engine_target=parse_choice(EngineTarget, data["engine_target"], f"{source}: engine_target"),
+                precision=parse_choice(Precision, data["precision"], f"{source}: precision"),
                 graphs={
                     k: GraphInfo(str(g["file"]), tuple(g["inputs"]), tuple(g["outputs"])) for k, g in data["graphs"].items()
                 },

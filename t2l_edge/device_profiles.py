@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .choices import Choice, Precision, parse_choice, parse_choices
 from .errors import InvalidInputError, MissingFileError
 from .text import quote
 
@@ -87,13 +88,13 @@ def format_size(n: float) -> str:
 # -- choices -------------------------------------------------------------------------------------------------------
 
 
-class Runtime(str, Enum):
+class Runtime(Choice):
     LLAMA_CPP = "llama.cpp"
     ONNXRUNTIME = "onnxruntime"
     TENSORRT = "tensorrt"
 
 
-class ExecutionProvider(str, Enum):
+class ExecutionProvider(Choice):
     """ONNX Runtime execution providers (short names) a generator bundle may run on."""
 
     CPU = "cpu"
@@ -105,15 +106,7 @@ class ExecutionProvider(str, Enum):
     QNN = "qnn"
 
 
-class Precision(str, Enum):
-    FP32 = "fp32"
-    FP16 = "fp16"
-    BF16 = "bf16"
-    INT8 = "int8"
-    INT4 = "int4"
-
-
-class LlamaBackend(str, Enum):
+class LlamaBackend(Choice):
     """Where llama.cpp puts the base model's layers."""
 
     CPU = "cpu"
@@ -122,7 +115,7 @@ class LlamaBackend(str, Enum):
     VULKAN = "vulkan"
 
 
-class CpuKernels(str, Enum):
+class CpuKernels(Choice):
     """The CPU's matmul kernels as ggml picks them. They decide which weights ggml repacks at load time into a
     second, anonymous buffer (`CPU_REPACK`, `AMX`) — memory on top of the memory-mapped file."""
 
@@ -139,22 +132,17 @@ class CpuKernels(str, Enum):
 def _choices(enum, values, where: str) -> tuple:
     if isinstance(values, (str, Enum)) or not isinstance(values, (list, tuple)):
         raise ProfileError(f"{where}: expected a list, got {quote(repr(values), 80)}")
-    out = []
-    for v in values:
-        try:
-            out.append(enum(str(getattr(v, "value", v)).lower()))
-        except ValueError:
-            raise ProfileError(
-                f"{where}: unknown value {quote(repr(v), 80)} (allowed: {', '.join(e.value for e in enum)})"
-            ) from None
-    return tuple(out)
+    try:
+        return parse_choices(enum, values, f"{where}:")
+    except InvalidInputError as e:
+        raise ProfileError(str(e)) from None
 
 
 def _choice(enum, value, where: str):
     try:
-        return enum(str(getattr(value, "value", value)).lower())
-    except ValueError:
-        raise ProfileError(f"{where}: unknown value {quote(repr(value), 80)} (allowed: {', '.join(e.value for e in enum)})") from None
+        return parse_choice(enum, value, f"{where}:")
+    except InvalidInputError as e:
+        raise ProfileError(str(e)) from None
 
 
 @dataclass(frozen=True)

@@ -81,4 +81,12 @@ class BundleGraph:
     LORA_B = "lora_B.{module}"  # (batch, layers, out, r)
 
 
+class BundleExtra:
+    """Keys of a bundle manifest's `extra` object (what build-engine records beyond the fixed fields)."""
+
+    ENGINES = "engines"  # TensorRT bundles: graph role -> serialized engine file
+    OPTIMIZED_ENCODER = "optimized_encoder"
+    CHECKPOINT = "checkpoint"
+
+
 BUNDLE_FORMAT_VERSION = 1

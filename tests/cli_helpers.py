@@ -20,3 +20,14 @@ def assert_one_line_error(code, err, *words):
     assert lines[0].startswith("error: ") and "Traceback" not in err
     for w in words:
         assert w in lines[0], lines[0]
+
+
+def installed_command() -> str:
+    """The installed `t2l-edge` script: on PATH, or beside this interpreter (`make test` runs .venv/bin/python)."""
+    import os
+    import shutil
+    import sys
+
+    exe = shutil.which("t2l-edge") or os.path.join(os.path.dirname(sys.executable), "t2l-edge")
+    assert os.path.exists(exe), "the t2l-edge command is not installed (pip install -e .)"
+    return exe

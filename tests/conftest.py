@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import json
+
 import numpy as np
 import pytest
 
@@ -53,16 +55,33 @@ def strong_adapter(spec: TargetSpec, rank: int = 8, seed: int = 0, **kwargs) -> 
     return LoraAdapter.random(spec, rank, alpha=2.0 * rank, seed=seed, std=0.02, **kwargs)
 
 
-def fake_bundle(root, name: str, files: dict[str, int], manifest: dict | None = None):
-    """A folder shaped like a generator bundle: zero-filled files of the given sizes, an optional manifest.json."""
-    import json
+def fake_bundle(root, name: str, files: dict[str, int], target: str = "cpu", precision: str | None = None):
+    """A bundle directory as build-engine lays it out, with zero-filled graph files of the given sizes: a manifest
+    written by `bundle.Manifest` (the real fields), tokenizer.json, and for `tensorrt` the engines listed under
+    extra.engines. A file whose name holds "encoder" is the encoder graph, any other the hypernetwork."""
+    from t2l_edge.adapter import ScaleRule
+    from t2l_edge.bundle import EncoderInfo, EngineTarget, GraphInfo, Manifest, check_precision, describe_files
+    from t2l_edge.keys import BundleExtra, BundleFiles, BundleGraph
+    from t2l_edge.targets import ModelDims, TargetSpec
 
     d = root / name
     d.mkdir()
     for fname, size in files.items():
         (d / fname).write_bytes(b"\0" * size)
-    if manifest is not None:
-        (d / "manifest.json").write_text(json.dumps(manifest))
+    (d / BundleFiles.TOKENIZER).write_text("{}")
+    target_ = EngineTarget(target)
+    role = lambda f: BundleGraph.ENCODER if "encoder" in f else BundleGraph.HYPERNET  # noqa: E731
+    engines = {role(f): f for f in files if f.endswith(".engine")}
+    graphs = {role(f): GraphInfo(f, (), ()) for f in files if not f.endswith(".engine")}
+    manifest = Manifest(
+        target=TargetSpec.from_dims("gemma3", ModelDims(640, 18, 4, 1, 256, 2048), ["q_proj", "v_proj"]),
+        rank=8, alpha=16.0, scale_rule=ScaleRule.STANDARD, variant="L",
+        encoder=EncoderInfo("minilm", 384, 128, 0, "[PAD]", "mean", True), prompt_format="io-v1",
+        engine_target=target_, precision=check_precision(target_, precision), graphs=graphs,
+        files=describe_files(d, [*files, BundleFiles.TOKENIZER]),
+        extra={BundleExtra.ENGINES: engines} if engines else {},
+    )
+    (d / BundleFiles.MANIFEST).write_text(json.dumps(manifest.to_dict()))
     return d
 
 

@@ -74,7 +74,7 @@ def test_infer_prompt_and_files(capsys, tmp_path, small_adapter, gemma_spec):
                        "--max-tokens", "8", "--compare-adapter", tmp_path / "strong.safetensors", "--json")
     row = json.loads(out)
     assert code == 0 and row["prompt"] == "The capital of France is"
-    assert row["adapter"] and row["compare"] and row["adapter"] != row["compare"]
+    assert row["answer"] and row["compare"] and row["answer"] != row["compare"]
     prompts = tmp_path / "in.jsonl"
     prompts.write_text('{"prompt": "One, two,"}\nRed, green,\n')
     code, _, _ = run(capsys, "infer", "-a", tmp_path / "zero.gguf", "--input-file", prompts,
@@ -119,7 +119,7 @@ def test_bad_inputs(capsys, tmp_path, gemma_path, gemma_spec, small_adapter):
 
     small_adapter.save(tmp_path / "ok.safetensors")
     code, _, err = run(capsys, "export", "-a", tmp_path / "ok.safetensors", "-f", "gguf", "-q", "q3_xs", "-o", tmp_path / "z")
-    assert_one_line_error(code, err, "unknown quantization recipe 'q3_xs'")
+    assert_one_line_error(code, err, "--quantization must be one of f32, f16, bf16, q8_0, q4_0, q4_k_m, q4_k, q5_0, q6_k, got 'q3_xs'")
     code, _, err = run(capsys, "export", "-a", tmp_path / "ok.safetensors", "-f", "onnx", "-o", tmp_path / "z")
     assert_one_line_error(code, err, "--format")
     code, _, err = run(capsys, "inspect", tmp_path / "missing.gguf")

@@ -314,7 +314,7 @@ def test_evaluate_on_llama_cpp_with_generated_adapters(tmp_path, gemma_path, gem
     from t2l_edge.runtimes.llama_cpp import LlamaCppRunner
     from tiny_hypernet import random_checkpoint
 
-    from t2l_edge.evaluate.cli import LlamaCompleter
+    from t2l_edge.runtimes.llama_cpp import LlamaCompleter
     from t2l_edge.train.generate import Generator
 
     # q, v and down at std 0.02 (the strength tests/conftest.py calls strong): enough to change greedy answers

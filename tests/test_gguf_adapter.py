@@ -45,7 +45,7 @@ def test_rank_8_lora_b_stays_f16(gemma_spec):
 
 
 def test_unknown_recipe():
-    with pytest.raises(InvalidInputError, match="unknown quantization recipe 'q3_xs'.*q4_k_m"):
+    with pytest.raises(InvalidInputError, match="quantization recipe must be one of .*q4_k_m.*, got 'q3_xs'"):
         parse_recipe("q3_xs")
     assert parse_recipe("Q4_K_M") is Recipe.Q4_K_M
 

@@ -52,7 +52,8 @@ CHILD = textwrap.dedent(
         from t2l_edge.export.peft import write_peft
         write_peft(adapter, out)
     elif what == "batch":
-        from t2l_edge.train.generate import TaskLine, write_batch
+        from t2l_edge.batch import TaskLine
+        from t2l_edge.export.batch import write_batch
         write_batch([adapter, adapter], [TaskLine(1, f"v{seed}"), TaskLine(2, f"v{seed}")], out, "gguf")
     elif what == "gguf":
         from t2l_edge.export.gguf import write_gguf_adapter

@@ -138,8 +138,11 @@ def test_precision_choices_per_target():
     assert check_precision("cuda", None) is Precision.FP16
     with pytest.raises(InvalidInputError, match="int8 is not available for target tensorrt"):
         check_precision("tensorrt", "int8")
+    with pytest.raises(InvalidInputError, match="precision int4 is not available for target cpu"):
+        check_precision("cpu", "int4")  # a precision devices name (one Precision enum), not one we build
     with pytest.raises(InvalidInputError, match="precision must be one of"):
-        check_precision("cpu", "int4")
+        check_precision("cpu", "int3")
+    assert check_precision("cuda", "fp16") is check_precision("cuda", "F16") is Precision.F16  # one spelling, aliases
 
 
 def test_provider_order():

@@ -281,7 +281,7 @@ def test_split_same_in_another_process_with_another_hash_seed():
 
 
 def test_unknown_split_and_bad_count():
-    with pytest.raises(InvalidInputError, match="unknown split 'dev'.*train, heldout-descriptions, heldout-families"):
+    with pytest.raises(InvalidInputError, match="split must be one of train, heldout-descriptions, heldout-families, heldout-compositions, .*, got 'dev'"):
         build_split("dev")
     with pytest.raises(InvalidInputError, match="n_instances"):
         build_split("train", n_instances=0)
@@ -518,7 +518,7 @@ def test_cli_tasks_show(capsys):
 
 def test_cli_tasks_bad_input_is_one_line(capsys, tmp_path):
     code, _, err = run(capsys, "tasks", "export", "--split", "dev", "--output", tmp_path / "x.jsonl")
-    assert_one_line_error(code, err, "unknown split 'dev'", "heldout-families")
+    assert_one_line_error(code, err, "--split must be one of", "heldout-families-v1, got 'dev'")
     assert not (tmp_path / "x.jsonl").exists()
     code, _, err = run(capsys, "tasks", "show", "reverse_word")
     assert_one_line_error(code, err, "unknown task family 'reverse_word'", "reverse_words")

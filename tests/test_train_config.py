@@ -10,9 +10,9 @@ import pytest
 
 from t2l_edge.errors import InvalidInputError, MissingFileError
 from t2l_edge.tasks.format import Example, Task
-from t2l_edge.train.config import Mode, TrainConfig
+from t2l_edge.train.config import Objective, TrainConfig
 from t2l_edge.train.data import TaskSampler, fixed_samples, holdout_examples, shard
-from t2l_edge.train.generate import read_batch_file
+from t2l_edge.batch import read_batch_file
 from t2l_edge.train.loop import lr_factor
 from cli_helpers import run
 
@@ -29,10 +29,10 @@ def write(tmp_path, text: str, name: str = "train.toml") -> Path:
 
 
 def test_shipped_configs_load():
-    example = TrainConfig.load(EXAMPLE, Mode.SFT)
+    example = TrainConfig.load(EXAMPLE, Objective.SFT)
     assert example.data.split == "train" and example.base.model is None  # the default Gemma 3 270M
     assert example.hypernet.modules == ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
-    shipped_recon = TrainConfig.load(ROOT / "examples" / "train_recon_gemma.toml", Mode.RECONSTRUCTION)
+    shipped_recon = TrainConfig.load(ROOT / "examples" / "train_recon_gemma.toml", Objective.RECONSTRUCTION)
     assert Path(shipped_recon.data.library).resolve() == (ROOT / "oracles").resolve()
     tiny = TrainConfig.load(FIXTURES / "train_tiny.toml", "sft")
     assert tiny.base.model == str(FIXTURES / "tiny-base")  # relative to the file, not the working directory
@@ -63,7 +63,7 @@ BAD = [
     ('[hypernet]\nlatent_size = 30\n', None, ["[hypernet]", "latent_size must be a multiple of 4"]),
     ('[optim]\nbetas = [0.9]\n', None, ["[optim]", "'betas'", "two numbers"]),
     ('[optim]\nschedule = "step"\n', None, ["[optim]", "'schedule'", "constant, linear, cosine"]),
-    ('[data]\nsplit = "validation"\n', None, ["[data]", "'split'", "unknown split 'validation'"]),
+    ('[data]\nsplit = "validation"\n', None, ["[data]", "'split'", "split must be one of train, heldout-descriptions, heldout-families, heldout-compositions, heldout-parameters, train-v1, heldout-descriptions-v1, heldout-families-v1, got 'validation'"]),
     ('[data]\nsplit = "train"\ntasks = ["a.jsonl"]\n', None, ["[data]", "'split' and 'tasks'", "not both"]),
     ('[data]\nfamilies = ["reverse_words"]\n', None, ["[data]", "'families'", "only with 'split'"]),
     ('[run]\ndevice = "tpu"\n', None, ["[run]", "'device'", "auto, cpu, cuda"]),

@@ -22,18 +22,12 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
 from ..io import read_text, write_bytes_atomic
-
-
-class Metric(str, Enum):
-    EXACT = "exact"  # the answer's first line, stripped, equals the reference
-    NORMALIZED = "normalized"  # equal after casefold, whitespace collapse and trailing punctuation removal
-    CHOICE = "choice"  # the first allowed choice named in the answer is the reference
+from .metrics import Metric, parse_metric, score
 
 
 class Field:
@@ -85,14 +79,6 @@ def _check_text(value: Any, name: str, *, allow_empty: bool = False, one_line: b
 def _check_example(inp: Any, out: Any, prefix: str = "") -> None:
     _check_text(inp, prefix + Field.INPUT, allow_empty=True)
     _check_text(out, prefix + Field.OUTPUT, one_line=True)
-
-
-def parse_metric(value: Any, name: str = Field.METRIC) -> Metric:
-    try:
-        return Metric(value)
-    except (ValueError, TypeError):
-        allowed = ", ".join(m.value for m in Metric)
-        raise InvalidInputError(f"field '{name}': must be one of {allowed}, got {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -162,7 +148,6 @@ class Task:
         return self.choices or tuple(sorted({ex.output for ex in self.examples}))
 
     def score(self, prediction: str, reference: str) -> float:
-        from .metrics import score
 
         return score(self.metric, prediction, reference, self.allowed_choices)
 

@@ -1,4 +1,4 @@
-"""Scoring an answer against a reference: `exact`, `normalized`, `choice`. Each returns 1.0 or 0.0.
+"""Metrics, in one table: each `Metric` and its scorer (`exact`, `normalized`, `choice`), returning 1.0 or 0.0.
 
 Answers are one line (the prompt format ends an answer at a newline), so every metric reads only the answer's
 first line.
@@ -9,8 +9,24 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from ..choices import Choice, choice_error
 from ..errors import InvalidInputError
-from .format import Metric, parse_metric
+
+
+class Metric(Choice):
+    EXACT = "exact"  # the answer's first line, stripped, equals the reference
+    NORMALIZED = "normalized"  # equal after casefold, whitespace collapse and trailing punctuation removal
+    CHOICE = "choice"  # the first allowed choice named in the answer is the reference
+
+
+def parse_metric(value, name: str = "metric") -> Metric:
+    if isinstance(value, Metric):
+        return value
+    try:
+        return Metric(value)
+    except (ValueError, TypeError):
+        raise choice_error(f"field '{name}':", value, list(Metric)) from None
+
 
 TRAILING_PUNCTUATION = ".,;:!?"
 

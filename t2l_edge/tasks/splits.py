@@ -25,9 +25,9 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import defaultdict
-from enum import Enum
 from typing import Iterable
 
+from ..choices import Choice, parse_choice
 from ..errors import InvalidInputError
 from .format import Example, Task
 from .suite import FAMILIES, HAND_WRITTEN_MODULES, Family
@@ -58,7 +58,7 @@ DEFAULT_INSTANCES = 32
 ATTEMPTS_PER_INSTANCE = 50
 
 
-class Split(str, Enum):
+class Split(Choice):
     TRAIN = "train"
     HELDOUT_DESCRIPTIONS = "heldout-descriptions"
     HELDOUT_FAMILIES = "heldout-families"
@@ -130,10 +130,7 @@ HELDOUT_FAMILIES = tuple(name for name, split in ASSIGNED.items() if split is Sp
 
 
 def parse_split(name: str | Split) -> Split:
-    try:
-        return Split(name)
-    except ValueError:
-        raise InvalidInputError(f"unknown split {name!r} (known: {', '.join(s.value for s in Split)})") from None
+    return parse_choice(Split, name, "split")
 
 
 def family_split(name: str) -> Split:

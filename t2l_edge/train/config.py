@@ -25,18 +25,24 @@ from pathlib import Path
 from typing import Any
 
 from ..adapter import ScaleRule
+from ..choices import Choice, choice_error, parse_choice
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
 from ..model.config import HypernetConfig, Variant
 from ..prompts import DEFAULT_PROMPT_FORMAT
 from ..targets import ModuleKind, ModuleShape, TargetSpec, parse_module_kinds
 
 
-class Mode(str, Enum):
+class Objective(Choice):
+    """What a hypernetwork is trained to do (`train --mode`)."""
+
     SFT = "sft"  # end-to-end through the frozen base: CE on answer tokens
     RECONSTRUCTION = "reconstruction"  # L1 to a library of LoRAs (z-scored A and B)
 
 
-class Schedule(str, Enum):
+Mode = Objective  # its name before `memory.Mode` (concurrent / sequential) became the one Mode; kept for old imports
+
+
+class Schedule(Choice):
     """Learning-rate shape after the linear warmup."""
 
     CONSTANT = "constant"
@@ -44,7 +50,7 @@ class Schedule(str, Enum):
     COSINE = "cosine"  # cosine decay to min_lr_ratio · lr at the last step
 
 
-class Device(str, Enum):
+class Device(Choice):
     AUTO = "auto"  # CUDA (the rank's LOCAL_RANK GPU) when available, else CPU
     CPU = "cpu"
     CUDA = "cuda"
@@ -91,11 +97,12 @@ def _str_list(value: Any, name: str) -> list[str] | None:
 
 
 def _enum(enum: type[Enum], value: Any, name: str):
+    if issubclass(enum, Choice):  # one wording: "field 'name' must be one of …, got …"
+        return parse_choice(enum, value, f"field '{name}':")
     try:
         return enum(value)
     except ValueError:
-        allowed = ", ".join(m.value for m in enum)
-        raise InvalidInputError(f"field '{name}': must be one of {allowed}, got {value!r}") from None
+        raise choice_error(f"field '{name}':", value, list(enum)) from None
 
 
 # -- sections -----------------------------------------------------------------------------------------------------
@@ -317,7 +324,7 @@ class TrainConfig:
     source: str = "<config>"  # the file it came from, for messages
 
     @classmethod
-    def load(cls, path: str | os.PathLike, mode: Mode | str | None = None) -> "TrainConfig":
+    def load(cls, path: str | os.PathLike, mode: Objective | str | None = None) -> "TrainConfig":
         path = Path(path)
         if not path.is_file():
             raise MissingFileError(f"{path}: no such config file")
@@ -332,7 +339,7 @@ class TrainConfig:
     @classmethod
     def from_dict(
         cls, data: dict[str, Any], source: str = "<config>", root: str | os.PathLike | None = None,
-        mode: Mode | str | None = None,
+        mode: Objective | str | None = None,
     ) -> "TrainConfig":
         unknown = [k for k in data if k not in SECTIONS]
         if unknown:
@@ -362,18 +369,18 @@ class TrainConfig:
             config.check_mode(mode)
         return config
 
-    def check_mode(self, mode: Mode | str) -> Mode:
+    def check_mode(self, mode: Objective | str) -> Objective:
         """The fields a mode needs are there."""
-        mode = _enum(Mode, mode.value if isinstance(mode, Mode) else mode, "mode")
-        if mode is Mode.SFT and self.data.split is None and self.data.tasks is None:
+        mode = _enum(Objective, mode, "mode")
+        if mode is Objective.SFT and self.data.split is None and self.data.tasks is None:
             raise InvalidInputError(
                 f"{self.source}: [data] field 'split' or 'tasks': one is required for --mode sft (missing)"
             )
-        if mode is Mode.RECONSTRUCTION and self.data.library is None:
+        if mode is Objective.RECONSTRUCTION and self.data.library is None:
             raise InvalidInputError(
                 f"{self.source}: [data] field 'library': required for --mode reconstruction (missing)"
             )
-        if mode is Mode.RECONSTRUCTION and (self.eval.split is not None or self.eval.tasks is not None):
+        if mode is Objective.RECONSTRUCTION and (self.eval.split is not None or self.eval.tasks is not None):
             raise InvalidInputError(
                 f"{self.source}: [eval] fields 'split' / 'tasks' are for sft; reconstruction evaluates on 'library'"
             )

@@ -35,14 +35,12 @@ from ..errors import CorruptFileError, InvalidInputError, MissingFileError
 from ..io import atomic_dir, write_bytes_atomic
 from ..model.checkpoint import load_checkpoint, save_checkpoint
 from ..model.hypernet import HyperNetwork
-from .config import Device, Mode, Schedule, TrainConfig
+from ..runs import LATEST, STEP_PREFIX, TRAINER_STATE, latest_checkpoint, step_dir  # noqa: F401
+from .config import Device, Objective, Schedule, TrainConfig
 from .data import shard
 
-LATEST = "latest.json"
 METRICS = "metrics.jsonl"
 OPTIMIZER_FILE = "optimizer.safetensors"
-TRAINER_STATE = "trainer_state.json"
-STEP_PREFIX = "step-"
 TRAINER_STATE_VERSION = 1
 # Sections that must not change across a resume (they decide the batches and the model); [optim] steps may.
 RESUME_FIXED = ("base", "encoder", "hypernet", "data")
@@ -106,26 +104,6 @@ def step_seed(seed: int, step: int, rank: int) -> int:
 # -- the run directory --------------------------------------------------------------------------------------------
 
 
-def step_dir(output: Path, step: int) -> Path:
-    return Path(output) / f"{STEP_PREFIX}{step:06d}"
-
-
-def latest_checkpoint(output: str | os.PathLike) -> Path | None:
-    """The newest complete checkpoint of a run directory (latest.json, else the highest step-* folder)."""
-    output = Path(output)
-    pointer = output / LATEST
-    if pointer.is_file():
-        try:
-            name = json.loads(pointer.read_text())["checkpoint"]
-        except (json.JSONDecodeError, KeyError, TypeError) as e:
-            raise CorruptFileError(f"{pointer}: not a checkpoint pointer ({e})") from None
-        path = output / name
-        if (path / TRAINER_STATE).is_file():
-            return path
-    found = sorted(p for p in output.glob(f"{STEP_PREFIX}*") if (p / TRAINER_STATE).is_file()) if output.is_dir() else []
-    return found[-1] if found else None
-
-
 def save_optimizer(optimizer: torch.optim.Optimizer, directory: Path) -> dict[str, Any]:
     """Tensors of the optimizer state to safetensors; returns the JSON-able rest (param groups, scalars)."""
     from safetensors.torch import save_file
@@ -182,7 +160,7 @@ class Event:
 class Trainer:
     """`Trainer(config, mode, output).fit()`; `resume=True` continues from the newest checkpoint in `output`."""
 
-    def __init__(self, config: TrainConfig, mode: Mode | str, output: str | os.PathLike, resume: bool = False,
+    def __init__(self, config: TrainConfig, mode: Objective | str, output: str | os.PathLike, resume: bool = False,
                  full_logits: bool = False):
         self.config, self.mode = config, config.check_mode(mode)
         self.output = Path(output)
@@ -206,7 +184,7 @@ class Trainer:
 
         from ..model.encoder import EmbeddingCache, TextEncoder
 
-        build = {Mode.SFT: _build_sft, Mode.RECONSTRUCTION: _build_reconstruction}[self.mode]
+        build = {Objective.SFT: _build_sft, Objective.RECONSTRUCTION: _build_reconstruction}[self.mode]
         # Data first (bad task files fail before anything heavy loads); the encoder after.
         self.objective, target, self.base_source = build(config, self.device, lambda t: self.embeddings.get(t), full_logits)
         encoder = TextEncoder(config.encoder.path, config.encoder.max_length)

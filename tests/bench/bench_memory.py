@@ -1,6 +1,6 @@
 """Estimated vs measured peak RSS of the device pipeline (llama.cpp, Gemma 3 270M), across contexts and adapters.
 
-Each row runs the real pipeline in a fresh child process (`t2l_edge.measure`): load the base with the adapter
+Each row runs the real pipeline in a fresh child process (`t2l_edge.runtimes.measure`): load the base with the adapter
 active, evaluate a prompt that fills the context, decode 16 tokens; peak RSS from VmHWM (reset per phase) and a
 2 ms VmRSS sampler. The estimate is `t2l_edge.memory` for this host (its CPU kernels, a Python process). The KV
 column compares our KV estimate with the size llama.cpp logs in the same run.
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import base_model_path, random_adapter, verdict, write_adapter  # noqa: E402
 
 from t2l_edge.gguf_reader import read_gguf  # noqa: E402
-from t2l_edge.measure import host_profile, measure_pipeline  # noqa: E402
+from t2l_edge.runtimes.measure import host_profile, measure_pipeline  # noqa: E402
 from t2l_edge.memory import (  # noqa: E402
     AdapterTerm,
     BaseModelInfo,

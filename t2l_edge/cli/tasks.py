@@ -9,20 +9,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ..choices import choice_error
 from ..errors import InvalidInputError
+from ..tasks.splits import Split
+from .app import console, keep_whole, table
+from .options import JsonFlag, Seed
 
-tasks_app = typer.Typer(help="The built-in task suite and task files.", no_args_is_help=True)
-console = Console()
-
-Seed = Annotated[int, typer.Option("--seed", help="Seed of the instance generators.")]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+app = typer.Typer(help="The built-in task suite and task files.", no_args_is_help=True)
 
 
 def _family(name: str):
-    from .suite import FAMILIES
+    from ..tasks.suite import FAMILIES
 
     if name not in FAMILIES:
         close = difflib.get_close_matches(name, FAMILIES, n=3)
@@ -31,20 +30,20 @@ def _family(name: str):
     return FAMILIES[name]
 
 
-@tasks_app.command("list")
+@app.command("list")
 def list_(
-    theme: Annotated[str | None, typer.Option(help="Only the families of this theme.")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", metavar="THEME", help="Only the families of this theme.")] = None,
     seed: Seed = 0,
     json_output: JsonFlag = False,
 ):
     """The task families: theme, split, descriptions, metric and one sample."""
-    from .splits import family_split
-    from .suite import FAMILIES, THEMES
-    from .suite.corpus import count_corpus
-    from .suite.realdata import NEEDS_TRAIN_EXTRA, MissingDataPackageError
+    from ..tasks.splits import family_split
+    from ..tasks.suite import FAMILIES, THEMES
+    from ..tasks.suite.corpus import count_corpus
+    from ..tasks.suite.realdata import NEEDS_TRAIN_EXTRA, MissingDataPackageError
 
     if theme is not None and theme not in THEMES:
-        raise InvalidInputError(f"--theme must be one of {', '.join(THEMES)}, got {theme!r}")
+        raise choice_error("--theme", theme, THEMES)
     rows = []
     for f in FAMILIES.values():
         if theme is not None and f.theme != theme:
@@ -61,23 +60,21 @@ def list_(
         return
     count = count_corpus(f for f in FAMILIES.values() if theme is None or f.theme == theme)
     title = f"{len(rows)} task families ({count.rows} counted, {count.operations} distinct operations)"
-    table = Table("family", "theme", "split", "desc.", "metric", "sample", title=title)
-    for column in table.columns[:5]:
-        column.no_wrap = True
+    t = table("family", "theme", "split", "desc.", "metric", "sample", identifiers=(0, 1, 2, 3, 4), title=title)
     for r in rows:
         split = "train" if r["split"] == "train" else r["split"].replace("heldout-", "held out: ")
-        table.add_row(r["name"], r["theme"], split, str(r["descriptions"]), r["metric"], f"{r['input']} → {r['output']}")
-    console.print(table)
+        t.add_row(r["name"], r["theme"], split, str(r["descriptions"]), r["metric"], f"{r['input']} → {r['output']}")
+    console.print(keep_whole(t))
 
 
-@tasks_app.command()
+@app.command()
 def show(
     name: Annotated[str, typer.Argument(help="A family name (see `tasks list`).")],
     instances: Annotated[int, typer.Option("--instances", "-n", min=1, max=100, help="Instances to show.")] = 5,
     seed: Seed = 0,
 ):
     """One family: its descriptions (train / held out) and a few instances."""
-    from .splits import HELDOUT_DESCRIPTIONS_PER_FAMILY, family_split
+    from ..tasks.splits import HELDOUT_DESCRIPTIONS_PER_FAMILY, family_split
 
     f = _family(name)
     split = family_split(f.name).value
@@ -98,32 +95,31 @@ def show(
     console.print(ex)
 
 
-@tasks_app.command()
+@app.command()
 def export(
-    split: Annotated[str, typer.Option("--split", "-s", help="train, heldout-descriptions, heldout-families, "
-                                       "heldout-compositions, heldout-parameters or heldout-families-v1.")],
+    split: Annotated[Split, typer.Option("--split", "-s", case_sensitive=False, help="Which part of the suite.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL file (one task per line).")],
     instances: Annotated[int, typer.Option("--instances", "-n", min=1, help="Instances per task (at most).")] = 32,
     seed: Seed = 0,
 ):
     """Write a split of the suite as JSONL in the task format."""
-    from .format import save_tasks
-    from .splits import build_split
+    from ..tasks.format import save_tasks
+    from ..tasks.splits import build_split
 
     tasks = build_split(split, n_instances=instances, seed=seed)
     save_tasks(tasks, output)
     n = sum(len(t.examples) for t in tasks)
     d = sum(len(t.descriptions) for t in tasks)
-    console.print(f"wrote {len(tasks)} tasks ({d} descriptions, {n} instances) of split {split} to [bold]{output}[/]")
+    console.print(f"wrote {len(tasks)} tasks ({d} descriptions, {n} instances) of split {split.value} to [bold]{output}[/]")
 
 
-@tasks_app.command()
+@app.command()
 def check(path: Annotated[Path, typer.Argument(help="A task file (.json, .jsonl) or a folder of them.")]):
     """Load task files (ours or Super-NaturalInstructions) and report what they hold, or the first error."""
-    from .format import load_tasks
+    from ..tasks.format import load_tasks
 
     tasks = load_tasks(path)
-    table = Table("task", "descriptions", "examples", "metric", title=f"{path}: {len(tasks)} tasks")
+    out = table("task", "descriptions", "examples", "metric", title=f"{path}: {len(tasks)} tasks")
     for t in tasks:
-        table.add_row(t.name, str(len(t.descriptions)), str(len(t.examples)), t.metric.value)
-    console.print(table)
+        out.add_row(t.name, str(len(t.descriptions)), str(len(t.examples)), t.metric.value)
+    console.print(keep_whole(out))

@@ -1,7 +1,7 @@
 """`t2l-edge profiles list|show` and `t2l-edge validate --device-profile`: wiring only.
 
 The estimate lives in `t2l_edge.memory`, the profiles in `t2l_edge.device_profiles`, the measurement in
-`t2l_edge.measure`; they are imported inside the commands so that `t2l-edge --help` stays light.
+`t2l_edge.runtimes.measure`; they are imported inside the commands so that `t2l-edge --help` stays light.
 """
 
 from __future__ import annotations
@@ -11,34 +11,34 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from .errors import InvalidInputError
-
-console = Console()
+from ..errors import InvalidInputError
+from ..memory import CacheType, ComponentKey, Mode
+from .app import console, keep_whole, table
+from .options import BaseModel, JsonFlag, flag
 
 profiles_app = typer.Typer(help="Device memory profiles (shipped ones, or your own TOML file).", no_args_is_help=True)
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 VERDICT_STYLE = {"fits": "green", "tight": "yellow", "does not fit": "red"}
 
 
 @profiles_app.command("list")
 def list_profiles(json_output: JsonFlag = False):
     """List the shipped device profiles."""
-    from .device_profiles import format_size, load_shipped_profiles
+    from ..device_profiles import format_size, load_shipped_profiles
 
     profiles = load_shipped_profiles()
     if json_output:
         print(json.dumps([p.to_dict() for p in profiles], indent=2))
         return
-    table = Table("name", "memory", "app budget", "GPU", "threads", "llama.cpp", "runtimes", title="device profiles")
+    # threads and the rest: `profiles show NAME` or --json (seven columns do not fit 80 with names kept whole)
+    t = table("name", "memory", "app budget", "GPU", "llama.cpp", "runtimes", identifiers=(0, 1, 2, 4, 5),
+              title="device profiles")
     for p in profiles:
         gpu = "—" if not p.gpu_memory else f"{format_size(p.gpu_memory)} {'shared' if p.gpu_shared else 'own'}"
-        table.add_row(p.name, format_size(p.total_memory), format_size(p.app_budget), gpu, str(p.cpu_threads),
-                      p.llama_cpp_backend.value, ", ".join(r.value for r in p.runtimes))
-    console.print(table)
+        t.add_row(p.name, format_size(p.total_memory), format_size(p.app_budget), gpu, p.llama_cpp_backend.value, "\n".join(r.value for r in p.runtimes))
+    console.print(keep_whole(t))
 
 
 @profiles_app.command("show")
@@ -47,7 +47,7 @@ def show_profile(
     json_output: JsonFlag = False,
 ):
     """Show one profile, with the reasoning behind its budget for shipped ones."""
-    from .device_profiles import format_size, load_profile, profile_comments
+    from ..device_profiles import format_size, load_profile, profile_comments
 
     p = load_profile(name)
     if json_output:
@@ -71,47 +71,51 @@ def show_profile(
 def validate(
     device_profile: Annotated[
         str,
-        typer.Option("--device-profile", "-d", help="A shipped profile's name (see `profiles list`) or a TOML file."),
+        typer.Option("--device-profile", "-d", metavar="NAME|FILE", help="A shipped profile's name (see `profiles list`) or a TOML file."),
     ],
-    base_model: Annotated[
-        Optional[Path], typer.Option("--base-model", "-m", help="Base model GGUF (default: Gemma 3 270M Q4_K_M).")
-    ] = None,
-    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="A generator bundle directory.")] = None,
+    base_model: BaseModel = None,
+    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="A generator bundle directory (build-engine's).")] = None,
     adapter: Annotated[
-        Optional[list[Path]], typer.Option("--adapter", "-a", help="An adapter kept resident (repeatable).")
+        Optional[list[Path]],
+        typer.Option("--adapter", "-a", metavar="PATH", help="An adapter kept resident (repeatable)."),
     ] = None,
-    context: Annotated[int, typer.Option(min=1, help="Context length (tokens).")] = 1024,
+    context: Annotated[int, typer.Option("--context", min=1, help="Context length (tokens).")] = 1024,
     max_memory: Annotated[
         Optional[str],
         typer.Option(
             "--max-memory",
+            metavar="SIZE",
             help="Budget instead of the profile's (of GPU memory when the LLM runs on a discrete GPU): 2GB, 512MiB.",
         ),
     ] = None,
     mode: Annotated[
-        str, typer.Option(help="concurrent: generator and LLM resident together; sequential: generator unloaded first.")
-    ] = "concurrent",
+        Mode, typer.Option("--mode", case_sensitive=False,
+                           help="concurrent: generator and LLM resident together; sequential: generator unloaded first.")
+    ] = Mode.CONCURRENT,
     cache_type: Annotated[
-        str,
-        typer.Option("--cache-type", help="KV cache type: f16, q8_0, q4_0 … (quantized turns flash attention on)."),
-    ] = "f16",
-    bundle_batch: Annotated[int, typer.Option(min=1, help="Task descriptions the generator embeds at once.")] = 1,
+        CacheType,
+        typer.Option("--cache-type", case_sensitive=False, help="KV cache type (quantized turns flash attention on)."),
+    ] = CacheType.F16,
+    bundle_batch: Annotated[int, typer.Option("--bundle-batch", min=1, help="Task descriptions the generator embeds at once.")] = 1,
     measure: Annotated[
-        bool, typer.Option("--measure", help="Also run the pipeline in a child process and compare peak RSS.")
+        bool, flag("--measure", help="Also run the pipeline in a child process and compare peak RSS.")
     ] = False,
     json_output: JsonFlag = False,
 ):
     """Check that the base model, adapters and generator fit a device's memory; exit 1 when they do not."""
-    from .device_profiles import load_profile, parse_size
-    from .memory import BaseModelInfo, BundleTerm, LlamaSettings, MemoryRequest, estimate, suggestions
-    from .models import resolve_base_model
+    from ..device_profiles import SIZE_UNITS, load_profile, parse_size
+    from ..memory import BaseModelInfo, BundleTerm, LlamaSettings, MemoryRequest, estimate, suggestions
+    from ..models import resolve_base_model
 
     profile = load_profile(device_profile)
+    if max_memory is not None and max_memory.strip().replace(".", "", 1).isdigit():  # "2": 2 bytes is never meant
+        units = ", ".join(u[0].upper() + u[1:].replace("b", "B") for u in SIZE_UNITS if len(u) > 1)
+        raise InvalidInputError(f"--max-memory {max_memory!r} has no unit: write it as 2GB, 512MiB … (units: {units})")
     budget = parse_size(max_memory, "--max-memory") if max_memory is not None else None
     if budget == 0:
         raise InvalidInputError("--max-memory: must be greater than zero")
     base_path = resolve_base_model(base_model)
-    from .gguf_reader import read_gguf
+    from ..gguf_reader import read_gguf
 
     base_gguf = read_gguf(base_path)
     base = BaseModelInfo.from_gguf(base_gguf)
@@ -123,7 +127,7 @@ def validate(
         base=base,
         adapters=adapters,
         bundle=BundleTerm.from_dir(bundle, batch=bundle_batch) if bundle is not None else None,
-        mode=_mode(mode),
+        mode=mode,
         max_memory=budget,
     )
     est = estimate(request)
@@ -144,25 +148,16 @@ def validate(
         raise typer.Exit(1)
 
 
-def _mode(value: str):
-    from .memory import Mode
-
-    try:
-        return Mode(value.lower())
-    except ValueError:
-        raise InvalidInputError(f"--mode must be one of {', '.join(m.value for m in Mode)}, got {value!r}") from None
-
-
 def _adapter_term(path: Path, base_gguf):
     """An adapter's resident bytes in llama.cpp, and what it would take under every quantization recipe."""
-    from .compat import check_adapter_fits
-    from .errors import MissingFileError
-    from .export.formats import AdapterFormat, detect_format, load_adapter
-    from .export.gguf import plan, read_gguf_adapter
-    from .export.recipes import Recipe
-    from .gguf_reader import read_gguf, tensor_nbytes
-    from .memory import AdapterTerm
-    from .targets import TargetSpec
+    from ..compat import check_adapter_fits
+    from ..errors import MissingFileError
+    from ..export.formats import AdapterFormat, detect_format, load_adapter
+    from ..export.gguf import plan, read_gguf_adapter
+    from ..export.recipes import Recipe
+    from ..gguf_reader import read_gguf, tensor_nbytes
+    from ..memory import AdapterTerm
+    from ..targets import TargetSpec
 
     if not Path(path).exists():
         raise MissingFileError(f"{path}: adapter not found")
@@ -187,8 +182,8 @@ def _measure(request, base_path: Path, adapters: list[Path]) -> dict:
     CPU kernels and memory instead of the device profile's)."""
     from dataclasses import replace
 
-    from .measure import host_profile, measure_pipeline
-    from .memory import Phase, Pool, estimate
+    from ..runtimes.measure import host_profile, measure_pipeline
+    from ..memory import Phase, Pool, estimate
 
     s = request.settings
     options = {"cache_type_k": s.cache_type_k.value, "cache_type_v": s.cache_type_v.value,
@@ -200,8 +195,8 @@ def _measure(request, base_path: Path, adapters: list[Path]) -> dict:
     host = estimate(host_request)
     comps = [c for c in host.components if c.pool is Pool.HOST]
     always = sum(c.nbytes for c in comps if c.phase is Phase.ALWAYS)
-    loaded = always + sum(c.nbytes for c in comps if c.phase is Phase.LLM and c.key not in ("compute",))
-    estimated = {"start": sum(c.nbytes for c in comps if c.key in ("process", "llama_libs")),
+    loaded = always + sum(c.nbytes for c in comps if c.phase is Phase.LLM and c.key != ComponentKey.COMPUTE)
+    estimated = {"start": sum(c.nbytes for c in comps if c.key in (ComponentKey.PROCESS, ComponentKey.LLAMA_LIBS)),
                  "load": loaded, "peak": host.pool(Pool.HOST).used}
     measured = {"start": m.phase("start").peak_rss, "load": m.phase("load").end_rss, "peak": m.peak_rss}
     rows = [
@@ -219,8 +214,8 @@ def _measure(request, base_path: Path, adapters: list[Path]) -> dict:
 
 
 def _print_estimate(est, tips) -> None:
-    from .device_profiles import format_size
-    from .memory import Mode, Pool, phase_totals
+    from ..device_profiles import format_size
+    from ..memory import Mode, Pool, phase_totals
 
     r = est.request
     console.print(
@@ -255,7 +250,7 @@ def _print_estimate(est, tips) -> None:
 
 
 def _print_measurement(m: dict) -> None:
-    from .device_profiles import format_size
+    from ..device_profiles import format_size
 
     table = Table("", "estimated", "measured", "error",
                   title=f"measured on this host ({m['host_cpu_kernels']}): context {m['context']}, "

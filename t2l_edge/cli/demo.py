@@ -13,16 +13,15 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from .export.gguf import to_gguf_bytes
-from .export.onnx import default_bundle
-from .gguf_reader import read_gguf
-from .models import default_base_model
-from .prompts import get_prompt_format
-from .runtimes.llama_cpp import LlamaCppRunner
-from .runtimes.onnxruntime import Generator
-from .tasks.metrics import score
-from .tasks.splits import Split, instances, split_descriptions
-from .tasks.suite import FAMILIES
+from ..export.gguf import to_gguf_bytes
+from ..gguf_reader import read_gguf
+from ..models import default_base_model
+from ..prompts import get_prompt_format
+from ..runtimes import open_generator
+from ..runtimes.llama_cpp import LlamaCppRunner
+from ..tasks.metrics import score
+from ..tasks.splits import Split, instances, split_descriptions
+from ..tasks.suite import FAMILIES
 
 DEMO_PROFILE = "raspberry-pi-5-4gb"
 DEMO_CONTEXT = 2048
@@ -37,8 +36,8 @@ def main() -> None:
     console.rule("t2l-edge demo: task text -> LoRA adapter -> Gemma 3 270M on llama.cpp")
     with console.status("the shipped hypernetwork's int8 CPU bundle") as status:
         t = time.perf_counter()
-        bundle_path = default_bundle(progress=status.update)
-        generator = Generator.load(bundle_path, verify=False)  # default_bundle() has just checked every file
+        generator = open_generator(progress=status.update)
+        bundle_path = generator.bundle.path
     console.print(f"bundle: {bundle_path} ({generator.bundle.size() / 2**20:.1f} MiB, generator "
                   f"{generator.manifest.generator}), ready in {time.perf_counter() - t:.1f} s")
     base_path = default_base_model()
@@ -89,8 +88,8 @@ def main() -> None:
 
 def _validate(console: Console, base, adapter) -> None:
     """What `t2l-edge validate` says of this deployment on a default device profile."""
-    from .device_profiles import load_profile
-    from .memory import AdapterTerm, BaseModelInfo, LlamaSettings, MemoryRequest, estimate
+    from ..device_profiles import load_profile
+    from ..memory import AdapterTerm, BaseModelInfo, LlamaSettings, MemoryRequest, estimate
 
     profile = load_profile(DEMO_PROFILE)
     request = MemoryRequest(profile, LlamaSettings(DEMO_CONTEXT), BaseModelInfo.from_gguf(base),

@@ -1,11 +1,7 @@
-"""`t2l-edge train`, `train-lora` and `generate`: parse, call the library, show progress. Torch is imported inside
-the commands, so `t2l-edge --help` stays fast where it is not installed.
+"""`t2l-edge train` (hypernetwork: SFT or reconstruction) and `t2l-edge train-lora` (oracle LoRAs): the PyTorch side.
 
-    t2l-edge train --mode sft --config examples/train_sft_gemma.toml --output runs/sft
-    torchrun --nproc_per_node 4 -m t2l_edge.cli train --mode sft --config … --output runs/sft   # DDP
-    t2l-edge train-lora --tasks tasks.jsonl --output oracles/
-    t2l-edge generate --bundle bundle/ --task "Reverse the words." --output a.gguf -q q4_0    # no torch
-    t2l-edge generate --checkpoint runs/sft --task "Reverse the words." --output a.gguf      # PyTorch reference
+    t2l-edge train --mode sft --config examples/train_sft_gemma.toml --output runs/sft-gemma
+    t2l-edge train-lora --tasks heldout.jsonl --output oracles/ --steps 100
 """
 
 from __future__ import annotations
@@ -15,24 +11,15 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from ..errors import InvalidInputError
-
-console = Console()
-
-ConfigFile = Annotated[Path, typer.Option("--config", "-c", help="Training config (TOML).")]
+from ..train.config import Objective
+from .app import console
+from .options import BaseModel, ConfigFile
 
 
 def _is_main_rank() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
-
-
-def _parse(enum, value: str, option: str):
-    try:
-        return enum(value.lower())
-    except ValueError:
-        raise InvalidInputError(f"{option} must be one of {', '.join(e.value for e in enum)}, got {value!r}") from None
 
 
 class _Progress:
@@ -88,7 +75,9 @@ class _Progress:
 
 
 def train(
-    mode: Annotated[str, typer.Option("--mode", help="sft (end-to-end through the base) or reconstruction.")],
+    mode: Annotated[
+        Objective, typer.Option("--mode", case_sensitive=False, help="sft (end-to-end through the base) or reconstruction.")
+    ],
     config: ConfigFile,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Run directory (default: the config's run.output).")
@@ -96,14 +85,14 @@ def train(
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the newest checkpoint in the output.")] = False,
 ):
     """Train a hypernetwork (SFT or reconstruction). Runs under torchrun as DDP (gloo on CPU, NCCL on GPUs)."""
-    from .config import Mode, TrainConfig
+    from ..train.config import TrainConfig
 
-    mode_ = _parse(Mode, mode, "--mode")
+    mode_ = mode
     cfg = TrainConfig.load(config, mode_)
     out = output if output is not None else Path(cfg.run.output) if cfg.run.output else None
     if out is None:
         raise InvalidInputError(f"no output directory: pass --output or set [run] output in {config}")
-    from .loop import Trainer
+    from ..train.loop import Trainer
 
     main = _is_main_rank()
     if main:
@@ -123,18 +112,18 @@ def train_lora(
     config: Annotated[
         Optional[Path], typer.Option("--config", "-c", help="Training config (TOML): its base, hypernet, data and optim sections.")
     ] = None,
-    base_model: Annotated[Optional[Path], typer.Option("--base-model", "-m", help="Base GGUF or transformers folder.")] = None,
-    only: Annotated[Optional[list[str]], typer.Option("--task", help="Only this task (repeatable).")] = None,
-    steps: Annotated[Optional[int], typer.Option(min=1, help="Optimizer steps per task (default 100).")] = None,
-    lr: Annotated[Optional[float], typer.Option(help="Learning rate (default 3e-4).")] = None,
-    rank: Annotated[Optional[int], typer.Option(min=1, help="LoRA rank.")] = None,
-    modules: Annotated[Optional[str], typer.Option(help="Target modules, comma-separated (q_proj,v_proj).")] = None,
+    base_model: BaseModel = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", "--task", metavar="NAME", help="Only the task of this name (repeatable).")] = None,
+    steps: Annotated[Optional[int], typer.Option("--steps", min=1, help="Optimizer steps per task (default 100).")] = None,
+    lr: Annotated[Optional[float], typer.Option("--lr", help="Learning rate (default 3e-4).")] = None,
+    rank: Annotated[Optional[int], typer.Option("--rank", min=1, help="LoRA rank.")] = None,
+    modules: Annotated[Optional[str], typer.Option("--modules", metavar="LIST", help="Target modules, comma-separated (q_proj,v_proj).")] = None,
 ):
     """Train an ordinary per-task LoRA with PEFT (the oracle): same base, prompt format and targets as the hypernetwork."""
     import dataclasses
 
     from ..tasks.format import load_tasks
-    from .config import TrainConfig
+    from ..train.config import TrainConfig
 
     cfg = TrainConfig.load(config) if config is not None else TrainConfig.from_dict(ORACLE_DEFAULTS, source="defaults")
     try:
@@ -156,7 +145,7 @@ def train_lora(
         if missing:
             raise InvalidInputError(f"{tasks}: no task named {', '.join(map(repr, missing))}")
         chosen = [t for t in chosen if t.name in only]
-    from .oracle import train_oracles
+    from ..train.oracle import train_oracles
 
     with console.status("loading the base model"):
         import torch  # noqa: F401  (the slow import, under the spinner)
@@ -166,50 +155,3 @@ def train_lora(
 
 
 ORACLE_DEFAULTS = {"optim": {"steps": 100, "lr": 3e-4, "warmup": 10, "weight_decay": 0.0}}
-
-
-def generate(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")],
-    task: Annotated[Optional[str], typer.Option("--task", help="The task, in words.")] = None,
-    batch_file: Annotated[
-        Optional[Path], typer.Option("--batch-file", help="One task per line (text or JSON with 'task').")
-    ] = None,
-    bundle: Annotated[
-        Optional[Path], typer.Option("--bundle", help="Generator bundle (t2l-edge build-engine); the default runtime.")
-    ] = None,
-    checkpoint: Annotated[
-        Optional[Path], typer.Option("--checkpoint", help="PyTorch reference instead: checkpoint or training run directory.")
-    ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="gguf, peft or safetensors.")] = "gguf",
-    quantization: Annotated[
-        str, typer.Option("--quantization", "-q", help="GGUF recipe: f32, f16, bf16, q8_0, q4_0, q4_k_m, q4_k, q5_0, q6_k.")
-    ] = "f16",
-    encoder: Annotated[
-        Optional[Path], typer.Option(help="Text encoder folder for --checkpoint (default: the packaged MiniLM).")
-    ] = None,
-):
-    """Generate LoRA adapters from task descriptions: a bundle in ONNX Runtime (no PyTorch), or --checkpoint with
-    the PyTorch reference. Batched for a file."""
-    from ..export.formats import AdapterFormat, save_adapter
-    from ..export.recipes import parse_recipe
-
-    if (task is None) == (batch_file is None):
-        raise InvalidInputError("give exactly one of --task or --batch-file")
-    if task is not None and not task.strip():
-        raise InvalidInputError("--task is empty")
-    fmt = _parse(AdapterFormat, format, "--format")
-    recipe = parse_recipe(quantization)
-    from .generate import TaskLine, load_generator, read_batch_file, write_batch
-
-    lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, task)]
-    what = "the checkpoint and the encoder" if checkpoint is not None else "the bundle"
-    with console.status(f"loading {what}") as status:
-        generator = load_generator(bundle, checkpoint, encoder, progress=status.update)
-    adapters = generator.generate([line.text for line in lines])
-    detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
-    if batch_file is None:
-        save_adapter(adapters[0], output, fmt, recipe)
-        console.print(f"wrote {fmt.value}{detail} adapter for {task!r} to [bold]{output}[/]")
-    else:
-        write_batch(adapters, lines, output, fmt.value, recipe.value)
-        console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to [bold]{output}[/]")

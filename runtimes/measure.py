@@ -1,6 +1,6 @@
 """Measure the real pipeline's memory in a child process, phase by phase, to check the estimate.
 
-The child (`python -m t2l_edge.measure SPEC_JSON`) imports the runtime, prepares the adapters, loads the base model
+The child (`python -m t2l_edge.runtimes.measure SPEC_JSON`) imports the runtime, prepares the adapters, loads the base model
 through `LlamaCppRunner` with the adapters active, evaluates a prompt that fills the requested context and decodes a
 few tokens. A sampler thread reads VmRSS from /proc/self/status every 2 ms, and at each phase start the kernel's
 high-water mark is reset (`/proc/self/clear_refs` ← 5) so VmHWM gives each phase's exact peak where allowed. The
@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import RuntimeBackendError
+from t2l_edge.errors import RuntimeBackendError
 
 STATUS = "/proc/self/status"
 SAMPLE_INTERVAL_S = 0.002
@@ -102,7 +102,7 @@ def measure_pipeline(
     env = dict(os.environ, OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "PASSIVE"))
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "t2l_edge.measure", json.dumps(spec)],
+            [sys.executable, "-m", "t2l_edge.runtimes.measure", json.dumps(spec)],
             capture_output=True, text=True, timeout=timeout, env=env,
         )
     except subprocess.TimeoutExpired:
@@ -140,8 +140,8 @@ def parse_llama_log(text: str) -> dict[str, float]:
 
 def host_profile(runtimes: Sequence[str] = ("llama.cpp",)):
     """A profile of the machine this runs on: its memory, threads and the CPU kernels llama.cpp was built with."""
-    from .device_profiles import DeviceProfile
-    from .memory import detect_cpu_kernels
+    from t2l_edge.device_profiles import DeviceProfile
+    from t2l_edge.memory import detect_cpu_kernels
 
     meminfo = _meminfo()
     try:
@@ -160,7 +160,7 @@ def host_profile(runtimes: Sequence[str] = ("llama.cpp",)):
         cpu_threads=os.cpu_count() or 1,
         runtimes=list(runtimes),
         execution_providers=["cpu"],
-        precisions=["fp32", "int8"],
+        precisions=["f32", "int8"],
         cpu_kernels=detect_cpu_kernels(info),
         source="<this host>",
     )
@@ -255,9 +255,9 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
     sampler = RssSampler()
     notes: list[str] = []
     with sampler.phase("start"):
-        from t2l_edge.runtimes.llama_cpp import LlamaCppRunner, _import_llama_cpp
+        from t2l_edge.runtimes.llama_cpp import LlamaCppRunner, import_llama_cpp
 
-        _import_llama_cpp()
+        import_llama_cpp()
     with tempfile.TemporaryDirectory(prefix="t2l-measure-") as tmp:
         with sampler.phase("adapters"):
             paths = [_as_gguf_file(Path(p), Path(tmp), spec["base_model"]) for p in spec["adapters"]]

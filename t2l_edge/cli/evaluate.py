@@ -14,48 +14,16 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from ..errors import InvalidInputError, RuntimeBackendError
+from ..errors import InvalidInputError
+from .app import console
+from .options import BaseModel, Bundle, Checkpoint, Encoder, Quantization, recipe_or_default
 
-console = Console()
-
-DEFAULT_RECIPE = "q4_0"
 DEFAULT_CONTEXT = 2048  # a BoolQ passage or a GSM8K problem plus its answer fits
 
 
-class LlamaCompleter:
-    """`complete(prompt, adapter_bytes | None, max_tokens)` on a `LlamaCppRunner`: greedy, stopping at `stop`; the
-    active adapter changes only when another bytes object comes."""
-
-    def __init__(self, runner, stop):
-        self.runner, self.stop = runner, list(stop)
-        self.current: bytes | None = None
-
-    def __call__(self, prompt: str, adapter: bytes | None, max_tokens: int) -> str:
-        if adapter is not self.current:
-            self.runner.use(adapter)
-            self.current = adapter
-        return self.runner.generate(prompt, max_tokens=max_tokens, stop=self.stop)  # too long: InvalidInputError
-
-
-def _load_generator(bundle: Path | None, checkpoint: Path | None, encoder: Path | None):
-    """(make_adapters, prompt format name, provenance) of the bundle or the checkpoint."""
-    if checkpoint is not None:
-        from ..train.generate import Generator
-
-        gen = Generator(checkpoint, encoder)
-        return gen.generate, gen.hypernet.config.prompt_format, {"kind": "checkpoint", "path": str(gen.checkpoint)}
-    try:
-        from ..runtimes.onnxruntime import Generator as BundleGenerator
-    except ImportError as e:
-        raise RuntimeBackendError(f"the bundle runtime (t2l_edge.runtimes.onnxruntime) is not available: {e}") from None
-    gen = BundleGenerator.load(bundle)  # None: the shipped hypernetwork's bundle
-    return gen.generate, gen.manifest.prompt_format, {"kind": "bundle", "path": str(gen.bundle.path)}
-
-
 def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None):
-    from .conditions import AdapterSource, default_conditions, parse_conditions
+    from ..evaluate.conditions import AdapterSource, default_conditions, parse_conditions
 
     if names is None:
         return default_conditions(n_tasks, True, oracle_dir is not None)  # the shipped generator is always there
@@ -72,31 +40,21 @@ def evaluate(
     output: Annotated[Path, typer.Option("--output", "-o", help="Results JSON (scores, means, CIs, predictions).")],
     tasks: Annotated[
         Optional[list[str]],
-        typer.Option("--tasks", "-t", help="Task file or folder: our format, Super-NaturalInstructions, or GSM8K / "
-                     "ARC / BoolQ / PIQA JSONL (detected; or prefix the path: gsm8k:test.jsonl).", show_default=False),
+        typer.Option("--tasks", "-t", metavar="PATH", help="Task file or folder: our format, Super-NaturalInstructions, or GSM8K / "
+                     "ARC / BoolQ / PIQA JSONL (detected; or prefix the path: gsm8k:test.jsonl). Several may follow one --tasks.", show_default=False),
     ] = None,
     more_tasks: Annotated[
-        Optional[list[str]], typer.Argument(metavar="PATH", help="More task files, so `--tasks a.jsonl b.jsonl` works.",
-                                      show_default=False)
+        Optional[list[str]], typer.Argument(metavar="PATH", hidden=True, show_default=False,
+                                            help="More task files, so `--tasks a.jsonl b.jsonl` works.")
     ] = None,
-    bundle: Annotated[
-        Optional[Path], typer.Option("--bundle", help="Generator bundle (default: the shipped hypernetwork's).")
-    ] = None,
-    checkpoint: Annotated[
-        Optional[Path], typer.Option("--checkpoint", help="PyTorch reference instead: checkpoint or training run directory.")
-    ] = None,
-    encoder: Annotated[
-        Optional[Path], typer.Option("--encoder", help="Text encoder folder for --checkpoint (default: the packaged MiniLM).")
-    ] = None,
-    base_model: Annotated[
-        Optional[Path], typer.Option("--base-model", "-m", help="Base model GGUF (default: Gemma 3 270M Q4_K_M).")
-    ] = None,
-    quantization: Annotated[
-        str, typer.Option("--quantization", "-q", help="Adapter GGUF recipe: f32, f16, bf16, q8_0, q4_0, q4_k_m, …")
-    ] = DEFAULT_RECIPE,
+    bundle: Bundle = None,
+    checkpoint: Checkpoint = None,
+    encoder: Encoder = None,
+    base_model: BaseModel = None,
+    quantization: Quantization = None,
     conditions: Annotated[
         Optional[str],
-        typer.Option("--conditions", help="Comma-separated: base, base+desc, t2l, t2l+desc, mismatched, oracle "
+        typer.Option("--conditions", metavar="LIST", help="Comma-separated: base, base+desc, t2l, t2l+desc, mismatched, oracle "
                      "(default: all that the inputs allow).", show_default=False),
     ] = None,
     oracle_dir: Annotated[
@@ -110,9 +68,8 @@ def evaluate(
 ):
     """Evaluate tasks under base / base+desc / t2l / t2l+desc / mismatched / oracle through llama.cpp: per-task
     accuracy with Wilson 95% intervals, macro means and differences with bootstrap intervals, a table and a chart."""
-    from ..export.recipes import parse_recipe
-    from .benchmarks import read_tasks
-    from .conditions import oracle_paths
+    from ..evaluate.benchmarks import read_tasks
+    from ..evaluate.conditions import oracle_paths
 
     specs = list(tasks or []) + list(more_tasks or [])
     if not specs:
@@ -121,7 +78,7 @@ def evaluate(
         raise InvalidInputError("give --bundle or --checkpoint, not both")
     if encoder is not None and checkpoint is None:
         raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
-    recipe = parse_recipe(quantization)
+    recipe = recipe_or_default(quantization)
     task_list = read_tasks(specs)
     chosen = _choose_conditions(conditions, len(task_list), oracle_dir)
     use_oracles = any(c.name == "oracle" for c in chosen)
@@ -134,18 +91,20 @@ def evaluate(
     from ..export.gguf import to_gguf_bytes
     from ..models import resolve_base_model
     from ..prompts import DEFAULT_PROMPT_FORMAT, get_prompt_format
-    from ..runtimes.llama_cpp import LlamaCppRunner
+    from ..evaluate.report import differences_table, plot_results, require_matplotlib, results_table, write_results
+    from ..evaluate.runner import evaluate as run_evaluation
+    from ..runtimes import open_generator
+    from ..runtimes.llama_cpp import LlamaCompleter, LlamaCppRunner
     from ..targets import TargetSpec
-    from .report import differences_table, plot_results, require_matplotlib, results_table, write_results
-    from .runner import evaluate as run_evaluation
 
     if plot is not None:
         require_matplotlib()  # before the run, not after it
     base_path = resolve_base_model(base_model)
     make_adapters, prompt_format, provenance = None, None, None
     if needs_generator:
-        with console.status("loading the generator"):
-            make_adapters, prompt_format, provenance = _load_generator(bundle, checkpoint, encoder)
+        with console.status("loading the generator") as status:
+            generator = open_generator(bundle, checkpoint, encoder, progress=status.update)
+        make_adapters, prompt_format, provenance = generator.generate, generator.prompt_format, generator.provenance
     with console.status("loading the base model"):
         runner = LlamaCppRunner(base_path, n_ctx=context, n_threads=threads)
     with runner:

@@ -1,0 +1,33 @@
+"""A folder of adapters for a batch file: numbered by position (0001.gguf, …) plus `index.jsonl`, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Sequence
+
+from t2l_edge.adapter import LoraAdapter
+from t2l_edge.batch import EXTENSIONS, INDEX_FILE, TaskLine
+from t2l_edge.io import atomic_dir
+
+from .formats import AdapterFormat, save_adapter
+
+
+BATCH_PATTERNS = (INDEX_FILE, "[0-9][0-9][0-9][0-9]*")  # what a batch folder holds
+
+
+def write_batch(adapters: Sequence[LoraAdapter], lines: Sequence[TaskLine], output: str | os.PathLike, fmt: str,
+                recipe: str = "f16", force: bool = False) -> Path:
+    """Replaces a previous batch folder whole; a folder holding other files is refused (`force`: the adapters are
+    added beside those files, which stay untouched)."""
+    fmt = AdapterFormat(fmt)
+    width = max(4, len(str(len(adapters))))
+    with atomic_dir(output, BATCH_PATTERNS, force) as tmp:
+        rows = []
+        for i, (adapter, line) in enumerate(zip(adapters, lines), 1):
+            name = f"{i:0{width}d}{EXTENSIONS[fmt.value]}"
+            save_adapter(adapter, tmp / name, fmt, recipe)
+            rows.append({"line": line.line, "file": name, "task": line.text})
+        (tmp / INDEX_FILE).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return Path(output)

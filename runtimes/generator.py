@@ -1,0 +1,185 @@
+"""One generator interface: texts in, `LoraAdapter`s out, whatever runs the hypernetwork.
+
+    gen = open_generator("bundle/")                   # ONNX Runtime, or TensorRT for a tensorrt bundle
+    gen = open_generator(checkpoint="runs/sft")       # the PyTorch reference
+    gen = open_generator()                            # the shipped hypernetwork's int8 CPU bundle
+    adapters = gen.generate(["Reverse the words."])   # list[LoraAdapter], in order
+
+`BundleGenerator` holds what every bundle runtime shares (the manifest, tokenization with the manifest's settings,
+the text checks, batching, turning graph outputs into adapters); ONNX Runtime and TensorRT each supply only how
+the two graphs run. This module imports numpy and tokenizers only.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from t2l_edge.adapter import LoraAdapter
+from t2l_edge.bundle import Bundle, EngineTarget, adapters_from_outputs
+from t2l_edge.errors import InvalidInputError
+from t2l_edge.keys import BundleFiles, BundleGraph
+from t2l_edge.prompts import check_task_texts
+from t2l_edge.text import quote, require_utf8
+
+
+@runtime_checkable
+class AdapterGenerator(Protocol):
+    """Something that turns task texts into adapters; `prompt_format` names the prompt format it was trained with,
+    `provenance` says where it came from (recorded in evaluation results)."""
+
+    prompt_format: str
+    provenance: dict
+
+    def generate(self, texts: Sequence[str] | str) -> list[LoraAdapter]: ...
+
+
+def check_texts(texts: Sequence[str] | str) -> list[str]:
+    """A list of non-empty task strings (a bare string counts as one)."""
+    if isinstance(texts, str):
+        texts = [texts]
+    texts = list(texts)
+    if not texts:
+        raise InvalidInputError("no task texts given")
+    for t in texts:
+        if not isinstance(t, str) or not t.strip():
+            raise InvalidInputError(f"a task text must be a non-empty string, got {quote(repr(t), 60)}")
+        require_utf8(t, "the task text")  # undecodable command-line bytes arrive as lone surrogates
+    return texts
+
+
+class BundleGenerator(ABC):
+    """Text -> `LoraAdapter` from a bundle: tokenize (manifest settings), encoder graph, hypernetwork graph."""
+
+    batch_size = 32
+
+    def __init__(self, bundle: Bundle):
+        from tokenizers import Tokenizer
+
+        self.bundle = bundle
+        self.manifest = m = bundle.manifest
+        self.tokenizer = Tokenizer.from_file(str(bundle.file(BundleFiles.TOKENIZER)))
+        # tokenizer.json carries its own truncation and padding (128 for MiniLM); the manifest's settings win.
+        self.tokenizer.enable_truncation(max_length=m.encoder.max_length)
+        self.tokenizer.enable_padding(direction="right", pad_id=m.encoder.pad_id, pad_token=m.encoder.pad_token)
+
+    # -- what each runtime supplies ---------------------------------------------------------------------------------
+
+    @abstractmethod
+    def run_encoder(self, feeds: Mapping[str, np.ndarray]) -> np.ndarray:
+        """input_ids, attention_mask (B, T) int64 -> embedding (B, d)."""
+
+    @abstractmethod
+    def run_hypernet(self, embedding: np.ndarray) -> Mapping[str, np.ndarray]:
+        """embedding (B, d) float32 -> {lora_A.<module>: (B, L, r, in), lora_B.<module>: (B, L, out, r)}."""
+
+    # -- shared -----------------------------------------------------------------------------------------------------
+
+    @property
+    def prompt_format(self) -> str:
+        return self.manifest.prompt_format
+
+    @property
+    def provenance(self) -> dict:
+        return {"kind": "bundle", "path": str(self.bundle.path)}
+
+    def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """input_ids and attention_mask (B, T) int64, truncated to the manifest's length, right-padded to the longest."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        return {
+            BundleGraph.INPUT_IDS: np.array([e.ids for e in encodings], dtype=np.int64),  # (B, T)
+            BundleGraph.ATTENTION_MASK: np.array([e.attention_mask for e in encodings], dtype=np.int64),  # (B, T)
+        }
+
+    def embed(self, texts: Sequence[str] | str) -> np.ndarray:
+        """(B, d) float32 task embeddings, pooled and normalised inside the encoder graph."""
+        return np.asarray(self.run_encoder(self.tokenize(check_texts(texts))), dtype=np.float32)
+
+    def generate(self, texts: Sequence[str] | str, batch_size: int | None = None) -> list[LoraAdapter]:
+        """One adapter per text, in order; texts go through both graphs in batches of `batch_size`."""
+        texts = check_texts(texts)
+        overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
+        check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
+        size = batch_size or self.batch_size
+        adapters: list[LoraAdapter] = []
+        for start in range(0, len(texts), size):
+            chunk = texts[start : start + size]
+            embedding = self.embed(chunk)  # (b, d)
+            adapters.extend(adapters_from_outputs(self.manifest, self.run_hypernet(embedding), chunk))
+        return adapters
+
+    def generate_gguf(self, text: str, quantization: str = "q4_0") -> bytes:
+        """One task text -> the bytes of a quantized GGUF adapter, ready for `LlamaCppRunner.use`."""
+        from t2l_edge.export.gguf import to_gguf_bytes
+
+        return to_gguf_bytes(self.generate([text])[0], quantization)
+
+
+# -- the factory ---------------------------------------------------------------------------------------------------
+
+
+def _ort(bundle: Bundle, providers, threads) -> BundleGenerator:
+    from .onnxruntime import OrtGenerator
+
+    return OrtGenerator(bundle, providers, threads)
+
+
+def _tensorrt(bundle: Bundle, providers, threads) -> BundleGenerator:
+    """TensorRT engines where TensorRT is installed; else the bundle's ONNX graphs in ONNX Runtime."""
+    try:
+        import tensorrt  # noqa: F401
+    except ImportError:
+        return _ort(bundle, providers, threads)
+    from .tensorrt import TensorRTGenerator
+
+    return TensorRTGenerator(bundle)
+
+
+# Which runtime opens a bundle of each build-engine target.
+OPENERS: dict[EngineTarget, Callable[..., BundleGenerator]] = {
+    EngineTarget.CPU: _ort,
+    EngineTarget.CUDA: _ort,
+    EngineTarget.MOBILE: _ort,
+    EngineTarget.TENSORRT: _tensorrt,
+}
+
+
+def default_bundle(progress: Callable[[str], None] | None = None) -> Bundle:
+    """The shipped hypernetwork's int8 CPU bundle, built once into the cache on first use (building needs [train])."""
+    from t2l_edge.export.onnx import default_bundle as default_bundle_path
+
+    return Bundle.load(default_bundle_path(progress), verify=False)  # default_bundle_path() has just checked every file
+
+
+def open_bundle(bundle: str | os.PathLike | Bundle | None, verify: bool = True,
+                progress: Callable[[str], None] | None = None) -> Bundle:
+    if bundle is None:
+        return default_bundle(progress)
+    return bundle if isinstance(bundle, Bundle) else Bundle.load(bundle, verify=verify)
+
+
+def open_generator(
+    bundle: str | os.PathLike | Bundle | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    encoder: str | os.PathLike | None = None,
+    *,
+    providers: str | Sequence[str] = "auto",
+    threads: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    verify: bool = True,
+) -> AdapterGenerator:
+    """The generator for a bundle (by its target: ONNX Runtime or TensorRT), for a checkpoint (the PyTorch reference,
+    with `encoder`), or without either the shipped hypernetwork's bundle."""
+    if bundle is not None and checkpoint is not None:
+        raise InvalidInputError("give --bundle or --checkpoint, not both")
+    if checkpoint is not None:
+        from t2l_edge.train.generate import TorchGenerator
+
+        return TorchGenerator(checkpoint, encoder)
+    if encoder is not None:
+        raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
+    b = open_bundle(bundle, verify, progress)
+    return OPENERS[b.manifest.engine_target](b, providers, threads)

@@ -1,0 +1,183 @@
+"""`t2l-edge build-engine | generate | apply`: bundles, adapters from task texts, and answers with them.
+
+    t2l-edge build-engine --target cpu --precision int8 --output bundle/      # the shipped hypernetwork
+    t2l-edge generate --bundle bundle/ --task "Reverse the words." --output reverse.gguf
+    t2l-edge apply --bundle bundle/ --task "Reverse the words." --prompt "red fox" --compare-base
+
+Every generator comes from `runtimes.open_generator` (a bundle in ONNX Runtime or TensorRT, or --checkpoint with the
+PyTorch reference). Heavy imports happen inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ..bundle import EngineTarget
+from ..errors import InvalidInputError
+from .app import console
+from .options import (
+    BaseModel,
+    Bundle,
+    Checkpoint,
+    Context,
+    Encoder,
+    Format,
+    InputFile,
+    JsonFlag,
+    MaxTokens,
+    PrecisionOption,
+    Prompt,
+    Quantization,
+    Target,
+    Task,
+    flag,
+    recipe_or_default,
+)
+
+
+def build_engine(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Bundle directory to write (replaced atomically).")],
+    checkpoint: Annotated[
+        Optional[Path],
+        typer.Option("--checkpoint", help="Hypernetwork checkpoint or training run directory (default: the shipped one)."),
+    ] = None,
+    target: Target = EngineTarget.CPU,
+    precision: PrecisionOption = None,
+    encoder: Encoder = None,
+    optimize_encoder: Annotated[
+        bool, flag("--optimize-encoder", help="Apply ONNX Runtime's transformer fusions to the encoder.")
+    ] = False,
+    max_batch: Annotated[int, typer.Option("--max-batch", min=1, help="TensorRT: largest batch in the optimization profile.")] = 16,
+):
+    """Export a checkpoint and its text encoder to a generator bundle: ONNX (cpu, cuda), ORT format (mobile) or
+    TensorRT engines, validated against PyTorch."""
+    from ..bundle import check_precision
+
+    precision_ = check_precision(target, precision)
+    if target is EngineTarget.TENSORRT:
+        from ..export.tensorrt import require_tensorrt
+
+        require_tensorrt()
+    from ..export.onnx import build_bundle
+
+    with console.status("exporting") as status:
+        bundle = build_bundle(
+            checkpoint, output, target, precision_, encoder=encoder, optimize=optimize_encoder or None,
+            max_batch=max_batch, progress=lambda msg: status.update(msg),
+        )
+    m = bundle.manifest
+    table = Table("file", "size", title=f"{output} · {m.engine_target.value} · {m.precision.value}")
+    for name, info in m.files.items():
+        table.add_row(name, f"{info.size / 2**20:.2f} MiB")
+    console.print(table)
+    console.print(
+        f"bundle for {m.target.architecture} ({', '.join(k.value for k in m.modules)}, rank {m.rank}) · "
+        f"{bundle.size() / 2**20:.1f} MiB · generator {m.generator}"
+    )
+
+
+def generate(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")],
+    task: Task = None,
+    batch_file: Annotated[
+        Optional[Path], typer.Option("--batch-file", help="One task per line (text or JSON with 'task').")
+    ] = None,
+    bundle: Bundle = None,
+    checkpoint: Checkpoint = None,
+    format: Format = None,
+    quantization: Quantization = None,
+    encoder: Encoder = None,
+):
+    """Generate LoRA adapters from task descriptions: a bundle in ONNX Runtime (no PyTorch), or --checkpoint with
+    the PyTorch reference. Batched for a file."""
+    from ..batch import TaskLine, read_batch_file
+    from ..export.batch import write_batch
+    from ..export.formats import AdapterFormat, save_adapter
+    from ..export.output import check_recipe, output_format
+    from ..runtimes import open_generator
+
+    if (task is None) == (batch_file is None):
+        raise InvalidInputError("give exactly one of --task or --batch-file")
+    if task is not None and not task.strip():
+        raise InvalidInputError("--task is empty")
+    fmt = output_format(output, format) if batch_file is None else AdapterFormat(format or AdapterFormat.GGUF)
+    check_recipe(fmt, quantization)
+    recipe = recipe_or_default(quantization)
+    lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, task)]
+    what = "the checkpoint and the encoder" if checkpoint is not None else "the bundle"
+    with console.status(f"loading {what}") as status:
+        generator = open_generator(bundle, checkpoint, encoder, progress=status.update)
+    adapters = generator.generate([line.text for line in lines])
+    detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
+    if batch_file is None:
+        save_adapter(adapters[0], output, fmt, recipe)
+        console.print(f"wrote {fmt.value}{detail} adapter for {task!r} to [bold]{output}[/]")
+    else:
+        write_batch(adapters, lines, output, fmt.value, recipe.value)
+        console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to [bold]{output}[/]")
+
+
+def apply(
+    task: Annotated[str, typer.Option("--task", metavar="TEXT", help="The task, in words: the adapter is generated from it.")],
+    prompt: Prompt = None,
+    input_file: InputFile = None,
+    bundle: Bundle = None,
+    checkpoint: Checkpoint = None,
+    base_model: BaseModel = None,
+    quantization: Quantization = None,
+    compare_base: Annotated[bool, flag("--compare-base", help="Show the base model's answer beside.")] = False,
+    raw: Annotated[bool, flag("--raw", help="Send the prompt as it is, not in the bundle's prompt format.")] = False,
+    max_tokens: MaxTokens = 48,
+    context: Context = 1024,
+    json_output: JsonFlag = False,
+):
+    """Generate an adapter from --task, hot-swap it into llama.cpp and answer the prompt(s) (greedy)."""
+    import time
+
+    from ..export.gguf import to_gguf_bytes
+    from ..prompts import get_prompt_format
+    from ..runtimes import open_generator
+    from ..runtimes.llama_cpp import LlamaCppRunner
+    from .adapters import read_prompts
+
+    if (prompt is None) == (input_file is None):
+        raise InvalidInputError("give exactly one of --prompt or --input-file")
+    if not task.strip():
+        raise InvalidInputError("--task is empty")
+    recipe = recipe_or_default(quantization)
+    prompts = [prompt] if prompt is not None else read_prompts(input_file)
+
+    with console.status("loading the generator and the base model") as status:
+        generator = open_generator(bundle, checkpoint, progress=status.update)
+        runner = LlamaCppRunner(base_model, n_ctx=context)
+    fmt = get_prompt_format(generator.prompt_format)
+    start = time.perf_counter()
+    data = to_gguf_bytes(generator.generate([task])[0], recipe)
+    generated_ms = (time.perf_counter() - start) * 1000
+    with runner:
+        adapter = runner.load_adapter(data, name=task)
+        rows = []
+        for text in prompts:
+            full = text if raw else fmt.prompt(text)
+            stop = () if raw else fmt.stop
+            row = {"prompt": text}
+            runner.set_adapters([adapter])
+            row["adapter"] = runner.generate(full, max_tokens=max_tokens, stop=stop).strip()
+            if compare_base:
+                runner.set_adapters([])
+                row["base"] = runner.generate(full, max_tokens=max_tokens, stop=stop).strip()
+            rows.append(row)
+    if json_output:
+        print(json.dumps({"task": task, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
+                          "quantization": recipe.value, "answers": rows}, indent=2, ensure_ascii=False))
+        return
+    console.print(f"adapter for {task!r}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms")
+    table = Table("prompt", "adapted", *(["base"] if compare_base else []), show_lines=True)
+    for r in rows:
+        table.add_row(r["prompt"], r["adapter"], *([r["base"]] if compare_base else []))
+    console.print(table)
