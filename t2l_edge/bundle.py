@@ -182,9 +182,9 @@ class Manifest:
                 extra=dict(data.get("extra", {})),
             )
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as e:
-            if isinstance(e, (CorruptFileError, InvalidInputError)):
+            if isinstance(e, CorruptFileError):
                 raise
-            raise CorruptFileError(f"{source}: malformed bundle manifest ({type(e).__name__}: {quote(e, 120)})") from None
+            raise CorruptFileError(f"{source}: malformed bundle manifest ({type(e).__name__}: {quote(e, 400)})") from None
 
 
 def _check_file(file: Path, root: Path, info: FileInfo, verify: bool) -> None:
