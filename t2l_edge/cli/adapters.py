@@ -12,10 +12,11 @@ import typer
 from rich.table import Table
 
 from ..errors import InvalidInputError
+from ..text import quote
 from .app import console
 
 EXIT_WORDS = ("exit", "quit")  # end `infer --interactive` (so does Ctrl-D)
-from .options import AdapterPath, BaseModel, Context, Format, InputFile, JsonFlag, MaxTokens, Prompt, Quantization, flag
+from .options import AdapterPath, BaseModel, Context, Force, Format, InputFile, JsonFlag, MaxTokens, Prompt, Quantization, flag
 
 
 # -- export -------------------------------------------------------------------------------------------------------
@@ -32,6 +33,7 @@ def export(
         Optional[str], typer.Option("--architecture", metavar="NAME", help="Architecture of a foreign PEFT adapter (llama, gemma3, qwen2, …).")
     ] = None,
     base_model: BaseModel = None,
+    force: Force = False,
 ):
     """Convert an adapter between GGUF (quantized), PEFT and native safetensors."""
     from ..compat import check_adapter_fits
@@ -55,10 +57,10 @@ def export(
         check_adapter_fits(read_gguf(data), base)
         write_bytes_atomic(output, data)
     else:
-        save_adapter(lora, output, fmt, recipe)
+        save_adapter(lora, output, fmt, recipe, force=force)
     size = _path_size(output)
     detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
-    console.print(f"wrote {fmt.value}{detail} adapter to [bold]{output}[/] — {_human(size)}")
+    console.print(f"wrote {fmt.value}{detail} adapter to {output} — {_human(size)}")
 
 
 # -- inspect ------------------------------------------------------------------------------------------------------
@@ -85,7 +87,8 @@ def inspect(
                 {"name": t.name, "type": t.qtype.name, "shape": list(t.shape), "bytes": t.nbytes}
                 for t in gguf.tensors.values()
             ]
-            info = describe_adapter(read_gguf_adapter(gguf), fmt.value, str(path), gguf.size, tensors)
+            info = describe_adapter(read_gguf_adapter(gguf), fmt.value, str(path), gguf.size, tensors,
+                                    gguf.metadata.get(Adapter.LORA_ALPHA))
     else:
         lora = load_adapter(path)
         tensors = [
@@ -104,7 +107,7 @@ def inspect(
 
 def _print_base(info: dict) -> None:
     console.print(
-        f"[bold]{info['path']}[/]  base model · {info['architecture']} · {info['layers']} layers · "
+        f"{info['path']}  base model · {info['architecture']} · {info['layers']} layers · "
         f"context {info['context_length']} · {info['parameters'] / 1e6:.1f}M parameters · {_human(info['size_bytes'])}"
     )
     if info["targets"]:
@@ -120,10 +123,14 @@ def _print_base(info: dict) -> None:
 
 def _print_adapter(info: dict) -> None:
     console.print(
-        f"[bold]{info['path']}[/]  {info['format']} adapter · {info['architecture']} · {info['layers']} layers · "
+        f"{info['path']}  {info['format']} adapter · {info['architecture']} · {info['layers']} layers · "
         f"modules {', '.join(info['modules'])}\nrank {info['rank']} · alpha {info['alpha']:g} · "
         f"{info['scale_rule']} scale {info['scale']:.4g} · {info['parameters']:,} parameters · "
-        f"{_human(info['size_bytes'])}\ntask: {info['task'] or '(none)'}"
+        f"{_human(info['size_bytes'])}\n"
+        + (f"adapter.lora.alpha {info['gguf_alpha']:g}: llama.cpp scales by {info['llama_cpp_scale']:.4g}\n"
+           if info["gguf_alpha"] is not None else "")
+        # shortened: rich wraps one long word in quadratic time (100 KB took 60 s); --json has it whole
+        + f"task: {quote(info['task']) if info['task'] else '(none)'}"
     )
     by_type: dict[str, list[int]] = {}
     for t in info["tensors"]:
@@ -198,7 +205,7 @@ def infer(
             from ..io import write_bytes_atomic
 
             write_bytes_atomic(output_file, "".join(json.dumps(r) + "\n" for r in rows).encode())
-            console.print(f"wrote {len(rows)} answers to [bold]{output_file}[/]")
+            console.print(f"wrote {len(rows)} answers to {output_file}")
         else:
             _print_answers(rows, json_output)
 

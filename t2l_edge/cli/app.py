@@ -49,7 +49,8 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: no boxes, nothing cut when piped, no type label on flags
     context_settings={"token_normalize_func": _normalize_token},
 )
-console = Console()
+# Markup off: file names, task texts and adapter metadata are printed as they are ("[/bold]" in a task is text).
+console = Console(markup=False)
 
 # One table from error type to the words that open its message (most specific first).
 ERROR_LABELS: list[tuple[type[BaseException], str]] = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..export.gguf import to_gguf_bytes
@@ -73,7 +74,7 @@ def main() -> None:
                 for key, answer in (("base", base), ("adapted", adapted)):
                     ok = score(family.metric, answer, example.output, family.choices) == 1.0
                     right[key] += ok
-                    marks[key] = f"{answer} {'[green]✓[/]' if ok else '[red]✗[/]'}"
+                    marks[key] = f"{escape(answer)} {'[green]✓[/]' if ok else '[red]✗[/]'}"  # the model's text is not markup
                 table.add_row(example.input, example.output, marks["base"], marks["adapted"])
             console.print(table)
             console.print(f"adapter generated in {generate_ms:.0f} ms, {RECIPE} GGUF {len(adapter_bytes) / 2**20:.2f} "

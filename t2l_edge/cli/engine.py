@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ..bundle import EngineTarget
 from ..errors import InvalidInputError
+from ..text import quote
 from .app import console
 from .options import (
     BaseModel,
@@ -26,6 +27,7 @@ from .options import (
     Checkpoint,
     Context,
     Encoder,
+    Force,
     Format,
     InputFile,
     JsonFlag,
@@ -53,6 +55,7 @@ def build_engine(
         bool, flag("--optimize-encoder", help="Apply ONNX Runtime's transformer fusions to the encoder.")
     ] = False,
     max_batch: Annotated[int, typer.Option("--max-batch", min=1, help="TensorRT: largest batch in the optimization profile.")] = 16,
+    force: Force = False,
 ):
     """Export a checkpoint and its text encoder to a generator bundle: ONNX (cpu, cuda), ORT format (mobile) or
     TensorRT engines, validated against PyTorch."""
@@ -68,7 +71,7 @@ def build_engine(
     with console.status("exporting") as status:
         bundle = build_bundle(
             checkpoint, output, target, precision_, encoder=encoder, optimize=optimize_encoder or None,
-            max_batch=max_batch, progress=lambda msg: status.update(msg),
+            max_batch=max_batch, progress=lambda msg: status.update(msg), force=force,
         )
     m = bundle.manifest
     table = Table("file", "size", title=f"{output} · {m.engine_target.value} · {m.precision.value}")
@@ -92,6 +95,7 @@ def generate(
     format: Format = None,
     quantization: Quantization = None,
     encoder: Encoder = None,
+    force: Force = False,
 ):
     """Generate LoRA adapters from task descriptions: a bundle in ONNX Runtime (no PyTorch), or --checkpoint with
     the PyTorch reference. Batched for a file."""
@@ -115,11 +119,11 @@ def generate(
     adapters = generator.generate([line.text for line in lines])
     detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
     if batch_file is None:
-        save_adapter(adapters[0], output, fmt, recipe)
-        console.print(f"wrote {fmt.value}{detail} adapter for {task!r} to [bold]{output}[/]")
+        save_adapter(adapters[0], output, fmt, recipe, force=force)
+        console.print(f"wrote {fmt.value}{detail} adapter for {quote(repr(task), 80)} to {output}")
     else:
-        write_batch(adapters, lines, output, fmt.value, recipe.value)
-        console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to [bold]{output}[/]")
+        write_batch(adapters, lines, output, fmt.value, recipe.value, force=force)
+        console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to {output}")
 
 
 def apply(
@@ -176,7 +180,7 @@ def apply(
         print(json.dumps({"task": task, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
                           "quantization": recipe.value, "answers": rows}, indent=2, ensure_ascii=False))
         return
-    console.print(f"adapter for {task!r}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms")
+    console.print(f"adapter for {quote(repr(task), 80)}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms")
     table = Table("prompt", "adapted", *(["base"] if compare_base else []), show_lines=True)
     for r in rows:
         table.add_row(r["prompt"], r["adapter"], *([r["base"]] if compare_base else []))

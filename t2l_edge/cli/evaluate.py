@@ -132,4 +132,4 @@ def evaluate(
     console.print(results_table(results))
     if results.differences:
         console.print(differences_table(results))
-    console.print(f"wrote results to [bold]{output}[/]" + (f" and the chart to [bold]{plot}[/]" if plot else ""))
+    console.print(f"wrote results to {output}" + (f" and the chart to {plot}" if plot else ""))
