@@ -314,7 +314,7 @@ def build_bundle(
     next build after a kill), not in the system's temp folder."""
     from t2l_edge.model.checkpoint import load_checkpoint
     from t2l_edge.model.config import DEFAULT_ENCODER
-    from t2l_edge.model.encoder import TextEncoder
+    from t2l_edge.model.encoder import FINE_TUNED_INFO, TextEncoder, checkpoint_encoder
     from t2l_edge.runs import resolve_checkpoint
 
     check_output_dir(output, BUNDLE_PATTERNS, force)  # before minutes of export, not after
@@ -332,6 +332,8 @@ def build_bundle(
     say(f"loading {ckpt}")
     hypernet = load_checkpoint(ckpt).eval()
     config = hypernet.config
+    if encoder is None:  # a checkpoint trained with `[encoder] train_layers` carries its fine-tuned encoder
+        encoder = checkpoint_encoder(ckpt)
     if encoder is None and config.encoder != DEFAULT_ENCODER:
         raise InvalidInputError(f"{ckpt}: trained with the encoder {config.encoder!r}; pass its folder with --encoder")
     text_encoder = TextEncoder(encoder)
@@ -364,6 +366,8 @@ def build_bundle(
 
         graphs: dict[str, GraphInfo] = {}
         extra: dict[str, Any] = {BundleExtra.OPTIMIZED_ENCODER: bool(optimize), BundleExtra.CHECKPOINT: str(ckpt)}
+        if (text_encoder.path / FINE_TUNED_INFO).is_file():  # which layers were trained, and from what
+            extra[BundleExtra.ENCODER_FINE_TUNED] = json.loads((text_encoder.path / FINE_TUNED_INFO).read_text())
         if target is EngineTarget.MOBILE:
             files = _to_ort_format(graph_files, out)
             for module, spec in specs:

@@ -23,7 +23,8 @@ from t2l_edge.bundle import Bundle, EngineTarget, adapters_from_outputs
 from t2l_edge.errors import InvalidInputError
 from t2l_edge.keys import BundleFiles, BundleGraph
 from t2l_edge.prompts import check_task_texts
-from t2l_edge.text import quote, require_utf8
+from t2l_edge.task_card import TaskCard, TaskInput, task_texts
+from t2l_edge.text import require_utf8
 
 
 @runtime_checkable
@@ -34,21 +35,14 @@ class AdapterGenerator(Protocol):
     prompt_format: str
     provenance: dict
 
-    def generate(self, texts: Sequence[str] | str) -> list[LoraAdapter]: ...
+    def generate(self, texts: TaskInput) -> list[LoraAdapter]: ...
 
 
-def check_texts(texts: Sequence[str] | str) -> list[str]:
-    """A list of non-empty task strings (a bare string counts as one)."""
-    if isinstance(texts, str):
-        texts = [texts]
-    texts = list(texts)
-    if not texts:
-        raise InvalidInputError("no task texts given")
-    for t in texts:
-        if not isinstance(t, str) or not t.strip():
-            raise InvalidInputError(f"a task text must be a non-empty string, got {quote(repr(t), 60)}")
-        require_utf8(t, "the task text")  # undecodable command-line bytes arrive as lone surrogates
-    return texts
+def check_texts(texts: TaskInput) -> list[str]:
+    """The texts the encoder reads: non-empty task strings as they are, `TaskCard`s (description and/or examples)
+    rendered in the card format (a bare string or card counts as one). Every generator goes through here."""
+    # undecodable command-line bytes arrive as lone surrogates: refused here, not deep in the tokenizer
+    return [require_utf8(t, "the task text") for t in task_texts(texts)]
 
 
 class BundleGenerator(ABC):
@@ -94,12 +88,13 @@ class BundleGenerator(ABC):
             BundleGraph.ATTENTION_MASK: np.array([e.attention_mask for e in encodings], dtype=np.int64),  # (B, T)
         }
 
-    def embed(self, texts: Sequence[str] | str) -> np.ndarray:
+    def embed(self, texts: TaskInput) -> np.ndarray:
         """(B, d) float32 task embeddings, pooled and normalised inside the encoder graph."""
         return np.asarray(self.run_encoder(self.tokenize(check_texts(texts))), dtype=np.float32)
 
-    def generate(self, texts: Sequence[str] | str, batch_size: int | None = None) -> list[LoraAdapter]:
-        """One adapter per text, in order; texts go through both graphs in batches of `batch_size`."""
+    def generate(self, texts: TaskInput, batch_size: int | None = None) -> list[LoraAdapter]:
+        """One adapter per task text or `TaskCard`, in order; texts go through both graphs in batches of
+        `batch_size`."""
         texts = check_texts(texts)
         overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
         check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
@@ -111,7 +106,7 @@ class BundleGenerator(ABC):
             adapters.extend(adapters_from_outputs(self.manifest, self.run_hypernet(embedding), chunk))
         return adapters
 
-    def generate_gguf(self, text: str, quantization: str = "q4_0") -> bytes:
+    def generate_gguf(self, text: str | TaskCard, quantization: str = "q4_0") -> bytes:
         """One task text -> the bytes of a quantized GGUF adapter, ready for `LlamaCppRunner.use`."""
         from t2l_edge.export.gguf import to_gguf_bytes
 

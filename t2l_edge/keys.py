@@ -87,6 +87,7 @@ class BundleExtra:
     ENGINES = "engines"  # TensorRT bundles: graph role -> serialized engine file
     OPTIMIZED_ENCODER = "optimized_encoder"
     CHECKPOINT = "checkpoint"
+    ENCODER_FINE_TUNED = "encoder_fine_tuned"  # a checkpoint's fine-tuned encoder: {"name", "base", "train_layers"}
 
 
 BUNDLE_FORMAT_VERSION = 1

@@ -13,14 +13,19 @@ from .errors import InvalidInputError
 class PromptFormat:
     name: str
     template: str  # formatted with input=
-    with_description: str  # formatted with description= and input=
+    with_description: str  # formatted with description= and prompt= (the template, or the few-shot block)
     answer_prefix: str  # put before the answer text in training targets
     stop: tuple[str, ...]  # where generation of an answer ends
+    shot_separator: str  # after each solved example of a few-shot prompt
 
-    def prompt(self, text: str, description: str | None = None) -> str:
+    def prompt(self, text: str, description: str | None = None, shots: Sequence[tuple[str, str]] = ()) -> str:
+        """The prompt for `text`; with `shots` ((input, answer) pairs: in-context learning), each shot is written as
+        its own prompt followed by its training target, before the query and after the description, if any."""
+        prompt = "".join(self.template.format(input=x) + self.target(y) + self.shot_separator for x, y in shots)
+        prompt += self.template.format(input=text)
         if description:
-            return self.with_description.format(description=description, input=text)
-        return self.template.format(input=text)
+            return self.with_description.format(description=description, prompt=prompt)
+        return prompt
 
     def target(self, answer: str) -> str:
         return self.answer_prefix + answer + self.stop[0]
@@ -32,9 +37,10 @@ PROMPT_FORMATS = {
         PromptFormat(
             name="io-v1",
             template="Input: {input}\nOutput:",
-            with_description="{description}\n\nInput: {input}\nOutput:",
+            with_description="{description}\n\n{prompt}",
             answer_prefix=" ",
             stop=("\n",),
+            shot_separator="\n",
         ),
     )
 }

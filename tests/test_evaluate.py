@@ -40,12 +40,15 @@ FMT = get_prompt_format()
 
 def test_conditions_table():
     """The table as the issue defines it: description in the prompt, and which adapter."""
-    got = {c.name: (c.description_in_prompt, c.adapter.value) for c in CONDITIONS.values()}
+    got = {c.name: (c.description_in_prompt, c.shots_in_prompt, c.adapter.value) for c in CONDITIONS.values()}
     assert got == {
-        "base": (False, "none"), "base+desc": (True, "none"), "t2l": (False, "own"), "t2l+desc": (True, "own"),
-        "mismatched": (False, "other"), "oracle": (False, "oracle"),
+        "base": (False, False, "none"), "base+desc": (True, False, "none"), "t2l": (False, False, "own"),
+        "t2l+desc": (True, False, "own"), "mismatched": (False, False, "other"), "oracle": (False, False, "oracle"),
+        "icl": (True, True, "none"), "t2l+card": (False, False, "card"), "multitask": (True, False, "multitask"),
     }
-    assert [c.name for c in CONDITIONS.values() if c.needs_generator] == ["t2l", "t2l+desc", "mismatched"]
+    assert [c.name for c in CONDITIONS.values() if c.needs_generator] == ["t2l", "t2l+desc", "mismatched", "t2l+card"]
+    assert [c.name for c in CONDITIONS.values() if c.baseline] == ["icl", "t2l+card", "multitask"]
+    assert [c.name for c in CONDITIONS.values() if c.needs_shots] == ["icl", "t2l+card"]
 
 
 def test_parse_conditions():
@@ -59,7 +62,7 @@ def test_parse_conditions():
 
 def test_default_conditions_are_what_the_inputs_allow():
     names = lambda *a: [c.name for c in default_conditions(*a)]
-    assert names(3, True, True) == list(CONDITIONS)
+    assert names(3, True, True) == list(CONDITIONS)[:6]  # the baselines run when named
     assert names(1, True, False) == ["base", "base+desc", "t2l", "t2l+desc"]
     assert names(3, False, True) == ["base", "base+desc", "oracle"]
 
@@ -134,8 +137,9 @@ def make_tasks() -> list[Task]:
 
 
 class TaskAwareModel:
-    """A stand-in for the LLM: it answers right exactly when the description in the prompt, or the description the
-    active adapter was generated from, or the active oracle, belongs to the input's task. It records every call."""
+    """A stand-in for the LLM: it answers right exactly when the description in the prompt (the prompt's first
+    paragraph), or the description the active adapter was generated from (a card's first line), or the active oracle,
+    belongs to the input's task. It records every call."""
 
     def __init__(self, tasks: list[Task]):
         self.owner = {d: t.name for t in tasks for d in t.descriptions} | {f"oracle:{t.name}": t.name for t in tasks}
@@ -146,9 +150,10 @@ class TaskAwareModel:
         self.calls.append((prompt, adapter, max_tokens))
         head, _, rest = prompt.rpartition("Input: ")
         text = rest.removesuffix("\nOutput:")
-        told = {self.owner[head.strip()]} if head.strip() else set()
+        described = head.split("\n\n")[0].strip()
+        told = {self.owner[described]} if described else set()
         if adapter is not None:
-            told.add(self.owner[adapter.decode().removeprefix("adapter:")])
+            told.add(self.owner.get(adapter.decode().removeprefix("adapter:").split("\n")[0]))
         task, reference = self.answer[text]
         return f" {reference}\nand more" if task in told else " no idea"
 
@@ -175,7 +180,7 @@ def oracles(*names: str) -> dict[str, LoraAdapter]:
 def test_evaluate_conditions_logic():
     tasks, generated, progress = make_tasks(), Generated(), []
     model = TaskAwareModel(tasks)
-    conditions = list(CONDITIONS.values())
+    conditions = list(CONDITIONS.values())[:6]
     results = evaluate(tasks, conditions, generated, model, encode, limit=4, oracle=oracles("upper", "echo"),
                        meta={"who": "test"}, progress=lambda done, total: progress.append((done, total)))
     expected = {"base": 0.0, "base+desc": 1.0, "t2l": 1.0, "t2l+desc": 1.0, "mismatched": 0.0, "oracle": 1.0}
@@ -277,7 +282,7 @@ def test_evaluate_refuses_what_it_cannot_run():
 def test_reports(tmp_path):
     tasks = make_tasks()
     results = evaluate(tasks, list(CONDITIONS.values()), Generated(), TaskAwareModel(tasks), encode, limit=3,
-                       oracle=oracles("echo"))
+                       oracle=oracles("echo"), multitask=LoraAdapter.zeros(SPEC, 1, task="multitask"))
     path = write_results(results, tmp_path / "out" / "results.json")
     data = json.loads(path.read_text())
     assert {(s["task"], s["condition"]) for s in data["scores"]} == {(t.name, c) for t in tasks for c in CONDITIONS}
@@ -363,7 +368,7 @@ def test_cli_help_lists_the_options(capsys):
     code, out, _ = run(capsys, "evaluate", "--help")
     assert code == 0
     for option in ("--tasks", "--bundle", "--checkpoint", "--base-model", "--quantization", "--conditions",
-                   "--oracle-dir", "--limit", "--output", "--plot"):
+                   "--oracle-dir", "--limit", "--output", "--plot", "--multitask", "--shots"):
         assert option in out, option
 
 
@@ -386,8 +391,9 @@ def test_cli_evaluates_benchmark_files_end_to_end(capsys, tmp_path, step0_checkp
     assert png.read_bytes().startswith(PNG_MAGIC)
     data = json.loads(out.read_text())
     names = ["gsm8k_test", "ARC-Challenge-Dev", "boolq_dev", "piqa_valid"]
-    assert [t["name"] for t in data["tasks"]] == names and [c["name"] for c in data["conditions"]] == list(CONDITIONS)
-    assert [(s["task"], s["condition"]) for s in data["scores"]] == [(t, c) for t in names for c in CONDITIONS]
+    defaults = [name for name, c in CONDITIONS.items() if not c.baseline]  # icl, t2l+card, multitask: when named
+    assert [t["name"] for t in data["tasks"]] == names and [c["name"] for c in data["conditions"]] == defaults
+    assert [(s["task"], s["condition"]) for s in data["scores"]] == [(t, c) for t in names for c in defaults]
     for s in data["scores"]:
         assert s["n"] == (0 if s["condition"] == "oracle" and s["task"] != "boolq_dev" else 1)
     assert data["meta"]["quantization"] == "q4_0" and data["meta"]["generator"]["kind"] == "checkpoint"

@@ -28,6 +28,7 @@ def test_bundle_runtimes_supply_only_how_graphs_run():
     assert Generator is OrtGenerator  # the README's name keeps working
 
 
+@pytest.mark.slow
 def test_factory_opens_a_bundle_by_its_target(tmp_path):
     src = gemma_bundle("cpu", "int8")
     gen = open_generator(src)
@@ -51,9 +52,10 @@ def test_factory_refuses_contradictory_sources(tmp_path):
     with pytest.raises(InvalidInputError, match="not both"):
         open_generator(tmp_path, tmp_path)
     with pytest.raises(InvalidInputError, match="--encoder applies to --checkpoint only"):
-        open_generator(gemma_bundle("cpu", "int8"), encoder=tmp_path)
+        open_generator(tmp_path, encoder=tmp_path)
 
 
+@pytest.mark.slow
 def test_base_checks_texts_for_every_runtime():
     gen = open_generator(gemma_bundle("cpu", "int8"))
     with pytest.raises(InvalidInputError, match="non-empty"):

@@ -317,7 +317,7 @@ def test_cli_train_then_generate(capsys, tmp_path):
 
     code, _, err = run_cli(capsys, "generate", "--checkpoint", tmp_path / "run", "--task", "x", "--batch-file", batch,
                            "--output", tmp_path / "x")
-    assert code == 2 and "exactly one of --task or --batch-file" in err
+    assert code == 2 and "give --batch-file, or --task and/or --examples, not both" in err
     code, _, err = run_cli(capsys, "generate", "--checkpoint", tmp_path / "nothing", "--task", "x", "--output", tmp_path / "x")
     assert code == 2 and "checkpoint directory not found" in err
     code, _, err = run_cli(capsys, "generate", "--checkpoint", tmp_path / "run", "--task", "x", "--output", tmp_path / "x",

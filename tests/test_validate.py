@@ -92,7 +92,7 @@ def test_tight_is_exit_0(capsys):
     _, report = run_json(capsys, "validate", "-d", "laptop-16gb-cpu", "--context", 512)
     used = report["pools"][0]["used"]
     code, tight = run_json(capsys, "validate", "-d", "laptop-16gb-cpu", "--context", 512, "--max-memory",
-                           str(int(used / 0.95)))
+                           f"{int(used / 0.95)}B")  # a byte count says its unit
     assert code == 0 and tight["verdict"] == "tight" and tight["suggestions"]
 
 
@@ -103,7 +103,7 @@ def test_each_suggestion_applied_through_the_cli_saves_what_it_claimed(capsys, t
     args = ["validate", "-d", "raspberry-pi-5-8gb", "-m", gemma_path, "-a", adapter_f32, "--bundle", bundle,
             "--context", 8192]
     _, fitting = run_json(capsys, *args)
-    budget = int(binding_used(fitting) * 0.9)
+    budget = f"{int(binding_used(fitting) * 0.9)}B"
     code, report = run_json(capsys, *args, "--max-memory", budget)
     assert code == 1
     tips = {s["kind"]: s for s in report["suggestions"]}
@@ -174,7 +174,8 @@ def test_peft_adapter_is_counted_as_the_f16_gguf_it_becomes(capsys, tmp_path, ge
         (["--max-memory", "2XB"], ["--max-memory", "unknown size unit 'XB'"]),
         (["--max-memory", "-1GB"], ["--max-memory", "negative"]),
         (["--max-memory", "lots"], ["--max-memory", "is not a size"]),
-        (["--max-memory", "0"], ["--max-memory", "greater than zero"]),
+        (["--max-memory", "0B"], ["--max-memory", "greater than zero"]),
+        (["--max-memory", "2"], ["--max-memory '2' has no unit", "MiB"]),
         (["--mode", "parallel"], ["--mode must be one of concurrent, sequential"]),
         (["--cache-type", "q3"], ["got 'q3'"]),
         (["-a", "/nonexistent/adapter.gguf"], ["/nonexistent/adapter.gguf", "not found"]),

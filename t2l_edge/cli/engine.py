@@ -27,6 +27,7 @@ from .options import (
     Checkpoint,
     Context,
     Encoder,
+    Examples,
     Force,
     Format,
     InputFile,
@@ -87,6 +88,7 @@ def build_engine(
 def generate(
     output: Annotated[Path, typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")],
     task: Task = None,
+    examples: Examples = None,
     batch_file: Annotated[
         Optional[Path], typer.Option("--batch-file", help="One task per line (text or JSON with 'task').")
     ] = None,
@@ -105,29 +107,35 @@ def generate(
     from ..export.output import check_recipe, output_format
     from ..runtimes import open_generator
 
-    if (task is None) == (batch_file is None):
-        raise InvalidInputError("give exactly one of --task or --batch-file")
+    from ..task_card import card_from
+
+    if batch_file is not None and (task is not None or examples is not None):
+        raise InvalidInputError("give --batch-file, or --task and/or --examples, not both")
+    if batch_file is None and task is None and examples is None:
+        raise InvalidInputError("give --task, --examples (or both), or --batch-file")
     if task is not None and not task.strip():
         raise InvalidInputError("--task is empty")
+    card = card_from(task, examples) if batch_file is None else None  # a bad examples file fails before loading
     fmt = output_format(output, format) if batch_file is None else AdapterFormat(format or AdapterFormat.GGUF)
     check_recipe(fmt, quantization)
     recipe = recipe_or_default(quantization)
-    lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, task)]
+    lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, card.text)]
     what = "the checkpoint and the encoder" if checkpoint is not None else "the bundle"
     with console.status(f"loading {what}") as status:
         generator = open_generator(bundle, checkpoint, encoder, progress=status.update)
-    adapters = generator.generate([line.text for line in lines])
+    adapters = generator.generate([card] if card is not None else [line.text for line in lines])
     detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
     if batch_file is None:
         save_adapter(adapters[0], output, fmt, recipe, force=force)
-        console.print(f"wrote {fmt.value}{detail} adapter for {quote(repr(task), 80)} to {output}")
+        console.print(f"wrote {fmt.value}{detail} adapter for {quote(card.summary)} to {output}")
     else:
         write_batch(adapters, lines, output, fmt.value, recipe.value, force=force)
         console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to {output}")
 
 
 def apply(
-    task: Annotated[str, typer.Option("--task", metavar="TEXT", help="The task, in words: the adapter is generated from it.")],
+    task: Task = None,
+    examples: Examples = None,
     prompt: Prompt = None,
     input_file: InputFile = None,
     bundle: Bundle = None,
@@ -140,19 +148,23 @@ def apply(
     context: Context = 1024,
     json_output: JsonFlag = False,
 ):
-    """Generate an adapter from --task, hot-swap it into llama.cpp and answer the prompt(s) (greedy)."""
+    """Generate an adapter from --task and/or --examples, hot-swap it into llama.cpp and answer the prompt(s) (greedy)."""
     import time
 
     from ..export.gguf import to_gguf_bytes
     from ..prompts import get_prompt_format
     from ..runtimes import open_generator
     from ..runtimes.llama_cpp import LlamaCppRunner
+    from ..task_card import card_from
     from .adapters import read_prompts
 
     if (prompt is None) == (input_file is None):
         raise InvalidInputError("give exactly one of --prompt or --input-file")
-    if not task.strip():
+    if task is None and examples is None:
+        raise InvalidInputError("give --task, --examples, or both")
+    if task is not None and not task.strip():
         raise InvalidInputError("--task is empty")
+    card = card_from(task, examples)
     recipe = recipe_or_default(quantization)
     prompts = [prompt] if prompt is not None else read_prompts(input_file)
 
@@ -161,10 +173,10 @@ def apply(
         runner = LlamaCppRunner(base_model, n_ctx=context)
     fmt = get_prompt_format(generator.prompt_format)
     start = time.perf_counter()
-    data = to_gguf_bytes(generator.generate([task])[0], recipe)
+    data = to_gguf_bytes(generator.generate([card])[0], recipe)
     generated_ms = (time.perf_counter() - start) * 1000
     with runner:
-        adapter = runner.load_adapter(data, name=task)
+        adapter = runner.load_adapter(data, name=task or "examples")
         rows = []
         for text in prompts:
             full = text if raw else fmt.prompt(text)
@@ -177,10 +189,10 @@ def apply(
                 row["base"] = runner.generate(full, max_tokens=max_tokens, stop=stop).strip()
             rows.append(row)
     if json_output:
-        print(json.dumps({"task": task, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
+        print(json.dumps({"task": task, "examples": card.k, "card": card.text, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
                           "quantization": recipe.value, "answers": rows}, indent=2, ensure_ascii=False))
         return
-    console.print(f"adapter for {quote(repr(task), 80)}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms")
+    console.print(f"adapter for {quote(card.summary)}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms")
     table = Table("prompt", "adapted", *(["base"] if compare_base else []), show_lines=True)
     for r in rows:
         table.add_row(r["prompt"], r["adapter"], *([r["base"]] if compare_base else []))

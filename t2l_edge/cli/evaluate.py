@@ -22,7 +22,7 @@ from .options import BaseModel, Bundle, Checkpoint, Encoder, Quantization, recip
 DEFAULT_CONTEXT = 2048  # a BoolQ passage or a GSM8K problem plus its answer fits
 
 
-def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None):
+def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None, multitask: Path | None = None):
     from ..evaluate.conditions import AdapterSource, default_conditions, parse_conditions
 
     if names is None:
@@ -33,6 +33,8 @@ def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None)
             raise InvalidInputError(f"condition {c.name!r} needs at least two tasks, got {n_tasks}")
         if c.adapter is AdapterSource.ORACLE and oracle_dir is None:
             raise InvalidInputError(f"condition {c.name!r} needs --oracle-dir")
+        if c.adapter is AdapterSource.MULTITASK and multitask is None:
+            raise InvalidInputError(f"condition {c.name!r} needs --multitask (a LoRA from train-lora --multitask)")
     return chosen
 
 
@@ -54,19 +56,28 @@ def evaluate(
     quantization: Quantization = None,
     conditions: Annotated[
         Optional[str],
-        typer.Option("--conditions", metavar="LIST", help="Comma-separated: base, base+desc, t2l, t2l+desc, mismatched, oracle "
-                     "(default: all that the inputs allow).", show_default=False),
+        typer.Option("--conditions", metavar="LIST", help="Comma-separated: base, base+desc, t2l, t2l+desc, mismatched, "
+                     "oracle (default: all that the inputs allow); baselines when named: icl, t2l+card, multitask.",
+                     show_default=False),
     ] = None,
     oracle_dir: Annotated[
         Optional[Path], typer.Option("--oracle-dir", help="Oracle LoRAs, one per task (t2l-edge train-lora's output).")
     ] = None,
+    multitask: Annotated[
+        Optional[Path], typer.Option("--multitask", help="The multitask LoRA of condition multitask "
+                                     "(t2l-edge train-lora --multitask's output).")
+    ] = None,
+    shots: Annotated[
+        int, typer.Option("--shots", "-k", min=1, help="Solved examples in the icl prompt and on the t2l+card card.")
+    ] = 3,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Examples per task (the first N).")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="PNG chart of accuracy per task and condition.")] = None,
     context: Annotated[int, typer.Option("--context", min=64, help="llama.cpp context length (tokens).")] = DEFAULT_CONTEXT,
     threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="llama.cpp threads (default: up to 4).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the mismatched pairing and the bootstrap.")] = 0,
 ):
-    """Evaluate tasks under base / base+desc / t2l / t2l+desc / mismatched / oracle through llama.cpp: per-task
+    """Evaluate tasks under base / base+desc / t2l / t2l+desc / mismatched / oracle (and the baselines icl,
+    t2l+card, multitask) through llama.cpp: per-task
     accuracy with Wilson 95% intervals, macro means and differences with bootstrap intervals, a table and a chart."""
     from ..evaluate.benchmarks import read_tasks
     from ..evaluate.conditions import oracle_paths
@@ -80,7 +91,7 @@ def evaluate(
         raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
     recipe = recipe_or_default(quantization)
     task_list = read_tasks(specs)
-    chosen = _choose_conditions(conditions, len(task_list), oracle_dir)
+    chosen = _choose_conditions(conditions, len(task_list), oracle_dir, multitask)
     use_oracles = any(c.name == "oracle" for c in chosen)
     found_oracles = oracle_paths(oracle_dir, [t.name for t in task_list]) if use_oracles else {}
     needs_generator = any(c.needs_generator for c in chosen)
@@ -110,6 +121,8 @@ def evaluate(
     with runner:
         target = TargetSpec.from_gguf(runner.base)
         oracles = {name: load_adapter(path, target=target) for name, path in found_oracles.items()}
+        uses_multitask = any(c.name == "multitask" for c in chosen)
+        shared = load_adapter(multitask, target=target) if uses_multitask else None
         fmt = get_prompt_format(prompt_format or DEFAULT_PROMPT_FORMAT)
         meta = {
             "base_model": str(base_path),
@@ -118,12 +131,14 @@ def evaluate(
             "task_files": specs,
             "oracle_dir": str(oracle_dir) if use_oracles else None,
             "oracles": {name: str(path) for name, path in found_oracles.items()},
+            "multitask": str(multitask) if uses_multitask else None,
         }
         with Progress(console=console, transient=True) as bar:
             job = bar.add_task("evaluating", total=None)
             results = run_evaluation(
                 task_list, chosen, make_adapters, LlamaCompleter(runner, fmt.stop),
-                lambda adapter: to_gguf_bytes(adapter, recipe), limit=limit, oracle=oracles, prompt_format=fmt,
+                lambda adapter: to_gguf_bytes(adapter, recipe), limit=limit, oracle=oracles, multitask=shared,
+                shots=shots, prompt_format=fmt,
                 seed=seed, meta=meta, progress=lambda done, total: bar.update(job, completed=done, total=total),
             )
     write_results(results, output)

@@ -47,6 +47,10 @@ Format = Annotated[
                       "no suffix: a PEFT directory)."),
 ]
 Task = Annotated[Optional[str], typer.Option("--task", metavar="TEXT", help="The task, in words: the adapter is generated from it.")]
+Examples = Annotated[
+    Optional[Path], typer.Option("--examples", metavar="FILE", help="Input/output examples for the task card (JSONL or "
+                                 "JSON of {\"input\", \"output\"}), with --task or alone.")
+]
 Bundle = Annotated[
     Optional[Path], typer.Option("--bundle", help="Generator bundle from build-engine (default: the shipped one).")
 ]

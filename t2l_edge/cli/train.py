@@ -107,8 +107,12 @@ def train(
 
 
 def train_lora(
-    tasks: Annotated[Path, typer.Option("--tasks", "-t", help="Task file or folder (ours or Super-NaturalInstructions).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder: one PEFT directory per task.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder: one PEFT directory per task (--multitask: "
+                                         "the one PEFT directory).")],
+    tasks: Annotated[
+        Optional[Path], typer.Option("--tasks", "-t", help="Task file or folder (ours or Super-NaturalInstructions); "
+                                     "with --multitask, instead of the config's [data].")
+    ] = None,
     config: Annotated[
         Optional[Path], typer.Option("--config", "-c", help="Training config (TOML): its base, hypernet, data and optim sections.")
     ] = None,
@@ -118,8 +122,13 @@ def train_lora(
     lr: Annotated[Optional[float], typer.Option("--lr", help="Learning rate (default 3e-4).")] = None,
     rank: Annotated[Optional[int], typer.Option("--rank", min=1, help="LoRA rank.")] = None,
     modules: Annotated[Optional[str], typer.Option("--modules", metavar="LIST", help="Target modules, comma-separated (q_proj,v_proj).")] = None,
+    multitask: Annotated[
+        bool, typer.Option("--multitask", help="One LoRA on the whole training mixture of --config (the hypernetwork's "
+                           "tasks and batches), the description in each prompt: evaluate's multitask baseline.")
+    ] = False,
 ):
-    """Train an ordinary per-task LoRA with PEFT (the oracle): same base, prompt format and targets as the hypernetwork."""
+    """Train an ordinary per-task LoRA with PEFT (the oracle): same base, prompt format and targets as the hypernetwork.
+    With --multitask, one LoRA for all the training tasks."""
     import dataclasses
 
     from ..tasks.format import load_tasks
@@ -139,6 +148,10 @@ def train_lora(
             cfg.hypernet = dataclasses.replace(cfg.hypernet, **hyper)
     except InvalidInputError as e:
         raise InvalidInputError(f"option: {e}") from None
+    if multitask:
+        return _train_multitask(cfg, config, tasks, only, output)
+    if tasks is None:
+        raise InvalidInputError("give the tasks with --tasks (or --multitask with --config)")
     chosen = load_tasks(tasks)
     if only:
         missing = [n for n in only if n not in {t.name for t in chosen}]
@@ -155,3 +168,26 @@ def train_lora(
 
 
 ORACLE_DEFAULTS = {"optim": {"steps": 100, "lr": 3e-4, "warmup": 10, "weight_decay": 0.0}}
+
+
+def _train_multitask(cfg, config: Path | None, tasks: Path | None, only, output: Path) -> None:
+    import dataclasses
+
+    if only:
+        raise InvalidInputError("--task picks one oracle; --multitask trains on every training task")
+    if tasks is not None:
+        try:
+            cfg.data = dataclasses.replace(cfg.data, split=None, families=None, tasks=[str(tasks)])
+        except InvalidInputError as e:
+            raise InvalidInputError(f"--tasks: {e}") from None
+    elif config is None:
+        raise InvalidInputError("--multitask needs the training mixture: --config (its [data]) or --tasks")
+    cfg.check_mode("sft")
+    from ..train.oracle import train_multitask
+
+    with console.status("loading the base model"):
+        import torch  # noqa: F401  (the slow import, under the spinner)
+    with _Progress("multitask") as progress:
+        result = train_multitask(cfg, output, progress)
+    console.print(f"wrote the multitask LoRA to {result.path}")
+

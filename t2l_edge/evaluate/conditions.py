@@ -1,13 +1,22 @@
 """Evaluation conditions: what goes into the prompt and which adapter is active, as one table.
 
-| condition  | description in the prompt | adapter                                                     |
-|------------|---------------------------|-------------------------------------------------------------|
-| base       | no                        | none                                                        |
-| base+desc  | yes                       | none                                                        |
-| t2l        | no                        | generated from the task's description                       |
-| t2l+desc   | yes                       | generated from the task's description                       |
-| mismatched | no                        | generated from another task's description (a derangement)   |
-| oracle     | no                        | the task's own trained LoRA (`t2l-edge train-lora`)         |
+| condition  | description in the prompt | solved examples in the prompt | adapter                                         |
+|------------|---------------------------|-------------------------------|-------------------------------------------------|
+| base       | no                        | no                            | none                                            |
+| base+desc  | yes                       | no                            | none                                            |
+| t2l        | no                        | no                            | generated from the task's description           |
+| t2l+desc   | yes                       | no                            | generated from the task's description           |
+| mismatched | no                        | no                            | generated from another task's description       |
+| oracle     | no                        | no                            | the task's own trained LoRA (`train-lora`)      |
+| icl        | yes                       | k (in-context learning)       | none                                            |
+| t2l+card   | no                        | no                            | generated from the task card: description + k   |
+|            |                           |                               | examples (the same k examples icl shows)        |
+| multitask  | yes                       | no                            | one LoRA trained on the whole training mixture  |
+|            |                           |                               | (`train-lora --multitask`), the same for all    |
+
+The last three are baselines: they run when named (`--conditions icl,t2l+card,multitask`), not by default. The k
+examples of an evaluated example are drawn from the task's other examples, never one with its input (see
+`runner.shots_for`).
 
 Also here: the seeded derangement that picks each task's "other" task, and the oracle LoRAs found in a folder.
 """
@@ -32,6 +41,11 @@ class AdapterSource(str, Enum):
     OWN = "own"  # generated from the task's own description
     OTHER = "other"  # generated from the description of the task it is mismatched with
     ORACLE = "oracle"  # the task's trained LoRA
+    CARD = "card"  # generated from the task card: the task's description and the example's shots
+    MULTITASK = "multitask"  # one LoRA trained on every training task, the same for every task
+
+
+GENERATED = (AdapterSource.OWN, AdapterSource.OTHER, AdapterSource.CARD)
 
 
 @dataclass(frozen=True)
@@ -40,13 +54,20 @@ class Condition:
     description_in_prompt: bool
     adapter: AdapterSource
     summary: str
+    shots_in_prompt: bool = False  # k solved examples before the query
+    baseline: bool = False  # run only when named
 
     @property
     def needs_generator(self) -> bool:
-        return self.adapter in (AdapterSource.OWN, AdapterSource.OTHER)
+        return self.adapter in GENERATED
+
+    @property
+    def needs_shots(self) -> bool:
+        return self.shots_in_prompt or self.adapter is AdapterSource.CARD
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "description_in_prompt": self.description_in_prompt, "adapter": self.adapter.value}
+        return {"name": self.name, "description_in_prompt": self.description_in_prompt, "adapter": self.adapter.value,
+                "shots_in_prompt": self.shots_in_prompt}
 
 
 CONDITIONS: dict[str, Condition] = {
@@ -58,6 +79,12 @@ CONDITIONS: dict[str, Condition] = {
         Condition("t2l+desc", True, AdapterSource.OWN, "that adapter and the description in the prompt"),
         Condition("mismatched", False, AdapterSource.OTHER, "the adapter generated from another task's description"),
         Condition("oracle", False, AdapterSource.ORACLE, "the task's own trained LoRA"),
+        Condition("icl", True, AdapterSource.NONE, "the base model, the description and k solved examples in the "
+                  "prompt", shots_in_prompt=True, baseline=True),
+        Condition("t2l+card", False, AdapterSource.CARD, "the adapter generated from the description and the same k "
+                  "examples (a task card)", baseline=True),
+        Condition("multitask", True, AdapterSource.MULTITASK, "one LoRA trained on the training mixture, the "
+                  "description in the prompt", baseline=True),
     )
 }
 SEPARATOR = ","
@@ -76,14 +103,15 @@ def parse_conditions(value: str | Sequence[str]) -> list[Condition]:
 
 
 def default_conditions(n_tasks: int, generator: bool, oracles: bool) -> list[Condition]:
-    """Every condition the inputs allow: adapters need a generator, `mismatched` two tasks, `oracle` oracle LoRAs."""
+    """Every condition the inputs allow, baselines aside: adapters need a generator, `mismatched` two tasks, `oracle`
+    oracle LoRAs."""
     usable = {
         AdapterSource.NONE: True,
         AdapterSource.OWN: generator,
         AdapterSource.OTHER: generator and n_tasks >= 2,
         AdapterSource.ORACLE: oracles,
     }
-    return [c for c in CONDITIONS.values() if usable[c.adapter]]
+    return [c for c in CONDITIONS.values() if not c.baseline and usable[c.adapter]]
 
 
 # -- mismatched: a fixed derangement of the tasks -------------------------------------------------------------------

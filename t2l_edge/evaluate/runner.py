@@ -12,6 +12,10 @@ Which description: example j of a task with k descriptions uses description j mo
 conditions) and for the adapter, so every wording is exercised; `mismatched` uses the other task's description
 j mod k' (the other task comes from a seeded derangement, `conditions.derangement`).
 
+Which examples (`icl`, `t2l+card`): example j gets `shots` of the task's other examples (`shots_for`), seeded by
+(seed, task, j), the same for both conditions, so they compare paired: the examples after the evaluated ones
+(`limit`) when there are enough, else any other; never one whose input is example j's.
+
 Statistics. Every metric scores an answer 1 or 0, so a task × condition cell is a proportion k/n with a Wilson
 score interval (a cell with fractional scores gets a percentile bootstrap instead). A condition's mean is the macro
 average of its tasks' accuracies; its interval, and those of the differences between conditions (on the tasks both
@@ -22,6 +26,7 @@ replacement, the same draw for every condition of that task.
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -30,6 +35,7 @@ import numpy as np
 from ..adapter import LoraAdapter
 from ..errors import InvalidInputError
 from ..prompts import DEFAULT_PROMPT_FORMAT, PromptFormat, get_prompt_format
+from ..task_card import pick_shots, render_card
 from ..tasks.format import Task
 from .benchmarks import max_tokens_for, metric_name, score_example
 from .conditions import AdapterSource, Condition, derangement
@@ -47,6 +53,8 @@ GENERATION_CHUNK = 32  # descriptions per make_adapters call; only the encoded b
 WILSON = "wilson"
 BOOTSTRAP = "bootstrap"
 MEAN_METHOD = "macro mean over tasks; stratified percentile bootstrap over examples"
+DEFAULT_SHOTS = 3  # solved examples in an icl prompt and on a t2l+card card
+MULTITASK_KEY = ("multitask", "multitask")  # the one adapter of condition multitask
 
 # Differences reported when both conditions were run: (a, b) -> mean(a) − mean(b) on the tasks both have.
 DIFFERENCES = (
@@ -56,6 +64,11 @@ DIFFERENCES = (
     ("t2l", "mismatched"),
     ("oracle", "t2l"),
     ("base+desc", "base"),
+    ("t2l+card", "icl"),
+    ("icl", "base+desc"),
+    ("t2l+card", "t2l"),
+    ("t2l", "multitask"),
+    ("multitask", "base+desc"),
 )
 
 
@@ -117,10 +130,11 @@ class Prediction:
     reference: str
     score: float
     description: str | None  # the description in the prompt, if any
-    adapter_from: str | None  # the description the adapter was generated from; "oracle" for an oracle LoRA
+    adapter_from: str | None  # the text the adapter was generated from; "oracle" / "multitask" for a trained LoRA
+    shots: tuple[int, ...] = ()  # the examples (indices in the task) in the prompt or on the card
 
     def to_dict(self) -> dict:
-        return dict(vars(self))
+        return {**vars(self), "shots": list(self.shots)}
 
 
 @dataclass
@@ -236,7 +250,8 @@ class _Job:
     index: int
     prompt: str
     description: str | None  # in the prompt
-    adapter: tuple[str, str] | None  # ("text", description) or ("oracle", task name)
+    adapter: tuple[str, str] | None  # ("text", task text), ("oracle", task name) or MULTITASK_KEY
+    shots: tuple[int, ...] = ()
 
 
 def cut_at_stop(text: str, stop: Sequence[str]) -> str:
@@ -245,7 +260,18 @@ def cut_at_stop(text: str, stop: Sequence[str]) -> str:
     return text[:cut]
 
 
-def _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit) -> None:
+def shots_for(task: Task, index: int, k: int, limit: int | None, seed: int) -> tuple[int, ...]:
+    """The k examples shown with example `index` (icl prompt, t2l+card card): from the examples after the first
+    `limit` (those evaluated) when they hold k usable ones, else from all the others; never `index` itself nor an
+    example with its input. Seeded by (seed, task, index)."""
+    inputs = [ex.input for ex in task.examples]
+    rng = random.Random(f"t2l-edge-shots:{seed}:{task.name}:{index}")
+    n = len(inputs) if limit is None else min(limit, len(inputs))
+    spare = [i for i in range(n, len(inputs)) if inputs[i] != inputs[index]]
+    return pick_shots(inputs, index, k, rng, spare if len(spare) >= k else None)
+
+
+def _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit, multitask, shots) -> None:
     if not tasks:
         raise InvalidInputError("no tasks to evaluate")
     names = [t.name for t in tasks]
@@ -260,6 +286,10 @@ def _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit) -> No
         raise InvalidInputError(f"condition {needs_generator[0]!r} needs adapters: give a generator (bundle or checkpoint)")
     if any(c.adapter is not AdapterSource.NONE for c in conditions) and encode is None:
         raise InvalidInputError("conditions with adapters need `encode` (adapter -> the bytes the runtime loads)")
+    if any(c.adapter is AdapterSource.MULTITASK for c in conditions) and multitask is None:
+        raise InvalidInputError("condition 'multitask' needs the multitask LoRA (train-lora --multitask; --multitask)")
+    if any(c.needs_shots for c in conditions) and (not isinstance(shots, int) or isinstance(shots, bool) or shots < 1):
+        raise InvalidInputError(f"conditions with examples (icl, t2l+card) need shots ≥ 1, got {shots!r}")
     if any(c.adapter is AdapterSource.ORACLE for c in conditions):
         if not oracle:
             raise InvalidInputError("condition 'oracle' needs oracle LoRAs (--oracle-dir)")
@@ -269,7 +299,8 @@ def _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit) -> No
 
 
 def _plan(tasks: Sequence[Task], conditions: Sequence[Condition], limit: int | None, fmt: PromptFormat,
-          mismatch: Mapping[str, str], oracle: Mapping[str, Any]) -> tuple[dict[tuple[str, str], Cell], list[_Job]]:
+          mismatch: Mapping[str, str], oracle: Mapping[str, Any], shots: int,
+          seed: int) -> tuple[dict[tuple[str, str], Cell], list[_Job]]:
     by_name = {t.name: t for t in tasks}
     cells, jobs = {}, []
     for task in tasks:
@@ -283,21 +314,27 @@ def _plan(tasks: Sequence[Task], conditions: Sequence[Condition], limit: int | N
             for j, ex in enumerate(examples):
                 own = task.descriptions[j % len(task.descriptions)]
                 other = by_name[mismatch[task.name]] if cond.adapter is AdapterSource.OTHER else None
+                chosen = shots_for(task, j, shots, limit, seed) if cond.needs_shots else ()
+                solved = [task.examples[i] for i in chosen]
                 adapter = {
                     AdapterSource.NONE: None,
                     AdapterSource.OWN: ("text", own),
                     AdapterSource.OTHER: ("text", other.descriptions[j % len(other.descriptions)]) if other else None,
                     AdapterSource.ORACLE: ("oracle", task.name),
+                    AdapterSource.CARD: ("text", render_card(own, solved)),
+                    AdapterSource.MULTITASK: MULTITASK_KEY,
                 }[cond.adapter]
                 described = own if cond.description_in_prompt else None
-                group.append(_Job(task, cond, j, fmt.prompt(ex.input, described), described, adapter))
+                in_prompt = [(e.input, e.output) for e in solved] if cond.shots_in_prompt else ()
+                group.append(_Job(task, cond, j, fmt.prompt(ex.input, described, in_prompt), described, adapter,
+                                  chosen))
             first_seen = {a: i for i, a in reversed(list(enumerate(j.adapter for j in group)))}
             jobs.extend(sorted(group, key=lambda job: first_seen[job.adapter]))  # one adapter's prompts together
     return cells, jobs
 
 
 def _encode_all(jobs: Sequence[_Job], make_adapters: MakeAdapters | None, encode: Encode | None,
-                oracle: Mapping[str, LoraAdapter]) -> dict[tuple[str, str], bytes]:
+                oracle: Mapping[str, LoraAdapter], trained: dict[tuple[str, str], bytes]) -> dict[tuple[str, str], bytes]:
     wanted = list(dict.fromkeys(j.adapter for j in jobs if j.adapter is not None))
     texts = [text for kind, text in wanted if kind == "text"]
     blobs: dict[tuple[str, str], bytes] = {}
@@ -311,6 +348,7 @@ def _encode_all(jobs: Sequence[_Job], make_adapters: MakeAdapters | None, encode
     for kind, name in wanted:
         if kind == "oracle":
             blobs[(kind, name)] = _bytes(encode(oracle[name]))
+    blobs.update(trained)  # the multitask LoRA, encoded once for the whole run
     return blobs
 
 
@@ -376,6 +414,8 @@ def evaluate(
     *,
     limit: int | None = None,
     oracle: Mapping[str, LoraAdapter] | None = None,
+    multitask: LoraAdapter | None = None,
+    shots: int = DEFAULT_SHOTS,
     prompt_format: PromptFormat | str | None = None,
     seed: int = 0,
     resamples: int = BOOTSTRAP_RESAMPLES,
@@ -383,28 +423,33 @@ def evaluate(
     progress: Progress | None = None,
 ) -> Results:
     """Score every task under every condition (first `limit` examples of each task). See the module docstring for
-    the callables, the descriptions used and the statistics. `meta` (generator, base model, recipe …) is recorded
-    in the results as given."""
+    the callables, the descriptions and examples used and the statistics. `multitask`: the adapter of condition
+    multitask; `shots`: k of icl and t2l+card. `meta` (generator, base model, recipe …) is recorded in the results
+    as given."""
     oracle = dict(oracle or {})
     conditions = list(conditions)
-    _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit)
+    _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit, multitask, shots)
     fmt = prompt_format if isinstance(prompt_format, PromptFormat) else get_prompt_format(prompt_format or DEFAULT_PROMPT_FORMAT)
     mismatch = {}
     if any(c.adapter is AdapterSource.OTHER for c in conditions):
         mismatch = derangement([t.name for t in tasks], [t.descriptions for t in tasks], seed)
-    cells, jobs = _plan(tasks, conditions, limit, fmt, mismatch, oracle)
+    cells, jobs = _plan(tasks, conditions, limit, fmt, mismatch, oracle, shots, seed)
+    trained = {}
+    if any(c.adapter is AdapterSource.MULTITASK for c in conditions):
+        trained[MULTITASK_KEY] = _bytes(encode(multitask))
     max_tokens = {t.name: max_tokens_for(t) for t in tasks}
     done = 0
     for task in tasks:  # one task at a time: only its adapters are held (encoded) at once
         task_jobs = [j for j in jobs if j.task is task]
-        blobs = _encode_all(task_jobs, make_adapters, encode, oracle)
+        blobs = _encode_all(task_jobs, make_adapters, encode, oracle, trained)
         for job in task_jobs:
             ex = task.examples[job.index]
             blob = blobs[job.adapter] if job.adapter is not None else None
             text = cut_at_stop(complete(job.prompt, blob, max_tokens[task.name]), fmt.stop)
-            adapter_from = None if job.adapter is None else ("oracle" if job.adapter[0] == "oracle" else job.adapter[1])
+            adapter_from = None if job.adapter is None else job.adapter[1] if job.adapter[0] == "text" else job.adapter[0]
             cells[(task.name, job.condition.name)].predictions.append(
-                Prediction(job.index, text, ex.output, score_example(task, ex, text), job.description, adapter_from)
+                Prediction(job.index, text, ex.output, score_example(task, ex, text), job.description, adapter_from,
+                           job.shots)
             )
             done += 1
             if progress is not None:
@@ -421,6 +466,7 @@ def evaluate(
         "conditions": [c.name for c in conditions],
         "limit": limit,
         "seed": seed,
+        "shots": shots if any(c.needs_shots for c in conditions) else None,
         "prompt_format": fmt.name,
         "ci_level": CI_LEVEL,
         "ci_per_task": f"{WILSON} score interval (0/1 scores), else percentile bootstrap",

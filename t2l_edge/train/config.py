@@ -1,10 +1,11 @@
 """`TrainConfig`: one TOML file describes a training run. Torch-free (config / modules / model split).
 
     [base]        model = "path.gguf" | "hf-folder"           (default: Gemma 3 270M Q4_K_M)
-    [encoder]     path, cache, max_length                      (default: all-MiniLM-L6-v2)
+    [encoder]     path, cache, max_length, train_layers, lr    (default: all-MiniLM-L6-v2, frozen)
     [hypernet]    variant, latent_size, head_width, n_blocks, dropout, rank, alpha, scale_rule, modules, prompt_format
     [data]        split | tasks (SFT), library (reconstruction), families, n_instances, seed, tasks_per_step,
-                  batch_size (global), max_length
+                  batch_size (global), max_length, card_examples (k of each sample's task card: [0, 1, 2, 3]),
+                  card_no_description
     [optim]       lr, warmup, schedule, min_lr_ratio, clip, weight_decay, betas, eps, l2, steps
     [eval]        every, n, split | tasks | library, holdout
     [checkpoint]  every, keep
@@ -121,12 +122,16 @@ class EncoderSection:
     path: str | None = None  # sentence-transformers folder; None: the packaged all-MiniLM-L6-v2
     cache: str | None = None  # embedding cache file (safetensors), shared between runs
     max_length: int | None = None  # token limit of a description; None: the encoder's own
+    train_layers: int = 0  # SFT: fine-tune the encoder's top N transformer layers jointly (0: frozen)
+    lr: float = 1e-5  # their learning rate (the hypernetwork's groups follow [optim] lr), same schedule
 
     def __post_init__(self):
         self.path = _optional_str(self.path, "path")
         self.cache = _optional_str(self.cache, "cache")
         if self.max_length is not None:
             _int(self.max_length, "max_length", 1)
+        _int(self.train_layers, "train_layers", 0)
+        self.lr = _float(self.lr, "lr", positive=True)
 
 
 _DUMMY_TARGET = TargetSpec("llama", 1, {ModuleKind.Q: ModuleShape(1, 1)})
@@ -167,6 +172,26 @@ class HypernetSection:
         )
 
 
+@dataclass(frozen=True)
+class CardMix:
+    """How training samples' task cards are drawn: k (examples on the card) uniformly from `k` (repeat a value to
+    weigh it), and with probability `no_description` a card with examples drops its description."""
+
+    k: tuple[int, ...] = (0,)
+    no_description: float = 0.0
+
+    def __post_init__(self):
+        if not self.k or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in self.k):
+            raise InvalidInputError(f"card k values must be integers ≥ 0, got {self.k!r}")
+        if not 0.0 <= self.no_description <= 1.0:
+            raise InvalidInputError(f"no_description must be in [0, 1], got {self.no_description!r}")
+        object.__setattr__(self, "k", tuple(self.k))
+
+    @property
+    def with_examples(self) -> bool:
+        return any(self.k)
+
+
 @dataclass
 class DataSection:
     split: str | None = None  # SFT on the built-in suite: a split name (train)
@@ -178,6 +203,8 @@ class DataSection:
     tasks_per_step: int = 4  # distinct tasks mixed in one global batch
     batch_size: int = 8  # global batch (all ranks together)
     max_length: int = 128  # prompt + answer tokens
+    card_examples: list[int] = field(default_factory=lambda: [0, 1, 2, 3])  # k per SFT sample's task card, uniform
+    card_no_description: float = 0.1  # chance that a card with examples drops its description (examples alone)
 
     def __post_init__(self):
         from ..tasks.splits import parse_split
@@ -205,6 +232,15 @@ class DataSection:
         _int(self.tasks_per_step, "tasks_per_step", 1)
         _int(self.batch_size, "batch_size", 1)
         _int(self.max_length, "max_length", 8)
+        if not isinstance(self.card_examples, list) or not self.card_examples:
+            raise InvalidInputError(f"field 'card_examples': must be a non-empty list of integers ≥ 0, got {self.card_examples!r}")
+        for k in self.card_examples:
+            _int(k, "card_examples", 0)
+        self.card_no_description = _float(self.card_no_description, "card_no_description", at_most=1.0)
+
+    def card_mix(self) -> "CardMix":
+        """The `CardMix` of SFT samples' task cards."""
+        return CardMix(tuple(self.card_examples), self.card_no_description)
 
 
 @dataclass
@@ -376,6 +412,8 @@ class TrainConfig:
             raise InvalidInputError(
                 f"{self.source}: [data] field 'split' or 'tasks': one is required for --mode sft (missing)"
             )
+        if mode is not Objective.SFT and self.encoder.train_layers:
+            raise InvalidInputError(f"{self.source}: [encoder] field 'train_layers': fine-tuning the encoder is for sft")
         if mode is Objective.RECONSTRUCTION and self.data.library is None:
             raise InvalidInputError(
                 f"{self.source}: [data] field 'library': required for --mode reconstruction (missing)"

@@ -2,7 +2,9 @@
 the answer tokens only, padded batches, and a seeded sampler whose batch at step s depends only on (seed, s), so a
 resumed run sees exactly the batches an uninterrupted one would.
 
-The prompt carries no task description: the generated adapter is what tells the base which task it is doing.
+The prompt carries no task description: the generated adapter is what tells the base which task it is doing. The
+adapter is generated from the sample's task card (`t2l_edge.task_card`): its description and k of the task's other
+examples, k drawn from `[data] card_examples` (a description alone when k = 0).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from torch import Tensor
 
 from ..errors import InvalidInputError
 from ..prompts import PromptFormat
+from ..task_card import pick_shots, render_card
 from ..tasks.format import Example, Task, load_tasks
 from ..tasks.splits import EVAL_SPLIT_OF, build_split, parse_split
-from .config import TrainConfig
+from .config import CardMix, TrainConfig
 
 IGNORE_INDEX = -100  # label of a token the loss skips (prompt, padding)
 
@@ -51,17 +54,18 @@ class PromptTokenizer:
         self.tokenizer, self.format, self.max_length = tokenizer, prompt_format, max_length
         pad = tokenizer.pad_token_id
         self.pad_id = int(pad if pad is not None else tokenizer.eos_token_id if tokenizer.eos_token_id is not None else 0)
-        self._cache: dict[tuple[str, str], Encoded] = {}
+        self._cache: dict[tuple[str, str, str | None], Encoded] = {}
 
-    def encode(self, example: Example) -> Encoded:
-        key = (example.input, example.output)
+    def encode(self, example: Example, description: str | None = None) -> Encoded:
+        """`description`: in the prompt too (a multitask LoRA learns from it; a hypernetwork's prompt has none)."""
+        key = (example.input, example.output, description)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache[key] = self._encode(example)
+            hit = self._cache[key] = self._encode(example, description)
         return hit
 
-    def _encode(self, example: Example) -> Encoded:
-        prompt = list(self.tokenizer(self.format.prompt(example.input)).input_ids)
+    def _encode(self, example: Example, description: str | None) -> Encoded:
+        prompt = list(self.tokenizer(self.format.prompt(example.input, description)).input_ids)
         answer = list(self.tokenizer(self.format.target(example.output), add_special_tokens=False).input_ids)
         if not answer:
             raise InvalidInputError(f"the answer {example.output!r} tokenizes to nothing")
@@ -90,12 +94,21 @@ def collate(encoded: Sequence[Encoded], pad_id: int, device: torch.device | str 
 
 @dataclass(frozen=True)
 class Sample:
-    """One element of a batch: which task (index), which of its examples, and the description the adapter is
-    generated from (sampled per sample among the task's descriptions)."""
+    """One element of a batch: which task (index), which of its examples, and the task card the adapter is generated
+    from: a description (sampled per sample among the task's descriptions; None: a card of examples alone) and the
+    indices of the task's examples shown on the card (never the sample's own)."""
 
     task: int
     example: int
-    description: str
+    description: str | None
+    shots: tuple[int, ...] = ()
+
+    def card(self, task: Task) -> str:
+        """The text the encoder reads (`task_card.render_card`, as every generator renders it; without shots, the
+        description as it is)."""
+        if not self.shots:
+            return self.description
+        return render_card(self.description, [task.examples[i] for i in self.shots])
 
 
 class TaskSampler:
@@ -103,13 +116,18 @@ class TaskSampler:
     and a random description per sample. A pure function of (seed, step): nothing to save for an exact resume."""
 
     def __init__(self, n_examples: Sequence[int], descriptions: Sequence[Sequence[str]], batch_size: int,
-                 tasks_per_step: int, seed: int):
+                 tasks_per_step: int, seed: int, cards: CardMix | None = None,
+                 inputs: Sequence[Sequence[str]] | None = None):
         if not n_examples:
             raise InvalidInputError("no training tasks")
         if len(n_examples) != len(descriptions):
             raise InvalidInputError(f"{len(n_examples)} tasks but {len(descriptions)} description lists")
         self.n_examples, self.descriptions = list(n_examples), [tuple(d) for d in descriptions]
         self.batch_size, self.tasks_per_step, self.seed = batch_size, tasks_per_step, seed
+        self.cards = cards or CardMix()
+        if self.cards.with_examples and (inputs is None or len(inputs) != len(n_examples)):
+            raise InvalidInputError("task cards with examples need every task's example inputs")
+        self.inputs = [list(i) for i in inputs] if inputs is not None else None
 
     def batch(self, step: int) -> list[Sample]:
         rng = random.Random(f"t2l-edge-train:{self.seed}:{step}")
@@ -118,7 +136,16 @@ class TaskSampler:
         for i in range(self.batch_size):
             t = chosen[i % len(chosen)]
             out.append(Sample(t, rng.randrange(self.n_examples[t]), rng.choice(self.descriptions[t])))
+        if self.cards.with_examples:  # drawn from their own stream: a description-only mix keeps the batches above
+            cards = random.Random(f"t2l-edge-card:{self.seed}:{step}")
+            out = [self._card(s, cards) for s in out]
         return out
+
+    def _card(self, sample: Sample, rng: random.Random) -> Sample:
+        k = rng.choice(self.cards.k)
+        shots = pick_shots(self.inputs[sample.task], sample.example, k, rng)
+        drop = bool(shots) and rng.random() < self.cards.no_description
+        return dataclasses.replace(sample, description=None if drop else sample.description, shots=shots)
 
 
 def fixed_samples(n_examples: Sequence[int], descriptions: Sequence[Sequence[str]], n: int) -> list[Sample]:

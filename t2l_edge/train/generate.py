@@ -5,13 +5,13 @@ interface as the bundle generators (`runtimes.AdapterGenerator`); `runtimes.open
 from __future__ import annotations
 
 import os
-from typing import Sequence
 
 from ..adapter import LoraAdapter
 from ..batch import INDEX_FILE, TaskLine, read_batch_file  # noqa: F401  (their home before batch.py)
 from ..errors import InvalidInputError
 from ..runs import resolve_checkpoint
 from ..prompts import check_task_texts
+from ..task_card import TaskInput, task_texts
 
 
 class Generator:
@@ -20,10 +20,12 @@ class Generator:
     def __init__(self, checkpoint: str | os.PathLike, encoder: str | os.PathLike | None = None, device: str = "cpu"):
         from ..model.checkpoint import load_checkpoint
         from ..model.config import DEFAULT_ENCODER
-        from ..model.encoder import TextEncoder
+        from ..model.encoder import TextEncoder, checkpoint_encoder
 
         self.checkpoint = resolve_checkpoint(checkpoint)
         self.hypernet = load_checkpoint(self.checkpoint, device=device)
+        if encoder is None:  # a checkpoint trained with `[encoder] train_layers` carries its fine-tuned encoder
+            encoder = checkpoint_encoder(self.checkpoint)
         config = self.hypernet.config
         if encoder is None and config.encoder != DEFAULT_ENCODER:
             raise InvalidInputError(
@@ -43,9 +45,9 @@ class Generator:
     def provenance(self) -> dict:
         return {"kind": "checkpoint", "path": str(self.checkpoint)}
 
-    def generate(self, texts: Sequence[str], batch_size: int = 64) -> list[LoraAdapter]:
-        if isinstance(texts, str):
-            texts = [texts]
+    def generate(self, texts: TaskInput, batch_size: int = 64) -> list[LoraAdapter]:
+        """One adapter per task text or `TaskCard` (rendered by `task_texts`, as every generator does)."""
+        texts = task_texts(texts)
         encodings = self.encoder.tokenizer.encode_batch(list(texts))
         check_task_texts(texts, [bool(e.overflowing) for e in encodings], self.encoder.spec.max_length)
         out: list[LoraAdapter] = []

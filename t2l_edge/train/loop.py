@@ -34,6 +34,7 @@ from torch import nn
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
 from ..io import atomic_dir, write_bytes_atomic
 from ..model.checkpoint import load_checkpoint, save_checkpoint
+from ..model.encoder import FINE_TUNED_DIR
 from ..model.hypernet import HyperNetwork
 from ..runs import LATEST, STEP_PREFIX, TRAINER_STATE, latest_checkpoint, step_dir  # noqa: F401
 from .config import Device, Objective, Schedule, TrainConfig
@@ -45,6 +46,10 @@ TRAINER_STATE_VERSION = 1
 # Sections that must not change across a resume (they decide the batches and the model); [optim] steps may.
 RESUME_FIXED = ("base", "encoder", "hypernet", "data")
 RESUME_FREE = {("encoder", "cache")}  # changes nothing the run computes
+# Fields added after runs began: a checkpoint saved before one existed resumes when the field has the value that
+# computes what that run computed (None: any value, the field has no effect then).
+RESUME_ADDED = {("data", "card_examples"): [0], ("data", "card_no_description"): None,
+                ("encoder", "train_layers"): 0, ("encoder", "lr"): None}
 RESUME_FIXED_OPTIM = ("lr", "warmup", "schedule", "min_lr_ratio", "clip", "weight_decay", "betas", "eps", "l2")
 
 
@@ -182,25 +187,42 @@ class Trainer:
                 f"{self.dist.world} processes"
             )
 
-        from ..model.encoder import EmbeddingCache, TextEncoder
+        from ..model.encoder import EmbeddingCache, TextEncoder, checkpoint_encoder
+        from ..task_card import CARD_FORMAT
 
+        tuned = config.encoder.train_layers
+        if tuned and self.dist.world > 1:
+            raise InvalidInputError(f"{config.source}: [encoder] field 'train_layers': fine-tuning the encoder runs "
+                                    "in one process (not under torchrun)")
         build = {Objective.SFT: _build_sft, Objective.RECONSTRUCTION: _build_reconstruction}[self.mode]
         # Data first (bad task files fail before anything heavy loads); the encoder after.
-        self.objective, target, self.base_source = build(config, self.device, lambda t: self.embeddings.get(t), full_logits)
-        encoder = TextEncoder(config.encoder.path, config.encoder.max_length)
+        self.objective, target, self.base_source = build(config, self.device, self._embed, full_logits)
+        # a fine-tuned encoder resumes from the weights its checkpoint carries
+        source = checkpoint_encoder(existing) if tuned and resume else None
+        encoder = TextEncoder(source or config.encoder.path, config.encoder.max_length,
+                              device=str(self.device) if tuned else "cpu")
+        self.encoder = encoder
+        self.encoder_params = encoder.unfreeze_top(tuned) if tuned else []
         self.embeddings = EmbeddingCache(encoder, config.encoder.cache)
-        self.embeddings.get(self.objective.texts())  # every description once, before the first step
-        if self.dist.main:
-            self.embeddings.save()
+        if not tuned:  # a trained encoder's embeddings change every step: nothing to cache
+            self.embeddings.get(self.objective.texts())  # every description once, before the first step
+            if self.dist.main:
+                self.embeddings.save()
 
         extra = {"mode": self.mode.value, "base": str(self.base_source)}
+        mix = config.data.card_mix()
+        if self.mode is Objective.SFT and mix.with_examples:  # how the task texts it learned from were written
+            extra["task_cards"] = {"format": CARD_FORMAT, "k": list(mix.k), "no_description": mix.no_description}
+        if tuned:
+            extra["encoder_train_layers"] = tuned
         hcfg = config.hypernet.hypernet_config(target, encoder.name, encoder.dim, extra)
         torch.manual_seed(config.run.seed)
         self.hypernet = HyperNetwork(hcfg).to(self.device)
         o = config.optim
-        self.optimizer = torch.optim.AdamW(
-            self.hypernet.param_groups(o.lr), betas=tuple(o.betas), eps=o.eps, weight_decay=o.weight_decay
-        )
+        groups = self.hypernet.param_groups(o.lr)
+        if self.encoder_params:  # the last group: the encoder's unfrozen layers, at their own (lower) rate
+            groups.append({"params": self.encoder_params, "lr": config.encoder.lr})
+        self.optimizer = torch.optim.AdamW(groups, betas=tuple(o.betas), eps=o.eps, weight_decay=o.weight_decay)
         self.base_lrs = [g["lr"] for g in self.optimizer.param_groups]
         self.step = 0
         if resume:
@@ -212,6 +234,13 @@ class Trainer:
             ids = [self.device.index] if self.device.type == "cuda" else None
             self.model = DistributedDataParallel(self.hypernet, device_ids=ids)
 
+    def _embed(self, texts, store: bool = True):
+        """Task texts -> (N, d) embeddings: from the cache with a frozen encoder, through the encoder (with autograd
+        when its layers train) otherwise."""
+        if self.encoder_params:
+            return self.encoder.forward(texts)
+        return self.embeddings.get(texts, store)
+
     # -- checkpoints --------------------------------------------------------------------------------------------
 
     def _resume(self, directory: Path) -> None:
@@ -221,6 +250,9 @@ class Trainer:
         saved, now = state.get("config", {}), self.config.to_dict()
         for section in RESUME_FIXED:
             for key, value in now[section].items():
+                if (section, key) in RESUME_ADDED and key not in saved.get(section, {}):
+                    if RESUME_ADDED[(section, key)] in (None, value):
+                        continue
                 if (section, key) not in RESUME_FREE and saved.get(section, {}).get(key) != value:
                     raise InvalidInputError(
                         f"{self.config.source}: [{section}] field '{key}' is {value!r}, the checkpoint {directory.name} "
@@ -249,6 +281,9 @@ class Trainer:
         directory = step_dir(self.output, self.step)
         with atomic_dir(directory) as tmp:
             save_checkpoint(self.hypernet, tmp, extra={"mode": self.mode.value, "step": self.step})
+            if self.encoder_params:  # the fine-tuned encoder travels with the checkpoint
+                self.encoder.save_folder(tmp / FINE_TUNED_DIR, self.config.encoder.train_layers,
+                                         template=self.config.encoder.path)
             state = {
                 "format_version": TRAINER_STATE_VERSION,
                 "step": self.step,
@@ -296,7 +331,7 @@ class Trainer:
         loss, stats = self.objective.loss(self.model, mine, samples, self.dist.world)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        params = [p for p in self.hypernet.parameters() if p.grad is not None]
+        params = [p for p in [*self.hypernet.parameters(), *self.encoder_params] if p.grad is not None]
         if o.clip > 0:
             grad_norm = torch.nn.utils.clip_grad_norm_(params, o.clip)
         else:
@@ -395,7 +430,7 @@ def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bo
     prompt = PromptTokenizer(base.tokenizer, get_prompt_format(config.hypernet.prompt_format), config.data.max_length)
     d = config.data
     objective = SFTObjective(model, hooks, prompt, train, held, embed, d.batch_size, d.tasks_per_step,
-                             config.run.seed, config.optim.l2, config.eval.n, device, full_logits)
+                             config.run.seed, config.optim.l2, config.eval.n, device, full_logits, d.card_mix())
     return objective, target, base.source
 
 

@@ -18,6 +18,7 @@ from torch import Tensor, nn
 from ..errors import InvalidInputError
 from ..model.base import LoraHooks, LoraTensors
 from ..tasks.format import Task
+from .config import CardMix
 from .data import IGNORE_INDEX, Encoded, PromptTokenizer, Sample, TaskSampler, collate, fixed_samples
 
 
@@ -68,13 +69,14 @@ class SFTObjective:
 
     def __init__(self, model: nn.Module, hooks: LoraHooks, prompt: PromptTokenizer, train: list[Task],
                  held: list[Task], embed, batch_size: int, tasks_per_step: int, seed: int, l2: float,
-                 eval_n: int, device: torch.device, full_logits: bool = False):
+                 eval_n: int, device: torch.device, full_logits: bool = False, cards: CardMix | None = None):
         self.model, self.hooks, self.prompt = model, hooks, prompt
         self.train_tasks, self.held_tasks = train, held
-        self.embed = embed  # texts -> (N, d) float32 tensor (an EmbeddingCache's get)
+        self.embed = embed  # (texts, store=True) -> (N, d) float32 tensor (an EmbeddingCache's get, or the encoder)
         self.batch_size, self.l2, self.device, self.full_logits = batch_size, l2, device, full_logits
         self.sampler = TaskSampler(
-            [len(t.examples) for t in train], [t.descriptions for t in train], batch_size, tasks_per_step, seed
+            [len(t.examples) for t in train], [t.descriptions for t in train], batch_size, tasks_per_step, seed,
+            cards, [[e.input for e in t.examples] for t in train],
         )
         self.eval_samples = (
             fixed_samples([len(t.examples) for t in held], [t.descriptions for t in held], eval_n) if held else []
@@ -83,6 +85,13 @@ class SFTObjective:
 
     def texts(self) -> list[str]:
         return list(dict.fromkeys(d for t in self.train_tasks + self.held_tasks for d in t.descriptions))
+
+    def embed_cards(self, samples: Sequence[Sample], tasks: list[Task]) -> Tensor:
+        """(b, d_emb) embeddings of the samples' task cards; cards with examples are seen once, so not cached."""
+        texts = [s.card(tasks[s.task]) for s in samples]
+        if any(s.shots for s in samples):
+            return self.embed(texts, store=False)
+        return self.embed(texts)
 
     def global_batch(self, step: int) -> list[Sample]:
         return self.sampler.batch(step)
@@ -97,7 +106,7 @@ class SFTObjective:
         total = sum(e.n_answer for e in every)
         mine = self.encode(shard, self.train_tasks)
         batch = collate(mine, self.prompt.pad_id, self.device)
-        emb = self.embed([s.description for s in shard]).to(self.device)  # (b, d_emb)
+        emb = self.embed_cards(shard, self.train_tasks).to(self.device)  # (b, d_emb)
         lora = hypernet(emb)
         self.hooks.set(lora)
         try:
