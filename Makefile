@@ -12,7 +12,7 @@ export OMP_WAIT_POLICY ?= PASSIVE
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_OPENSSL=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install tools browser test test-fast demo bench clean
+.PHONY: install tools browser test test-fast demo bench fuzz clean
 
 # torch==2.13.0 first: it is the CPU build on local disk; anything that pulls a bare `torch` later is then satisfied.
 $(STAMP): pyproject.toml
@@ -47,6 +47,12 @@ demo: install
 
 bench: install
 	$(PY) tests/bench/run.py
+
+# Longer property-based fuzzing (thousands of examples per reader, random seeds), the kill test, and issue 12's
+# table of reproducer classes re-run through the CLI (`make test` runs the same tests briefly, derandomized).
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py tests/test_kill.py
+	$(PY) tests/fuzz/report.py --kill
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -14,11 +14,16 @@ from t2l_edge.io import atomic_dir
 from .formats import AdapterFormat, save_adapter
 
 
+BATCH_PATTERNS = (INDEX_FILE, "[0-9][0-9][0-9][0-9]*")  # what a batch folder holds
+
+
 def write_batch(adapters: Sequence[LoraAdapter], lines: Sequence[TaskLine], output: str | os.PathLike, fmt: str,
-                recipe: str | None = None) -> Path:
+                recipe: str | None = None, force: bool = False) -> Path:
+    """Replaces a previous batch folder whole; a folder holding other files is refused (`force`: the adapters are
+    added beside those files, which stay untouched)."""
     fmt = AdapterFormat(fmt)
     width = max(4, len(str(len(adapters))))
-    with atomic_dir(output) as tmp:
+    with atomic_dir(output, BATCH_PATTERNS, force) as tmp:
         rows = []
         for i, (adapter, line) in enumerate(zip(adapters, lines), 1):
             name = f"{i:0{width}d}{EXTENSIONS[fmt.value]}"

@@ -56,10 +56,11 @@ def load_adapter(path: str | os.PathLike, architecture: str | None = None, targe
 
 def save_adapter(
     adapter: LoraAdapter, path: str | os.PathLike, fmt: AdapterFormat | str, recipe: Recipe | str | None = None,
-    model_card: bool = False, base_model: str | None = None, source: str = "",
+    model_card: bool = False, base_model: str | None = None, source: str = "", force: bool = False,
 ) -> Path:
     """Write in `fmt`. `recipe`: the GGUF quantization (default f16), or a PEFT folder's weight precision (f32, f16
-    or bf16; default f32, lossless). `model_card`: a README.md in the PEFT folder (PEFT only)."""
+    or bf16; default f32, lossless). `model_card`: a README.md in the PEFT folder (PEFT only). `force`: a PEFT
+    directory may be written into a folder holding other files (they are left alone)."""
     fmt = AdapterFormat(fmt)
     if model_card and fmt is not AdapterFormat.PEFT:
         raise InvalidInputError(f"a model card goes into a PEFT folder (--format peft), not a {fmt.value} file")
@@ -70,5 +71,5 @@ def save_adapter(
         if precision not in PEFT_DTYPES:
             raise InvalidInputError(f"PEFT weights are {', '.join(PEFT_DTYPES)}; {precision} is a GGUF quantization")
         extra = {MODEL_CARD: model_card_text(adapter, base_model, precision, source)} if model_card else None
-        return write_peft(adapter, path, dtype=precision, extra_files=extra)
+        return write_peft(adapter, path, dtype=precision, extra_files=extra, force=force)
     return adapter.save(path)  # the native file is always f32 (the lossless form)

@@ -18,11 +18,14 @@ import numpy as np
 from gguf import GGMLQuantizationType as QType
 
 from t2l_edge.adapter import LoraAdapter, ScaleRule
-from t2l_edge.errors import CorruptFileError, InvalidAdapterError
+from t2l_edge.compat import SUPPORTED_TYPES, check_adapter_header
+from t2l_edge.errors import CorruptFileError, InvalidAdapterError, InvalidInputError
 from t2l_edge.gguf_reader import GGUFFile, read_gguf
+from t2l_edge.gguf_values import count_non_finite
 from t2l_edge.io import write_bytes_atomic
 from t2l_edge.keys import NATIVE_FORMAT_VERSION, T2L, Adapter, General
 from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec, get_architecture
+from t2l_edge.text import quote
 
 from .quants import bytes_per_row, dequantize, quantize
 from .recipes import Recipe, parse_recipe, tensor_type
@@ -98,11 +101,18 @@ def _quantize_grouped(adapter: LoraAdapter, planned: list[PlannedTensor]) -> dic
     blobs = {}
     for (qtype, _), tensors in groups.items():
         rows = np.concatenate([adapter.weights[(t.layer, t.kind)][0 if t.which == "a" else 1] for t in tensors])
-        packed = quantize(rows, qtype)  # (total rows, bytes per row)
+        with np.errstate(all="ignore"):  # overflow is detected below, in the bytes, exactly
+            packed = quantize(rows, qtype)  # (total rows, bytes per row)
         start = 0
         for t in tensors:
             blobs[t.name] = packed[start : start + t.shape[0]].tobytes()
             start += t.shape[0]
+            if count_non_finite(np.frombuffer(blobs[t.name], np.uint8), qtype):
+                raise InvalidAdapterError(
+                    f"layer {t.layer} {t.kind.value}: lora_{t.which} holds values too large for {qtype.name} "
+                    f"(largest {float(np.abs(adapter.weights[(t.layer, t.kind)][0 if t.which == 'a' else 1]).max()):.3g}); "
+                    "they would be written as Inf: use f32 or rescale the adapter"
+                )
     return blobs
 
 
@@ -175,9 +185,19 @@ def read_gguf_adapter(source: str | os.PathLike | bytes | GGUFFile) -> LoraAdapt
     gguf = source if isinstance(source, GGUFFile) else read_gguf(source)
     meta = gguf.metadata
     if meta.get(General.TYPE) != Adapter.GENERAL_TYPE_VALUE or meta.get(Adapter.TYPE) != Adapter.TYPE_VALUE:
-        raise CorruptFileError(f"{gguf.source}: not a LoRA adapter (general.type={meta.get(General.TYPE)!r})")
+        raise CorruptFileError(f"{gguf.source}: not a LoRA adapter (general.type={quote(repr(meta.get(General.TYPE)), 60)})")
+    check_adapter_header(gguf)  # what llama.cpp asserts: key types, a positive finite alpha, some tensors
+    for key in (T2L.TARGET, T2L.SCALE_RULE, T2L.GENERATOR, Adapter.LORA_TASK_NAME):
+        if key in meta and not isinstance(meta[key], str):
+            raise CorruptFileError(f"{gguf.source}: {key} must be a string")
+    if T2L.ALPHA in meta and not isinstance(meta[T2L.ALPHA], float):
+        raise CorruptFileError(f"{gguf.source}: {T2L.ALPHA} must be a float")
     found = _lora_tensors(gguf)
-    target = TargetSpec.from_dict(json.loads(meta[T2L.TARGET])) if T2L.TARGET in meta else _infer_target(gguf, found)
+    target = _stored_target(gguf) if T2L.TARGET in meta else _infer_target(gguf, found)
+    if len(found) != target.n_layers * len(target.modules):
+        raise InvalidAdapterError(
+            f"{gguf.source}: {len(found)} tensor pairs, its target needs {target.n_layers * len(target.modules)}"
+        )
 
     weights, ranks = {}, set()
     for layer, kind in target.slots():
@@ -187,20 +207,37 @@ def read_gguf_adapter(source: str | os.PathLike | bytes | GGUFFile) -> LoraAdapt
             info = gguf.tensors.get(name)
             if info is None:
                 raise InvalidAdapterError(f"{gguf.source}: missing tensor {name}")
-            pair.append(dequantize(gguf.tensor_bytes(name), info.qtype, info.shape))
+            if len(info.shape) != 2:
+                raise InvalidAdapterError(f"{gguf.source}: tensor {name} is {len(info.shape)}-D, LoRA tensors are 2-D")
+            if info.qtype not in SUPPORTED_TYPES:
+                raise CorruptFileError(f"{gguf.source}: tensor {name} has type {info.qtype.name}, which adapters cannot use")
+            with np.errstate(all="ignore"):  # NaN/Inf are refused by LoraAdapter.validate, without numpy's warnings
+                pair.append(dequantize(gguf.tensor_bytes(name), info.qtype, info.shape))
         ranks.add(pair[0].shape[0])
         weights[(layer, kind)] = tuple(pair)
     if len(ranks) != 1:
         raise InvalidAdapterError(f"{gguf.source}: tensors disagree on the rank ({sorted(ranks)})")
     rank = ranks.pop()
-    gguf_alpha = float(meta.get(Adapter.LORA_ALPHA, rank))  # without alpha llama.cpp uses scale 1
+    gguf_alpha = float(meta[Adapter.LORA_ALPHA])
     if T2L.SCALE_RULE in meta:
-        rule, alpha = ScaleRule(meta[T2L.SCALE_RULE]), float(meta[T2L.ALPHA])
+        try:
+            rule, alpha = ScaleRule(meta[T2L.SCALE_RULE]), float(meta[T2L.ALPHA])
+        except (KeyError, ValueError):
+            raise CorruptFileError(f"{gguf.source}: {T2L.SCALE_RULE} needs a known rule and a {T2L.ALPHA}") from None
     else:
         rule, alpha = ScaleRule.STANDARD, gguf_alpha
     return LoraAdapter(
         target, rank, alpha, weights, rule, task=meta.get(Adapter.LORA_TASK_NAME, ""), generator=meta.get(T2L.GENERATOR, "")
     )
+
+
+def _stored_target(gguf: GGUFFile) -> TargetSpec:
+    try:
+        return TargetSpec.from_dict(json.loads(gguf.metadata[T2L.TARGET]))
+    except (ValueError, RecursionError) as e:
+        if isinstance(e, (CorruptFileError, InvalidInputError)):
+            raise
+        raise CorruptFileError(f"{gguf.source}: {T2L.TARGET} is not valid JSON") from None
 
 
 def _lora_tensors(gguf: GGUFFile) -> dict[str, list[str]]:
@@ -209,11 +246,11 @@ def _lora_tensors(gguf: GGUFFile) -> dict[str, list[str]]:
     for name in gguf.tensors:
         m = re.fullmatch(r"(.+)\.lora_([ab])", name)
         if m is None:
-            raise CorruptFileError(f"{gguf.source}: tensor {name} is neither a lora_a nor a lora_b")
+            raise CorruptFileError(f"{gguf.source}: tensor {quote(name)} is neither a lora_a nor a lora_b")
         found.setdefault(m.group(1), []).append(m.group(2))
     for base, parts in found.items():
         if sorted(parts) != ["a", "b"]:
-            raise InvalidAdapterError(f"{gguf.source}: {base} has lora_{parts[0]} but not its pair")
+            raise InvalidAdapterError(f"{gguf.source}: {quote(base)} has lora_{parts[0]} but not its pair")
     return found
 
 
@@ -226,15 +263,17 @@ def _infer_target(gguf: GGUFFile, found: dict[str, list[str]]) -> TargetSpec:
         for kind, pattern in patterns.items():
             m = pattern.fullmatch(base)
             if m:
+                if len(m.group(1)) > 6:
+                    raise InvalidAdapterError(f"{gguf.source}: layer index {quote(m.group(1), 20)} is out of range")
                 layers_by_kind.setdefault(kind, set()).add(int(m.group(1)))
                 a, b = gguf.tensors[base + ".lora_a"], gguf.tensors[base + ".lora_b"]
                 shapes[kind] = ModuleShape(a.shape[1], b.shape[0])
                 break
         else:
-            raise InvalidAdapterError(f"{gguf.source}: {base} is not a LoRA target of {table.name}")
+            raise InvalidAdapterError(f"{gguf.source}: {quote(base)} is not a LoRA target of {table.name}")
     n_layers = 1 + max(max(layers) for layers in layers_by_kind.values())
     for kind, layers in layers_by_kind.items():
-        if layers != set(range(n_layers)):
+        if len(layers) != n_layers:  # distinct layers in 0..n_layers-1: equal count means every layer
             raise InvalidAdapterError(
                 f"{gguf.source}: {kind.value} is adapted on {len(layers)} of {n_layers} layers; "
                 "only adapters covering every layer are supported"

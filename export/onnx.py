@@ -37,7 +37,7 @@ from t2l_edge.bundle import (
     output_names,
 )
 from t2l_edge.errors import CorruptFileError, InvalidInputError, MissingFileError, T2LEdgeError
-from t2l_edge.io import atomic_dir
+from t2l_edge.io import atomic_dir, check_output_dir, temp_dir_beside
 from t2l_edge.keys import BundleExtra, BundleFiles, BundleGraph
 from t2l_edge.models import default_bundle_dir, default_bundles_glob, default_checkpoint
 
@@ -298,6 +298,10 @@ def default_bundle(progress: Callable[[str], None] | None = None) -> Path:
     return path
 
 
+# What a bundle directory holds: rebuilding over one replaces it; anything else in the way is refused.
+BUNDLE_PATTERNS = tuple(v for k, v in vars(BundleFiles).items() if not k.startswith("_")) + ("*.engine", "*.ort")
+
+
 def build_bundle(
     checkpoint: str | os.PathLike | None,
     output: str | os.PathLike,
@@ -308,10 +312,13 @@ def build_bundle(
     max_batch: int = 16,
     progress: Callable[[str], None] | None = None,
     gguf_recipe: str = DEFAULT_GGUF_RECIPE,
+    force: bool = False,
 ) -> Bundle:
     """Checkpoint (+ encoder) -> bundle directory, written atomically; returns the loaded, verified bundle.
     Without a checkpoint: the shipped one. `gguf_recipe`: what the bundle's GGUF graph and template write (q4_0,
-    q8_0, f16), so that a consumer without Python writes adapters (docs/gguf-template.md)."""
+    q8_0, f16), so that a consumer without Python writes adapters (docs/gguf-template.md). An existing `output` must
+    be a bundle (else refused, or with `force` the bundle's files are added beside what is there). Intermediate
+    graphs live beside `output` (cleaned at the next build after a kill), not in the system's temp folder."""
     from .gguf import ALIGNMENT, gguf_template
     from .gguf_graph import build_gguf_graph, data_layout
     from .recipes import parse_recipe
@@ -320,6 +327,8 @@ def build_bundle(
     from t2l_edge.model.config import DEFAULT_ENCODER
     from t2l_edge.model.encoder import FINE_TUNED_INFO, TextEncoder, checkpoint_encoder
     from t2l_edge.runs import resolve_checkpoint
+
+    check_output_dir(output, BUNDLE_PATTERNS, force)  # before minutes of export, not after
 
     target = EngineTarget(target) if not isinstance(target, EngineTarget) else target
     precision = check_precision(target, precision)
@@ -349,7 +358,7 @@ def build_bundle(
     enc_module, hyp_module = graph_modules(hypernet, text_encoder)
     specs = [(enc_module, encoder_spec(text_encoder)), (hyp_module, hypernet_spec(hypernet, text_encoder))]
 
-    with tempfile.TemporaryDirectory(prefix="t2l-build-") as work_dir, atomic_dir(output) as out:
+    with atomic_dir(output, BUNDLE_PATTERNS, force) as out, temp_dir_beside(output) as work_dir:
         work = Path(work_dir)
         problems: list[str] = []
         graph_files: dict[str, Path] = {}
@@ -480,7 +489,8 @@ def _to_ort_format(graph_files: Mapping[str, Path], out: Path) -> list[str]:
 
     names = {BundleGraph.ENCODER: BundleFiles.ENCODER_ONNX, BundleGraph.HYPERNET: BundleFiles.HYPERNET_ONNX,
              BundleGraph.GGUF: BundleFiles.GGUF_ONNX}
-    with tempfile.TemporaryDirectory(prefix="t2l-ort-") as src_dir, tempfile.TemporaryDirectory(prefix="t2l-ort-out-") as dst_dir:
+    # inside the bundle's temporary directory: a kill leaves nothing in the system's temp folder
+    with tempfile.TemporaryDirectory(prefix=".ort-", dir=out) as src_dir, tempfile.TemporaryDirectory(prefix=".ort-out-", dir=out) as dst_dir:
         src, dst = Path(src_dir), Path(dst_dir)
         for role, path in graph_files.items():
             shutil.copyfile(path, src / names[role])

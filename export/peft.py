@@ -17,7 +17,11 @@ from t2l_edge.adapter import LoraAdapter, ScaleRule
 from t2l_edge.errors import CorruptFileError, InvalidAdapterError, InvalidInputError, MissingFileError
 from t2l_edge.io import atomic_dir, read_json
 from t2l_edge.keys import T2L, Files
+from t2l_edge.safetensors_io import read_safetensors
 from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec, get_architecture
+from t2l_edge.text import quote
+
+from .quants import _to_bf16_bits
 
 PEFT_PREFIX = "base_model.model."
 _KEY = re.compile(r"(?:.*\.)?layers\.(\d+)\.(?:self_attn|mlp)\.(\w+)\.lora_([AB])\.weight")
@@ -51,21 +55,23 @@ def peft_config(adapter: LoraAdapter, base_model: str = "") -> dict:
 
 # Weight precisions a PEFT directory can hold: recipe name -> safetensors dtype.
 PEFT_DTYPES = {"f32": "F32", "f16": "F16", "bf16": "BF16"}
+PEFT_FILES = (Files.PEFT_CONFIG, Files.PEFT_WEIGHTS)
 
 
 def write_peft(
     adapter: LoraAdapter, directory: str | os.PathLike, base_model: str = "", dtype: str = "f32",
-    extra_files: dict[str, str] | None = None,
+    extra_files: dict[str, str] | None = None, force: bool = False,
 ) -> Path:
-    """A PEFT directory with weights in `dtype` (f32, f16 or bf16); `extra_files` (name -> text, e.g. a README.md
-    model card) are written into the same directory, atomically with it."""
+    """A PEFT directory with weights in `dtype` (f32, f16 or bf16), replacing a previous one whole; `extra_files`
+    (name -> text, e.g. a README.md model card) are written into the same directory, atomically with it. A
+    directory holding other files is refused (`force`: ours are added beside them, nothing else touched)."""
     if dtype not in PEFT_DTYPES:
         raise InvalidInputError(f"PEFT weights are {', '.join(PEFT_DTYPES)}, not {dtype!r}")
     tensors = {}
     for (layer, kind), a, b in adapter.items():
         tensors[peft_key(adapter.target, layer, kind, "A")] = a
         tensors[peft_key(adapter.target, layer, kind, "B")] = b
-    with atomic_dir(directory) as tmp:
+    with atomic_dir(directory, (*PEFT_FILES, *(extra_files or {})), force) as tmp:
         (tmp / Files.PEFT_CONFIG).write_text(json.dumps(peft_config(adapter, base_model), indent=2))
         save_safetensors(tensors, tmp / Files.PEFT_WEIGHTS, PEFT_DTYPES[dtype], {"format": "pt", **adapter.metadata()})
         for name, text in (extra_files or {}).items():
@@ -73,17 +79,7 @@ def write_peft(
     return Path(directory)
 
 
-# -- safetensors with bf16: numpy has no bfloat16, so these tensors are written and read as raw bytes ------------
-
-
-def to_bf16_bits(x: np.ndarray) -> np.ndarray:
-    """float32 -> bfloat16 bit patterns (uint16), rounded to nearest even as torch rounds (values are finite)."""
-    u = np.ascontiguousarray(x, np.float32).view(np.uint32)
-    return ((u + (((u >> 16) & 1) + 0x7FFF)) >> 16).astype(np.uint16)
-
-
-def from_bf16_bits(bits: np.ndarray) -> np.ndarray:
-    return (bits.astype(np.uint32) << 16).view(np.float32)
+# -- safetensors in f16/bf16: numpy has no bfloat16, so those tensors are written as raw bytes --------------------
 
 
 _NUMPY = {"F32": np.float32, "F16": np.float16}
@@ -94,7 +90,7 @@ def save_safetensors(tensors: dict[str, np.ndarray], path: Path, dtype: str, met
     header: dict[str, object] = {"__metadata__": metadata}
     blobs, offset = [], 0
     for name, t in tensors.items():
-        data = to_bf16_bits(t) if dtype == "BF16" else np.ascontiguousarray(t, _NUMPY[dtype])
+        data = _to_bf16_bits(np.ascontiguousarray(t, np.float32)) if dtype == "BF16" else np.ascontiguousarray(t, _NUMPY[dtype])
         raw = data.astype(data.dtype.newbyteorder("<"), copy=False).tobytes()
         header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
@@ -108,67 +104,59 @@ def save_safetensors(tensors: dict[str, np.ndarray], path: Path, dtype: str, met
             f.write(raw)
 
 
-def _read_safetensors(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-    """Tensors as float32 and the metadata; BF16 tensors too (decoded here: safetensors' numpy API cannot)."""
-    from safetensors import SafetensorError, safe_open
-
-    try:
-        with open(path, "rb") as f:
-            n = int.from_bytes(f.read(8), "little")
-            header = json.loads(f.read(n))
-        if not any(isinstance(v, dict) and v.get("dtype") == "BF16" for v in header.values()):
-            with safe_open(str(path), framework="numpy") as f:
-                return {key: f.get_tensor(key) for key in f.keys()}, f.metadata() or {}
-        data = path.read_bytes()[8 + n:]
-        tensors = {}
-        for key, info in header.items():
-            if key == "__metadata__":
-                continue
-            start, stop = info["data_offsets"]
-            kind = {"BF16": "<u2", "F16": "<f2", "F32": "<f4"}[info["dtype"]]
-            arr = np.frombuffer(data[start:stop], kind).reshape(info["shape"])
-            tensors[key] = from_bf16_bits(arr) if info["dtype"] == "BF16" else arr.astype(np.float32)
-        return tensors, header.get("__metadata__") or {}
-    except (SafetensorError, OSError, ValueError, KeyError, TypeError) as e:
-        raise CorruptFileError(f"{path}: unreadable safetensors file ({e})") from None
-
-
 def read_peft(directory: str | os.PathLike, architecture: str | None = None, target: TargetSpec | None = None) -> LoraAdapter:
-    """Read a PEFT LoRA directory. Foreign ones (without our metadata) need the architecture or the base's target."""
+    """Read a PEFT LoRA directory. Foreign ones (without our metadata) need the architecture or the base's target.
+    Weights may be F32, F16, BF16 (PEFT's usual dtype) or F64."""
     directory = Path(directory)
     config_path, weights_path = directory / Files.PEFT_CONFIG, directory / Files.PEFT_WEIGHTS
     for path in (config_path, weights_path):
         if not path.is_file():
             raise MissingFileError(f"{directory}: PEFT adapter directory lacks {path.name}")
     config = read_json(config_path)
+    if not isinstance(config, dict):
+        raise CorruptFileError(f"{config_path}: a PEFT config must be a JSON object")
     if config.get("peft_type", "LORA") != "LORA":
-        raise InvalidInputError(f"{config_path}: peft_type {config.get('peft_type')!r} is not LORA")
+        raise InvalidInputError(f"{config_path}: peft_type {quote(repr(config.get('peft_type')), 60)} is not LORA")
     for unsupported in ("rank_pattern", "alpha_pattern"):
         if config.get(unsupported):
             raise InvalidInputError(f"{config_path}: per-module {unsupported} is not supported")
     if config.get("use_dora"):
         raise InvalidInputError(f"{config_path}: DoRA adapters are not supported")
+    rank, alpha = config.get("r"), config.get("lora_alpha")
+    if not isinstance(rank, int) or isinstance(rank, bool) or not isinstance(alpha, (int, float)) or isinstance(alpha, bool):
+        raise CorruptFileError(f"{config_path}: r must be an integer and lora_alpha a number")
     try:
-        rank, alpha = int(config["r"]), float(config["lora_alpha"])
-    except (KeyError, TypeError, ValueError) as e:
-        raise CorruptFileError(f"{config_path}: missing or bad r / lora_alpha ({e})") from None
+        alpha = float(alpha)
+    except OverflowError:
+        raise InvalidAdapterError(f"{config_path}: lora_alpha is too large") from None
     rule = ScaleRule.RSLORA if config.get("use_rslora") else ScaleRule.STANDARD
 
-    tensors, meta = _read_safetensors(weights_path)
+    meta, tensors = read_safetensors(weights_path)
+    if not tensors:
+        raise InvalidAdapterError(f"{weights_path}: no tensors")
 
     parsed: dict[tuple[int, ModuleKind], dict[str, np.ndarray]] = {}
     for key, value in tensors.items():
         m = _KEY.fullmatch(key)
         if m is None:
-            raise InvalidAdapterError(f"{weights_path}: unexpected tensor {key}")
+            raise InvalidAdapterError(f"{weights_path}: unexpected tensor {quote(key)}")
         try:
             kind = ModuleKind(m.group(2))
         except ValueError:
-            raise InvalidAdapterError(f"{weights_path}: {m.group(2)} is not a supported LoRA target") from None
-        parsed.setdefault((int(m.group(1)), kind), {})[m.group(3)] = value.astype(np.float32)
+            raise InvalidAdapterError(f"{weights_path}: {quote(m.group(2))} is not a supported LoRA target") from None
+        if len(m.group(1)) > 6:  # more layers than any model: refused before anything is sized by it
+            raise InvalidAdapterError(f"{weights_path}: layer index {quote(m.group(1), 20)} is out of range")
+        if value.ndim != 2:
+            raise InvalidAdapterError(f"{weights_path}: tensor {quote(key)} is {value.ndim}-D, LoRA weights are 2-D")
+        parsed.setdefault((int(m.group(1)), kind), {})[m.group(3)] = value
 
     if T2L.TARGET in meta:
-        target = TargetSpec.from_dict(json.loads(meta[T2L.TARGET]))
+        try:
+            target = TargetSpec.from_dict(json.loads(meta[T2L.TARGET]))
+        except (ValueError, RecursionError) as e:
+            if isinstance(e, (CorruptFileError, InvalidInputError)):
+                raise
+            raise CorruptFileError(f"{weights_path}: malformed {T2L.TARGET} metadata") from None
     elif target is not None:
         target = target.select({kind for _, kind in parsed})
     elif architecture is not None:

@@ -24,6 +24,7 @@ from t2l_edge.errors import InvalidAdapterError, InvalidInputError
 from t2l_edge.keys import BundleFiles, BundleGraph
 from t2l_edge.prompts import check_task_texts
 from t2l_edge.task_card import TaskCard, TaskInput, task_texts
+from t2l_edge.text import require_utf8
 
 
 @runtime_checkable
@@ -40,7 +41,8 @@ class AdapterGenerator(Protocol):
 def check_texts(texts: TaskInput) -> list[str]:
     """The texts the encoder reads: non-empty task strings as they are, `TaskCard`s (description and/or examples)
     rendered in the card format (a bare string or card counts as one). Every generator goes through here."""
-    return task_texts(texts)
+    # undecodable command-line bytes arrive as lone surrogates: refused here, not deep in the tokenizer
+    return [require_utf8(t, "the task text") for t in task_texts(texts)]
 
 
 class BundleGenerator(ABC):

@@ -20,6 +20,7 @@ from t2l_edge.errors import InvalidInputError, RuntimeBackendError
 from t2l_edge.evaluate.latency import Timing
 from t2l_edge.gguf_reader import read_gguf
 from t2l_edge.models import resolve_base_model
+from t2l_edge.text import quote
 
 DEFAULT_CONTEXT = 512
 
@@ -95,7 +96,7 @@ class LlamaCppRunner:
         _quiet_logs(llama_cpp, verbose)
         self.model_path = resolve_base_model(base_model)
         self.base = read_gguf(self.model_path)  # header only; tensor data stays on disk
-        self.llm = llama_cpp.Llama(
+        options = dict(
             model_path=str(self.model_path),
             n_ctx=n_ctx,
             n_threads=n_threads or min(4, os.cpu_count() or 1),
@@ -107,6 +108,10 @@ class LlamaCppRunner:
             flash_attn=flash_attn,
             swa_full=swa_full,
         )
+        try:
+            self.llm = llama_cpp.Llama(**options)
+        except ValueError as e:  # llama-cpp-python's "Failed to load model from file"
+            raise RuntimeBackendError(f"{self.model_path}: llama.cpp could not load the base model ({quote(e, 120)})") from None
         self._loaded: list[LoadedAdapter] = []
         self.active: list[tuple[LoadedAdapter, float]] = []
 

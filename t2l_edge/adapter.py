@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 from dataclasses import dataclass, field
 from enum import Enum
@@ -20,7 +21,12 @@ import numpy as np
 from .errors import CorruptFileError, InvalidAdapterError, InvalidInputError, MissingFileError
 from .io import atomic_path
 from .keys import NATIVE_FORMAT_VERSION, T2L
+from .safetensors_io import read_safetensors
 from .targets import ModuleKind, TargetSpec, parse_module_kinds
+from .text import quote, require_utf8
+
+# alpha and the scale llama.cpp gets (alpha baked as scale * rank) are stored as float32: larger would be Inf.
+MAX_ALPHA = float(np.finfo(np.float32).max) / 1024
 
 
 class ScaleRule(str, Enum):
@@ -55,10 +61,17 @@ class LoraAdapter:
 
     def validate(self) -> None:
         """Shapes agree with the target spec and the rank, every slot is present, every value is finite."""
-        if not isinstance(self.rank, int) or self.rank <= 0:
-            raise InvalidAdapterError(f"rank must be a positive integer, got {self.rank!r}")
-        if not math.isfinite(self.alpha) or self.alpha <= 0:
-            raise InvalidAdapterError(f"alpha must be a positive finite number, got {self.alpha!r}")
+        if not isinstance(self.rank, int) or isinstance(self.rank, bool) or self.rank <= 0:
+            raise InvalidAdapterError(f"rank must be a positive integer, got {quote(repr(self.rank), 40)}")
+        if not isinstance(self.alpha, numbers.Real) or isinstance(self.alpha, bool) or not math.isfinite(self.alpha) or not 0 < self.alpha <= MAX_ALPHA:
+            raise InvalidAdapterError(f"alpha must be a positive finite number below {MAX_ALPHA:.3g}, got {quote(repr(self.alpha), 40)}")
+        if not 0 < self.scale * self.rank <= MAX_ALPHA:
+            raise InvalidAdapterError(f"alpha {self.alpha:g} at rank {self.rank} gives a scale float32 cannot hold")
+        for what in ("task", "generator"):
+            value = getattr(self, what)
+            if not isinstance(value, str):
+                raise InvalidAdapterError(f"adapter {what} must be text, got {type(value).__name__}")
+            require_utf8(value, f"adapter {what}")
         expected = set(self.target.slots())
         missing = sorted(expected - self.weights.keys(), key=_slot_order)
         extra = sorted(self.weights.keys() - expected, key=_slot_order)
@@ -132,56 +145,56 @@ class LoraAdapter:
         }
 
     def save(self, path: str | os.PathLike) -> Path:
-        from safetensors.numpy import save_file
+        from safetensors.numpy import save
 
         tensors = {}
         for (layer, kind), a, b in self.items():
             tensors[_native_key(layer, kind, "A")] = np.ascontiguousarray(a)
             tensors[_native_key(layer, kind, "B")] = np.ascontiguousarray(b)
+        data = save(tensors, metadata=self.metadata())  # written by Python: a full disk is an OSError, not Rust's
         with atomic_path(path) as tmp:
-            save_file(tensors, str(tmp), metadata=self.metadata())
+            tmp.write_bytes(data)
         return Path(path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "LoraAdapter":
-        from safetensors import SafetensorError, safe_open
-
         path = Path(path)
         if not path.is_file():
             raise MissingFileError(f"{path}: no such adapter file")
+        meta, tensors = read_safetensors(path)
+        if T2L.TARGET not in meta:
+            raise CorruptFileError(f"{path}: not a t2l-edge adapter (no {T2L.TARGET} in its metadata)")
         try:
-            with safe_open(str(path), framework="numpy") as f:
-                meta = f.metadata() or {}
-                if T2L.TARGET not in meta:
-                    raise CorruptFileError(f"{path}: not a t2l-edge adapter (no {T2L.TARGET} in its metadata)")
-                version = int(meta.get(T2L.FORMAT_VERSION, "0"))
-                if version > NATIVE_FORMAT_VERSION:
-                    raise CorruptFileError(
-                        f"{path}: adapter format {version} is newer than this t2l-edge reads ({NATIVE_FORMAT_VERSION})"
-                    )
-                target = TargetSpec.from_dict(json.loads(meta[T2L.TARGET]))
-                weights = {}
-                for layer, kind in target.slots():
-                    keys = _native_key(layer, kind, "A"), _native_key(layer, kind, "B")
-                    missing = [k for k in keys if k not in f.keys()]
-                    if missing:
-                        raise InvalidAdapterError(f"{path}: missing tensor {missing[0]}")
-                    weights[(layer, kind)] = tuple(f.get_tensor(k).astype(np.float32, copy=False) for k in keys)
-                return cls(
-                    target,
-                    int(meta[T2L.RANK]),
-                    float(meta[T2L.ALPHA]),
-                    weights,
-                    ScaleRule(meta.get(T2L.SCALE_RULE, "standard")),
-                    task=meta.get(T2L.TASK, ""),
-                    generator=meta.get(T2L.GENERATOR, ""),
+            version = int(meta.get(T2L.FORMAT_VERSION, "0"))
+            if version > NATIVE_FORMAT_VERSION:
+                raise CorruptFileError(
+                    f"{path}: adapter format {version} is newer than this t2l-edge reads ({NATIVE_FORMAT_VERSION})"
                 )
-        except (SafetensorError, json.JSONDecodeError, OSError) as e:
-            raise CorruptFileError(f"{path}: unreadable safetensors file ({e})") from None
-        except (KeyError, ValueError) as e:
+            target = TargetSpec.from_dict(json.loads(meta[T2L.TARGET]))
+            if len(tensors) != 2 * target.n_layers * len(target.modules):
+                raise InvalidAdapterError(
+                    f"{path}: {len(tensors)} tensors, its target needs {2 * target.n_layers * len(target.modules)}"
+                )
+            weights = {}
+            for layer, kind in target.slots():
+                keys = _native_key(layer, kind, "A"), _native_key(layer, kind, "B")
+                missing = [k for k in keys if k not in tensors]
+                if missing:
+                    raise InvalidAdapterError(f"{path}: missing tensor {missing[0]}")
+                weights[(layer, kind)] = (tensors[keys[0]], tensors[keys[1]])
+            return cls(
+                target,
+                int(meta[T2L.RANK]),
+                float(meta[T2L.ALPHA]),
+                weights,
+                ScaleRule(meta.get(T2L.SCALE_RULE, "standard")),
+                task=meta.get(T2L.TASK, ""),
+                generator=meta.get(T2L.GENERATOR, ""),
+            )
+        except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as e:
             if isinstance(e, InvalidInputError | InvalidAdapterError | CorruptFileError):
                 raise
-            raise CorruptFileError(f"{path}: malformed adapter metadata ({e})") from None
+            raise CorruptFileError(f"{path}: malformed adapter metadata ({quote(repr(e), 120)})") from None
 
 
 def _native_key(layer: int, kind: ModuleKind, which: str) -> str:

@@ -17,6 +17,7 @@ and names the file that is missing, modified or too new.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,10 @@ from .errors import CorruptFileError, InvalidInputError, MissingFileError
 from .io import read_json, sha256_file
 from .keys import BUNDLE_FORMAT_VERSION, BundleFiles, BundleGraph
 from .targets import ModuleKind, TargetSpec
+from .text import quote
+
+
+MAX_RANK = 4096
 
 
 class EngineTarget(Choice):
@@ -139,6 +144,15 @@ class Manifest:
     extra: dict[str, Any] = field(default_factory=dict)
     gguf: GGUFInfo | None = None  # the in-graph GGUF writer; None in bundles built before it
 
+    def __post_init__(self):
+        if not 0 < self.rank <= MAX_RANK:
+            raise CorruptFileError(f"bundle manifest: rank {self.rank} is not in 1..{MAX_RANK}")
+        if not (math.isfinite(self.alpha) and self.alpha > 0):
+            raise CorruptFileError(f"bundle manifest: alpha {self.alpha} is not a positive finite number")
+        for name, info in self.files.items():
+            if info.size < 0 or len(info.sha256) != 64:
+                raise CorruptFileError(f"bundle manifest: file {quote(repr(name), 80)} has a bad size or sha256")
+
     @property
     def scale(self) -> float:
         return self.scale_rule.scale(self.alpha, self.rank)
@@ -201,10 +215,21 @@ class Manifest:
                 extra=dict(data.get("extra", {})),
                 gguf=GGUFInfo(**data["gguf"]) if data.get("gguf") is not None else None,
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as e:
             if isinstance(e, CorruptFileError):
                 raise
-            raise CorruptFileError(f"{source}: malformed bundle manifest ({type(e).__name__}: {e})") from None
+            raise CorruptFileError(f"{source}: malformed bundle manifest ({type(e).__name__}: {quote(e, 400)})") from None
+
+
+def _check_file(file: Path, root: Path, info: FileInfo, verify: bool) -> None:
+    if not file.resolve().is_relative_to(root):  # a symlink out of the bundle: never read what it points to
+        raise CorruptFileError(f"{file}: is a link to a file outside the bundle")
+    if not file.is_file():
+        raise MissingFileError(f"{file}: listed in the bundle manifest but missing")
+    if file.stat().st_size != info.size:
+        raise CorruptFileError(f"{file}: size {file.stat().st_size} differs from the manifest's {info.size} (modified or truncated)")
+    if verify and sha256_file(file) != info.sha256:
+        raise CorruptFileError(f"{file}: sha256 differs from the manifest's (modified or corrupted)")
 
 
 def describe_files(directory: Path, names: Sequence[str]) -> dict[str, FileInfo]:
@@ -235,16 +260,16 @@ class Bundle:
             raise CorruptFileError(f"{manifest_path}: GGUF template {manifest.gguf.template} has no checksum in 'files'")
         if BundleFiles.TOKENIZER not in listed:
             raise CorruptFileError(f"{manifest_path}: {BundleFiles.TOKENIZER} has no checksum in 'files'")
+        root = path.resolve()
         for name, info in manifest.files.items():
-            file = path / name
-            if Path(name).is_absolute() or ".." in Path(name).parts:
-                raise CorruptFileError(f"{manifest_path}: file name {name!r} points outside the bundle")
-            if not file.is_file():
-                raise MissingFileError(f"{file}: listed in the bundle manifest but missing")
-            if file.stat().st_size != info.size:
-                raise CorruptFileError(f"{file}: size {file.stat().st_size} differs from the manifest's {info.size} (modified or truncated)")
-            if verify and sha256_file(file) != info.sha256:
-                raise CorruptFileError(f"{file}: sha256 differs from the manifest's (modified or corrupted)")
+            if not name or "\0" in name or Path(name).is_absolute() or ".." in Path(name).parts:
+                raise CorruptFileError(f"{manifest_path}: file name {quote(repr(name), 80)} points outside the bundle")
+            try:
+                _check_file(path / name, root, info, verify)
+            except OSError as e:  # a name too long, a loop of links: the manifest is at fault
+                if isinstance(e, MissingFileError):
+                    raise
+                raise CorruptFileError(f"{manifest_path}: file {quote(repr(name), 80)}: {e.strerror or e}") from None
         return cls(path, manifest)
 
     def file(self, role: str) -> Path:

@@ -10,6 +10,7 @@ from enum import Enum
 from typing import TypeVar
 
 from .errors import InvalidInputError
+from .text import quote
 
 # One idea, one canonical spelling; these others are accepted everywhere (CLI options, TOML, manifests).
 SPELLINGS: dict[str, str] = {
@@ -44,7 +45,7 @@ E = TypeVar("E", bound=Enum)
 
 def choice_error(name: str, value, allowed) -> InvalidInputError:
     """The one wording of a bad choice: "NAME must be one of a, b, c, got 'x'"."""
-    return InvalidInputError(f"{name} must be one of {', '.join(str(getattr(a, 'value', a)) for a in allowed)}, got {value!r}")
+    return InvalidInputError(f"{name} must be one of {', '.join(str(getattr(a, 'value', a)) for a in allowed)}, got {quote(repr(value), 80)}")
 
 
 def parse_choice(enum: type[E], value, name: str) -> E:
@@ -62,7 +63,7 @@ def parse_choices(enum: type[E], values, name: str) -> tuple[E, ...]:
     if isinstance(values, (str, Enum)):
         values = [values]
     if not isinstance(values, (list, tuple)):
-        raise InvalidInputError(f"{name} must be a list of {', '.join(e.value for e in enum)}, got {values!r}")
+        raise InvalidInputError(f"{name} must be a list of {', '.join(e.value for e in enum)}, got {quote(repr(values), 80)}")
     return tuple(parse_choice(enum, v, name) for v in values)
 
 

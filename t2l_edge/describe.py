@@ -40,8 +40,12 @@ def describe_base(gguf: GGUFFile) -> dict:
     }
 
 
-def describe_adapter(adapter: LoraAdapter, fmt: str, path: str, size_bytes: int, tensors: list[dict]) -> dict:
-    """`tensors`: one dict per stored tensor with name, type, shape, bytes (as stored in the file)."""
+def describe_adapter(
+    adapter: LoraAdapter, fmt: str, path: str, size_bytes: int, tensors: list[dict], gguf_alpha: float | None = None
+) -> dict:
+    """`tensors`: one dict per stored tensor with name, type, shape, bytes (as stored in the file). `gguf_alpha`:
+    a GGUF adapter's `adapter.lora.alpha`, the value llama.cpp scales by (alpha / r), which `t2l.alpha` may differ
+    from (our files bake the scale rule into it)."""
     return {
         "kind": "adapter",
         "path": path,
@@ -53,6 +57,8 @@ def describe_adapter(adapter: LoraAdapter, fmt: str, path: str, size_bytes: int,
         "alpha": adapter.alpha,
         "scale_rule": adapter.scale_rule.value,
         "scale": adapter.scale,
+        "gguf_alpha": gguf_alpha,
+        "llama_cpp_scale": gguf_alpha / adapter.rank if gguf_alpha is not None else None,
         "parameters": adapter.num_parameters(),
         "task": adapter.task,
         "generator": adapter.generator,

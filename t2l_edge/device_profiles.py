@@ -23,6 +23,7 @@ from typing import Any
 
 from .choices import Choice, Precision, parse_choice, parse_choices
 from .errors import InvalidInputError, MissingFileError
+from .text import quote
 
 PROFILE_PACKAGE = "t2l_edge.profiles"
 PROFILE_SUFFIX = ".toml"
@@ -40,6 +41,7 @@ SIZE_UNITS: dict[str, int] = {
     "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
     "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40,
 }
+MAX_SIZE = 2**60  # 1 EiB: sizes beyond it are typos, and would overflow the estimator's arithmetic elsewhere
 _SIZE_RE = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([a-z]*)\s*$", re.IGNORECASE)
 
 
@@ -47,25 +49,29 @@ def parse_size(value: str | int | float, where: str = "size") -> int:
     """Bytes from "2GB", "512MiB", "1.5 GiB", "3g" or a plain number of bytes. Raises InvalidInputError naming
     `where` (an option or "file: field") and the reason."""
     if isinstance(value, bool):
-        raise InvalidInputError(f"{where}: expected a size such as '2GB' or '512MiB', got {value!r}")
+        raise InvalidInputError(f"{where}: expected a size such as '2GB' or '512MiB', got {quote(repr(value), 80)}")
+    if isinstance(value, int) and abs(value) > MAX_SIZE:
+        raise InvalidInputError(f"{where}: {quote(value, 40)} bytes is larger than any device ({format_size(MAX_SIZE)} at most)")
     if isinstance(value, (int, float)):
         number, unit = float(value), ""
     elif isinstance(value, str):
         m = _SIZE_RE.match(value)
         if not m:
             raise InvalidInputError(
-                f"{where}: {value!r} is not a size (expected a number and a unit, e.g. '2GB', '512MiB')"
+                f"{where}: {quote(repr(value), 80)} is not a size (expected a number and a unit, e.g. '2GB', '512MiB')"
             )
         number, unit = float(m.group(1)), m.group(2).lower()
         if unit not in SIZE_UNITS:
             units = ", ".join(u for u in SIZE_UNITS if u)
-            raise InvalidInputError(f"{where}: unknown size unit {m.group(2)!r} in {value!r} (use one of: {units})")
+            raise InvalidInputError(f"{where}: unknown size unit {quote(repr(m.group(2)), 80)} in {quote(repr(value), 80)} (use one of: {units})")
     else:
         raise InvalidInputError(f"{where}: expected a size such as '2GB' or '512MiB', got {type(value).__name__}")
     if not math.isfinite(number):
-        raise InvalidInputError(f"{where}: {value!r} is not a finite size")
+        raise InvalidInputError(f"{where}: {quote(repr(value), 80)} is not a finite size")
     if number < 0:
-        raise InvalidInputError(f"{where}: {value!r} is negative; a size must be zero or more")
+        raise InvalidInputError(f"{where}: {quote(repr(value), 80)} is negative; a size must be zero or more")
+    if number * SIZE_UNITS[unit] > MAX_SIZE:
+        raise InvalidInputError(f"{where}: {quote(repr(value), 40)} is larger than any device ({format_size(MAX_SIZE)} at most)")
     return int(round(number * SIZE_UNITS[unit]))
 
 
@@ -125,7 +131,7 @@ class CpuKernels(Choice):
 
 def _choices(enum, values, where: str) -> tuple:
     if isinstance(values, (str, Enum)) or not isinstance(values, (list, tuple)):
-        raise ProfileError(f"{where}: expected a list, got {values!r}")
+        raise ProfileError(f"{where}: expected a list, got {quote(repr(values), 80)}")
     try:
         return parse_choices(enum, values, f"{where}:")
     except InvalidInputError as e:
@@ -172,7 +178,7 @@ class DeviceProfile:
         for name in ("name", "description"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
-                raise ProfileError(f"{where(name)}: must be a non-empty string, got {value!r}")
+                raise ProfileError(f"{where(name)}: must be a non-empty string, got {quote(repr(value), 80)}")
         for name in ("total_memory", "app_budget", "gpu_memory", "gpu_budget", "process_baseline"):
             value = getattr(self, name)
             if value is not None:
@@ -190,7 +196,7 @@ class DeviceProfile:
                 f"{format_size(self.total_memory)}"
             )
         if not isinstance(self.gpu_shared, bool):
-            raise ProfileError(f"{where('gpu_shared')}: must be true or false, got {self.gpu_shared!r}")
+            raise ProfileError(f"{where('gpu_shared')}: must be true or false, got {quote(repr(self.gpu_shared), 80)}")
         if self.gpu_shared and self.gpu_memory > self.total_memory:
             raise ProfileError(f"{where('gpu_memory')}: shared GPU memory cannot exceed total_memory")
         if self.gpu_budget is not None:
@@ -201,7 +207,7 @@ class DeviceProfile:
             if self.gpu_budget > self.gpu_memory:
                 raise ProfileError(f"{where('gpu_budget')}: more than gpu_memory {format_size(self.gpu_memory)}")
         if isinstance(self.cpu_threads, bool) or not isinstance(self.cpu_threads, int) or self.cpu_threads <= 0:
-            raise ProfileError(f"{where('cpu_threads')}: must be a positive integer, got {self.cpu_threads!r}")
+            raise ProfileError(f"{where('cpu_threads')}: must be a positive integer, got {quote(repr(self.cpu_threads), 80)}")
         set_("runtimes", _choices(Runtime, self.runtimes, where("runtimes")))
         set_("execution_providers", _choices(ExecutionProvider, self.execution_providers, where("execution_providers")))
         set_("precisions", _choices(Precision, self.precisions, where("precisions")))
@@ -256,14 +262,29 @@ def profile_from_dict(data: dict[str, Any], source: str = "<profile>") -> Device
     return DeviceProfile(**data, source=source)
 
 
-def load_profile_file(path: str | os.PathLike) -> DeviceProfile:
-    path = Path(path)
+# A device profile is a page of TOML; anything far larger is refused before it is parsed or printed.
+MAX_PROFILE_BYTES = 1 << 20
+
+
+def _read_profile_text(path: Path) -> str:
     if not path.is_file():
         raise MissingFileError(f"{path}: device profile not found")
+    size = path.stat().st_size
+    if size > MAX_PROFILE_BYTES:
+        raise ProfileError(f"{path}: {size:,} bytes, larger than any device profile ({MAX_PROFILE_BYTES:,} at most)")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ProfileError(f"{path}: not valid TOML ({e})") from None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ProfileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def load_profile_file(path: str | os.PathLike) -> DeviceProfile:
+    path = Path(path)
+    text = _read_profile_text(path)
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as e:
+        raise ProfileError(f"{path}: not valid TOML ({quote(e, 160)})") from None
     return profile_from_dict(data, str(path))
 
 
@@ -309,5 +330,5 @@ def load_profile(name_or_path: str | os.PathLike) -> DeviceProfile:
 def profile_comments(name_or_path: str | os.PathLike) -> list[str]:
     """The comment lines of a profile's TOML file: where its numbers come from and why its budget is what it is."""
     text = str(name_or_path)
-    raw = Path(text).read_text(encoding="utf-8") if _is_path(text) else _shipped_resource(text).read_text("utf-8")
-    return [line.strip()[1:].strip() for line in raw.splitlines() if line.strip().startswith("#")]
+    raw = _read_profile_text(Path(text)) if _is_path(text) else _shipped_resource(text).read_text("utf-8")
+    return [quote(line.strip()[1:].strip()) for line in raw.splitlines() if line.strip().startswith("#")]

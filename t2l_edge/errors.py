@@ -33,3 +33,7 @@ class AdapterMismatchError(T2LEdgeError, ValueError):
 
 class RuntimeBackendError(T2LEdgeError, RuntimeError):
     """A runtime (llama.cpp, ONNX Runtime) refused or failed an operation, or is not installed."""
+
+
+class OutputError(T2LEdgeError, OSError):
+    """An output cannot be written: a directory holding other files, a read-only folder, a full disk."""

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Mapping
 from .errors import CorruptFileError, InvalidInputError, MissingFileError, UnsupportedArchitectureError
 from .io import read_json
 from .keys import LLM, Files, General
+from .text import quote
 
 
 class ModuleKind(str, Enum):
@@ -27,6 +28,11 @@ class ModuleKind(str, Enum):
     DOWN = "down_proj"
     QKV = "qkv_proj"  # phi3: fused q, k, v
     GATE_UP = "gate_up_proj"  # phi3: fused gate and up
+
+
+# Bounds far above any real model, so that a hostile header is refused before anything is sized by it.
+MAX_LAYERS = 4096
+MAX_FEATURES = 1 << 24
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,9 @@ class ModelDims:
 
     def __post_init__(self):
         for name, value in vars(self).items():
-            if not isinstance(value, int) or value <= 0:
-                raise InvalidInputError(f"model dimension {name} must be a positive integer, got {value!r}")
+            limit = MAX_LAYERS if name == "n_layers" else MAX_FEATURES
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= limit:
+                raise InvalidInputError(f"model dimension {name} must be an integer in 1..{limit:,}, got {value!r}")
 
 
 Features = Callable[[ModelDims], tuple[int, int]]  # dims -> (in_features, out_features)
@@ -146,7 +153,7 @@ def get_architecture(name: str) -> ArchTable:
     table = ARCHITECTURES.get(name) or _BY_GGUF_ARCH.get(name)
     if table is None:
         raise UnsupportedArchitectureError(
-            f"architecture {name!r} is not supported (supported: {', '.join(ARCHITECTURES)})"
+            f"architecture {quote(repr(name), 60)} is not supported (supported: {', '.join(ARCHITECTURES)})"
         )
     return table
 
@@ -155,6 +162,12 @@ def get_architecture(name: str) -> ArchTable:
 class ModuleShape:
     in_features: int
     out_features: int
+
+    def __post_init__(self):
+        for name in ("in_features", "out_features"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_FEATURES:
+                raise InvalidInputError(f"module {name} must be an integer in 1..{MAX_FEATURES:,}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -175,8 +188,8 @@ class TargetSpec:
             )
         if not self.modules:
             raise InvalidInputError("a TargetSpec needs at least one target module")
-        if self.n_layers <= 0:
-            raise InvalidInputError(f"n_layers must be positive, got {self.n_layers}")
+        if not isinstance(self.n_layers, int) or isinstance(self.n_layers, bool) or not 0 < self.n_layers <= MAX_LAYERS:
+            raise InvalidInputError(f"n_layers must be an integer in 1..{MAX_LAYERS}, got {self.n_layers!r}")
 
     @property
     def table(self) -> ArchTable:
@@ -221,10 +234,10 @@ class TargetSpec:
         try:
             modules = {_module_kind(k): ModuleShape(int(v[0]), int(v[1])) for k, v in data["modules"].items()}
             return cls(str(data["architecture"]), int(data["n_layers"]), modules)
-        except (KeyError, TypeError, IndexError, ValueError) as e:
+        except (KeyError, TypeError, IndexError, ValueError, AttributeError, OverflowError) as e:
             if isinstance(e, InvalidInputError):
                 raise
-            raise CorruptFileError(f"malformed target description: {e!r}") from None
+            raise CorruptFileError(f"malformed target description: {quote(repr(e))}") from None
 
     @classmethod
     def from_dims(cls, architecture: str, dims: ModelDims, modules: Iterable[ModuleKind | str] | None = None):
@@ -308,17 +321,24 @@ def _dims_from_gguf(gguf, arch: str) -> ModelDims:
             if len(set(value)) != 1:
                 raise UnsupportedArchitectureError(f"{gguf.source}: per-layer {key.format(arch=arch)} is not supported")
             value = value[0]
-        return int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise CorruptFileError(f"{gguf.source}: {key.format(arch=arch)} is not an integer")
+        return value
 
     hidden, n_heads = get(LLM.EMBEDDING_LENGTH), get(LLM.HEAD_COUNT)
-    return ModelDims(
-        hidden=hidden,
-        n_layers=get(LLM.BLOCK_COUNT),
-        n_heads=n_heads,
-        n_kv_heads=get(LLM.HEAD_COUNT_KV, n_heads),
-        head_dim=get(LLM.KEY_LENGTH, hidden // n_heads),
-        intermediate=get(LLM.FEED_FORWARD_LENGTH),
-    )
+    if n_heads <= 0:
+        raise CorruptFileError(f"{gguf.source}: {LLM.HEAD_COUNT.format(arch=arch)} is {n_heads}, not a positive count")
+    try:
+        return ModelDims(
+            hidden=hidden,
+            n_layers=get(LLM.BLOCK_COUNT),
+            n_heads=n_heads,
+            n_kv_heads=get(LLM.HEAD_COUNT_KV, n_heads),
+            head_dim=get(LLM.KEY_LENGTH, hidden // n_heads),
+            intermediate=get(LLM.FEED_FORWARD_LENGTH),
+        )
+    except InvalidInputError as e:
+        raise CorruptFileError(f"{gguf.source}: {e}") from None
 
 
 def _module_kind(kind: ModuleKind | str) -> ModuleKind:

@@ -145,7 +145,7 @@ def test_refuses_truncated_and_unpaired(runner, gemma_spec):
         runner.use(data[: len(data) - 100])
     with pytest.raises(CorruptFileError, match="bad magic"):
         runner.use(b"GGUX" + data[4:])
-    meta = {"general.architecture": "gemma3", "general.type": "adapter", "adapter.type": "lora"}
+    meta = {"general.architecture": "gemma3", "general.type": "adapter", "adapter.type": "lora", "adapter.lora.alpha": np.float32(16)}
     a = np.zeros((8, 640), np.float32)
     from gguf import GGMLQuantizationType as Q
 

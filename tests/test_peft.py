@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -228,3 +229,24 @@ def test_foreign_peft_dir_needs_the_architecture(tmp_path):
     with pytest.raises(InvalidInputError, match="architecture"):
         read_peft(tmp_path / "own")
     assert read_peft(tmp_path / "own", architecture="qwen3").target.architecture == "qwen3"
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=["bf16", "f16"])
+def test_reads_a_half_precision_dir_written_by_peft(dtype, tmp_path):
+    """PEFT saves adapters in the model's dtype, most often bfloat16, which safetensors' numpy API cannot read."""
+    model = tiny_model("llama").to(dtype)
+    spec = TargetSpec.from_hf_config(model.config.to_dict())
+    config = LoraConfig(r=RANK, lora_alpha=ALPHA, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    peft_model = get_peft_model(model, config, autocast_adapter_dtype=False)  # keep the adapter in `dtype`
+    peft_model.save_pretrained(tmp_path / "half")
+    raw = (tmp_path / "half" / Files.PEFT_WEIGHTS).read_bytes()
+    header = json.loads(raw[8 : 8 + int.from_bytes(raw[:8], "little")])
+    assert {v["dtype"] for k, v in header.items() if k != "__metadata__"} == {"BF16" if dtype is torch.bfloat16 else "F16"}
+    adapter = read_peft(tmp_path / "half", architecture="llama")
+    for layer, kind in adapter.target.slots():
+        module = lora_layer(peft_model, spec, layer, kind)
+        a = module.lora_A["default"].weight.detach().float().numpy()
+        b = module.lora_B["default"].weight.detach().float().numpy()
+        np.testing.assert_array_equal(adapter.weights[(layer, kind)][0], a)  # widening to float32 is exact
+        np.testing.assert_array_equal(adapter.weights[(layer, kind)][1], b)
+        assert rel_err(adapter.delta(layer, kind), EXPECTED_SCALE[ScaleRule.STANDARD] * b.astype(np.float64) @ a) < 1e-12

@@ -230,8 +230,8 @@ def test_truncated_and_bad_magic_gguf(gemma_spec, gemma_path, tmp_path):
     data = to_gguf_bytes(LoraAdapter.random(gemma_spec.select(["q"]), 8), "f16")
     with pytest.raises(CorruptFileError, match="bad magic"):
         read_gguf(b"GGUG" + data[4:])
-    with pytest.raises(CorruptFileError, match="truncated GGUF header"):
-        read_gguf(data[:100])  # inside the key/values
+    with pytest.raises(CorruptFileError, match="truncated GGUF header|more than the file"):
+        read_gguf(data[:100])  # inside the key/values: the declared counts no longer fit
     with pytest.raises(CorruptFileError, match="beyond the file"):
         read_gguf(data[: len(data) - 1000])  # header intact, tensor data cut
     with pytest.raises(CorruptFileError):

@@ -12,10 +12,11 @@ import typer
 from rich.table import Table
 
 from ..errors import InvalidInputError
+from ..text import quote
 from .app import console
 
 EXIT_WORDS = ("exit", "quit")  # end `infer --interactive` (so does Ctrl-D)
-from .options import AdapterPath, BaseModel, Context, Format, InputFile, JsonFlag, MaxTokens, Prompt, Quantization, flag
+from .options import AdapterPath, BaseModel, Context, Force, Format, InputFile, JsonFlag, MaxTokens, Prompt, Quantization, flag
 
 
 # -- export -------------------------------------------------------------------------------------------------------
@@ -35,6 +36,7 @@ def export(
     model_card: Annotated[
         bool, flag("--model-card", help="PEFT: write a README.md model card (task, generator, base, rank…).")
     ] = False,
+    force: Force = False,
 ):
     """Convert an adapter between GGUF (quantized), PEFT (f32, or -q f16 / bf16 weights) and native safetensors."""
     from ..compat import check_adapter_fits
@@ -61,10 +63,10 @@ def export(
         write_bytes_atomic(output, data)
     else:
         save_adapter(lora, output, fmt, recipe, model_card=model_card,
-                     base_model=base_model.name if base_model else None, source=str(adapter))
+                     base_model=base_model.name if base_model else None, source=str(adapter), force=force)
     size = _path_size(output)
     detail = f" ({(recipe.value if recipe else 'f32')})" if fmt in (AdapterFormat.GGUF, AdapterFormat.PEFT) else ""
-    console.print(f"wrote {fmt.value}{detail} adapter to [bold]{output}[/] — {_human(size)}")
+    console.print(f"wrote {fmt.value}{detail} adapter to {output} — {_human(size)}")
 
 
 # -- inspect ------------------------------------------------------------------------------------------------------
@@ -91,7 +93,8 @@ def inspect(
                 {"name": t.name, "type": t.qtype.name, "shape": list(t.shape), "bytes": t.nbytes}
                 for t in gguf.tensors.values()
             ]
-            info = describe_adapter(read_gguf_adapter(gguf), fmt.value, str(path), gguf.size, tensors)
+            info = describe_adapter(read_gguf_adapter(gguf), fmt.value, str(path), gguf.size, tensors,
+                                    gguf.metadata.get(Adapter.LORA_ALPHA))
     else:
         lora = load_adapter(path)
         tensors = [
@@ -110,7 +113,7 @@ def inspect(
 
 def _print_base(info: dict) -> None:
     console.print(
-        f"[bold]{info['path']}[/]  base model · {info['architecture']} · {info['layers']} layers · "
+        f"{info['path']}  base model · {info['architecture']} · {info['layers']} layers · "
         f"context {info['context_length']} · {info['parameters'] / 1e6:.1f}M parameters · {_human(info['size_bytes'])}"
     )
     if info["targets"]:
@@ -126,10 +129,14 @@ def _print_base(info: dict) -> None:
 
 def _print_adapter(info: dict) -> None:
     console.print(
-        f"[bold]{info['path']}[/]  {info['format']} adapter · {info['architecture']} · {info['layers']} layers · "
+        f"{info['path']}  {info['format']} adapter · {info['architecture']} · {info['layers']} layers · "
         f"modules {', '.join(info['modules'])}\nrank {info['rank']} · alpha {info['alpha']:g} · "
         f"{info['scale_rule']} scale {info['scale']:.4g} · {info['parameters']:,} parameters · "
-        f"{_human(info['size_bytes'])}\ntask: {info['task'] or '(none)'}"
+        f"{_human(info['size_bytes'])}\n"
+        + (f"adapter.lora.alpha {info['gguf_alpha']:g}: llama.cpp scales by {info['llama_cpp_scale']:.4g}\n"
+           if info["gguf_alpha"] is not None else "")
+        # shortened: rich wraps one long word in quadratic time (100 KB took 60 s); --json has it whole
+        + f"task: {quote(info['task']) if info['task'] else '(none)'}"
     )
     by_type: dict[str, list[int]] = {}
     for t in info["tensors"]:
@@ -223,7 +230,7 @@ def infer(
             from ..io import write_bytes_atomic
 
             write_bytes_atomic(output_file, "".join(json.dumps(r) + "\n" for r in rows).encode())
-            console.print(f"wrote {len(rows)} answers to [bold]{output_file}[/]")
+            console.print(f"wrote {len(rows)} answers to {output_file}")
         else:
             _print_answers(rows, json_output)
 

@@ -24,6 +24,7 @@ from ..errors import (
     InvalidAdapterError,
     InvalidInputError,
     MissingFileError,
+    OutputError,
     RuntimeBackendError,
     T2LEdgeError,
     UnsupportedArchitectureError,
@@ -48,7 +49,8 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: no boxes, nothing cut when piped, no type label on flags
     context_settings={"token_normalize_func": _normalize_token},
 )
-console = Console()
+# Markup off: file names, task texts and adapter metadata are printed as they are ("[/bold]" in a task is text).
+console = Console(markup=False)
 
 # One table from error type to the words that open its message (most specific first).
 ERROR_LABELS: list[tuple[type[BaseException], str]] = [
@@ -58,6 +60,7 @@ ERROR_LABELS: list[tuple[type[BaseException], str]] = [
     (MissingFileError, "file not found"),
     (CorruptFileError, "unreadable file"),
     (InvalidInputError, "invalid input"),
+    (OutputError, "cannot write the output"),
     (RuntimeBackendError, "runtime error"),
     (T2LEdgeError, "error"),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..gguf_reader import read_gguf
@@ -71,7 +72,7 @@ def main() -> None:
                 for key, answer in (("base", base), ("adapted", adapted)):
                     ok = score(family.metric, answer, example.output, family.choices) == 1.0
                     right[key] += ok
-                    marks[key] = f"{answer} {'[green]✓[/]' if ok else '[red]✗[/]'}"
+                    marks[key] = f"{escape(answer)} {'[green]✓[/]' if ok else '[red]✗[/]'}"  # the model's text is not markup
                 table.add_row(example.input, example.output, marks["base"], marks["adapted"])
             for column in table.columns:  # answers are what the demo shows: folded at 80 columns, never cut
                 column.overflow = "fold"

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ..bundle import EngineTarget
 from ..errors import InvalidInputError
+from ..text import quote
 from .app import console
 from .options import (
     BaseModel,
@@ -27,6 +28,7 @@ from .options import (
     Context,
     Encoder,
     Examples,
+    Force,
     Format,
     InputFile,
     JsonFlag,
@@ -57,6 +59,7 @@ def build_engine(
     gguf_recipe: Annotated[
         str, typer.Option("--gguf-recipe", help="What the bundle's GGUF graph writes: q4_0, q8_0 or f16.")
     ] = "q4_0",
+    force: Force = False,
 ):
     """Export a checkpoint and its text encoder to a generator bundle: ONNX (cpu, cuda), ORT format (mobile) or
     TensorRT engines, validated against PyTorch."""
@@ -72,7 +75,7 @@ def build_engine(
     with console.status("exporting") as status:
         bundle = build_bundle(
             checkpoint, output, target, precision_, encoder=encoder, optimize=optimize_encoder or None,
-            max_batch=max_batch, progress=lambda msg: status.update(msg), gguf_recipe=gguf_recipe,
+            max_batch=max_batch, progress=lambda msg: status.update(msg), gguf_recipe=gguf_recipe, force=force,
         )
     m = bundle.manifest
     table = Table("file", "size", title=f"{output} · {m.engine_target.value} · {m.precision.value}")
@@ -108,6 +111,7 @@ def generate(
         Optional[Path], typer.Option("--config", "-c", help="These options in a TOML or YAML file ([generate] table); "
                                      "the command line wins.")
     ] = None,
+    force: Force = False,
 ):
     """Generate LoRA adapters from task descriptions: a bundle in ONNX Runtime (no PyTorch), or --checkpoint with
     the PyTorch reference. Batched for a file."""
@@ -150,12 +154,12 @@ def generate(
     adapters = generator.generate([card] if card is not None else [line.text for line in lines])
     detail = f" ({recipe.value})" if recipe is not None else ""
     if batch_file is None:
-        save_adapter(adapters[0], output, fmt, recipe)
-        console.print(f"wrote {fmt.value}{detail} adapter for {card.summary} to [bold]{output}[/]")
+        save_adapter(adapters[0], output, fmt, recipe, force=force)
+        console.print(f"wrote {fmt.value}{detail} adapter for {quote(card.summary)} to {output}")
         written = [output]
     else:
-        write_batch(adapters, lines, output, fmt.value, recipe.value if recipe else None)
-        console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to [bold]{output}[/]")
+        write_batch(adapters, lines, output, fmt.value, recipe.value if recipe else None, force=force)
+        console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to {output}")
         written = sorted(p for p in output.iterdir() if p.name != "index.jsonl")
     if cfg.validate is not None:
         from .validate import validate as check_fit
@@ -222,14 +226,14 @@ def apply(
     generated_ms = (time.perf_counter() - start) * 1000
     if output is not None:
         _keep_adapter(lora, data, output)
-    kept = f", kept in [bold]{output}[/]" if output else ""
+    kept = f", kept in {output}" if output else ""
     streaming = console.is_terminal and not json_output and not compare_base and len(prompts) == 1
     with runner:
         adapter = runner.load_adapter(data, name=task or "examples")
         if streaming:  # answers to a person: print the tokens as llama.cpp decodes them
             from .adapters import stream_answer
 
-            console.print(f"adapter for {card.summary}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
+            console.print(f"adapter for {quote(card.summary)}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
                           f"{generated_ms:.0f} ms{kept}")
             runner.set_adapters([adapter])
             full = prompts[0] if raw else fmt.prompt(prompts[0])
@@ -251,7 +255,7 @@ def apply(
                           "quantization": recipe.value, "adapter_file": str(output) if output else None,
                           "answers": rows}, indent=2, ensure_ascii=False))
         return
-    console.print(f"adapter for {card.summary}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
+    console.print(f"adapter for {quote(card.summary)}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
                   f"{generated_ms:.0f} ms{kept}")
     table = Table("prompt", "adapted", *(["base"] if compare_base else []), show_lines=True)
     for r in rows:

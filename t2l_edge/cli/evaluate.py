@@ -201,4 +201,4 @@ def evaluate(
         from ..evaluate.report import latency_table
 
         console.print(latency_table(results, wanted))
-    console.print(f"wrote results to [bold]{output}[/]" + (f" and the chart to [bold]{plot}[/]" if plot else ""))
+    console.print(f"wrote results to {output}" + (f" and the chart to {plot}" if plot else ""))

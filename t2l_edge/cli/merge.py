@@ -74,5 +74,5 @@ def merge(
                   f"(layer {worst[0]} {worst[1].value})")
     console.print(
         f"merged {len(adapters)} adapters ({report.strategy.value}, rank {report.rank}) into "
-        f"[bold]{output}[/] ({fmt.value}){detail}"
+        f"{output} ({fmt.value}){detail}"
     )

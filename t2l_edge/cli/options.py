@@ -31,6 +31,10 @@ BaseModel = Annotated[
     Optional[Path], typer.Option("--base-model", "-m", help="Base model GGUF (default: Gemma 3 270M Q4_K_M).")
 ]
 JsonFlag = Annotated[bool, flag("--json", help="Print JSON instead of tables.")]
+Force = Annotated[
+    bool,
+    flag("--force", help="Write a folder output into a folder holding other files (they are kept, never deleted)."),
+]
 Quantization = Annotated[
     Optional[Recipe],
     typer.Option("--quantization", "-q", case_sensitive=False,

@@ -78,7 +78,7 @@ def show(
 
     f = _family(name)
     split = family_split(f.name).value
-    console.print(f"[bold]{f.name}[/]  theme {f.theme} · split {split} · metric {f.metric.value}"
+    console.print(f"{f.name}  theme {f.theme} · split {split} · metric {f.metric.value}"
                   + (f" · choices {', '.join(f.choices)}" if f.choices else "")
                   + (f" · operation {f.op}" if f.op != f.name else "")
                   + (f" · parameter {f.parameter}" if f.parameter is not None else "") + f" · source {f.source}")
@@ -110,7 +110,7 @@ def export(
     save_tasks(tasks, output)
     n = sum(len(t.examples) for t in tasks)
     d = sum(len(t.descriptions) for t in tasks)
-    console.print(f"wrote {len(tasks)} tasks ({d} descriptions, {n} instances) of split {split.value} to [bold]{output}[/]")
+    console.print(f"wrote {len(tasks)} tasks ({d} descriptions, {n} instances) of split {split.value} to {output}")
 
 
 @app.command()

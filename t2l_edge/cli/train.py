@@ -101,7 +101,7 @@ def train(
         with _Progress(mode_.value) as progress:
             result = trainer.fit(progress)
         shown = " · ".join(f"{k} {v:.4f}" for k, v in result.items() if k.startswith(("loss", "eval")))
-        console.print(f"trained to step {result['step']} ({shown}); checkpoints in [bold]{out}[/]")
+        console.print(f"trained to step {result['step']} ({shown}); checkpoints in {out}")
     else:
         Trainer(cfg, mode_, out, resume=resume).fit()
 
@@ -164,7 +164,7 @@ def train_lora(
         import torch  # noqa: F401  (the slow import, under the spinner)
     with _Progress("oracle") as progress:
         results = train_oracles(cfg, chosen, output, progress)
-    console.print(f"wrote {len(results)} oracle LoRA(s) to [bold]{output}[/]")
+    console.print(f"wrote {len(results)} oracle LoRA(s) to {output}")
 
 
 ORACLE_DEFAULTS = {"optim": {"steps": 100, "lr": 3e-4, "warmup": 10, "weight_decay": 0.0}}
@@ -189,5 +189,5 @@ def _train_multitask(cfg, config: Path | None, tasks: Path | None, only, output:
         import torch  # noqa: F401  (the slow import, under the spinner)
     with _Progress("multitask") as progress:
         result = train_multitask(cfg, output, progress)
-    console.print(f"wrote the multitask LoRA to [bold]{result.path}[/]")
+    console.print(f"wrote the multitask LoRA to {result.path}")
 

@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import InvalidInputError
 from ..memory import CacheType, ComponentKey, Mode
@@ -219,7 +220,7 @@ def _print_estimate(est, tips) -> None:
 
     r = est.request
     console.print(
-        f"[bold]{r.profile.name}[/] — {r.profile.description}\n"
+        f"{r.profile.name} — {r.profile.description}\n"
         f"context {r.settings.context} · KV cache {r.settings.cache_type_k.value} · mode {r.mode.value}"
     )
     multi = len(est.pools) > 1
@@ -235,11 +236,11 @@ def _print_estimate(est, tips) -> None:
             extra = f" (generate phase {format_size(ph['generate'])}, LLM phase {format_size(ph['llm'])})"
         style = VERDICT_STYLE[p.verdict.value]
         console.print(
-            f"{label}: {format_size(p.used)} of {format_size(p.budget)} ({p.ratio:.0%}){extra} — "
-            f"[bold {style}]{p.verdict.value}[/]"
+            Text(f"{label}: {format_size(p.used)} of {format_size(p.budget)} ({p.ratio:.0%}){extra} — ")
+            + Text(p.verdict.value, style=f"bold {style}")
         )
     for problem in est.problems:
-        console.print(f"[bold red]problem:[/] {problem}")
+        console.print(Text("problem:", style="bold red") + Text(f" {problem}"))
     for note in est.notes:
         console.print(f"note: {note}")
     if tips:

@@ -88,7 +88,7 @@ class BundleTerm:
 
     @classmethod
     def from_dir(cls, path: str | os.PathLike, batch: int = 1) -> "BundleTerm":
-        """A bundle directory written by `build-engine`: its manifest is read and every file's size checked (not the
-        checksums: a size is all the estimate needs)."""
-        bundle = Bundle.load(Path(path), verify=False)
+        """A bundle directory written by `build-engine`, verified as the runtimes load it (format version, every
+        file's size and sha256, no file outside it): a verdict on a bundle that would not load is no verdict."""
+        bundle = Bundle.load(Path(path), verify=True)
         return cls.from_manifest(bundle.manifest, bundle.path, batch)

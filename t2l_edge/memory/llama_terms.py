@@ -18,6 +18,9 @@ from ..device_profiles import CpuKernels, LlamaBackend, format_size
 from ..errors import CorruptFileError, InvalidInputError
 from ..gguf_reader import GGUFFile, SkippedArray, read_gguf
 from ..keys import General
+from ..targets import MAX_LAYERS
+
+MAX_SIZE = 1 << 32  # any header size or count beyond it is hostile: no model has 4 billion of anything
 
 MiB = 1 << 20
 KV_CELL_PAD = 256  # llama-context.cpp: cparams.n_ctx = GGML_PAD(cparams.n_ctx, 256); the SWA cache too
@@ -194,33 +197,42 @@ class BaseModelInfo:
                 raise CorruptFileError(f"{src}: missing key {arch}.{key}")
             return value
 
-        n_layers = int(get("block_count"))
-        n_embd = int(get("embedding_length"))
+        if not gguf.tensors:
+            raise CorruptFileError(f"{src}: the base model has no tensors")
+
+        def count(key: str, default=None, low: int = 1, high: int = MAX_SIZE) -> int:
+            return _bounded(get(key, default), f"{src}: {arch}.{key}", low, high)
+
+        n_layers = count("block_count", high=MAX_LAYERS)  # before anything iterates over the layers
+        n_embd = count("embedding_length")
 
         def per_layer(key: str, default=None) -> tuple[int, ...]:
             value = get(key, default)
             if isinstance(value, list):
                 if len(value) != n_layers:
                     raise CorruptFileError(f"{src}: {arch}.{key} has {len(value)} entries for {n_layers} layers")
-                return tuple(int(v) for v in value)
-            return (int(value),) * n_layers
+                return tuple(_bounded(v, f"{src}: {arch}.{key}", 1) for v in value)
+            return (_bounded(value, f"{src}: {arch}.{key}", 1),) * n_layers
 
         n_head = per_layer("attention.head_count")
         n_head_kv = per_layer("attention.head_count_kv", meta.get(f"{arch}.attention.head_count"))
-        head_dim_k = int(get("attention.key_length", n_embd // max(n_head)))
-        head_dim_v = int(get("attention.value_length", head_dim_k))
+        head_dim_k = count("attention.key_length", n_embd // max(n_head))
+        head_dim_v = count("attention.value_length", head_dim_k)
         n_ff_value = get("feed_forward_length", 0)
-        n_ff = max(n_ff_value) if isinstance(n_ff_value, list) else int(n_ff_value)
+        n_ff = max(_bounded(v, f"{src}: {arch}.feed_forward_length", 0) for v in n_ff_value) if isinstance(
+            n_ff_value, list) and n_ff_value else count("feed_forward_length", 0, low=0)
 
         rule = SWA_RULES.get(arch)
-        n_swa = int(meta.get(f"{arch}.attention.sliding_window", rule.default_window if rule else 0) or 0)
+        n_swa = _bounded(meta.get(f"{arch}.attention.sliding_window", rule.default_window if rule else 0) or 0,
+                         f"{src}: {arch}.attention.sliding_window", 0)
         pattern = meta.get(f"{arch}.attention.sliding_window_pattern")
         if rule is None or n_swa <= 0:
             swa_layers, n_swa = (False,) * n_layers, 0
         elif isinstance(pattern, list):
             swa_layers = tuple(bool(x) for x in pattern[:n_layers])
         else:
-            n_pattern = int(pattern) if isinstance(pattern, int) else rule.pattern
+            n_pattern = _bounded(pattern, f"{src}: {arch}.attention.sliding_window_pattern", 0, MAX_LAYERS) if isinstance(
+                pattern, int) else rule.pattern
             swa_layers = tuple(
                 n_pattern == 0 or (il % n_pattern != 0 if rule.dense_first else il % n_pattern < n_pattern - 1)
                 for il in range(n_layers)
@@ -236,11 +248,23 @@ class BaseModelInfo:
             if embd is None:
                 raise CorruptFileError(f"{src}: no tokenizer.ggml.tokens and no token_embd.weight: vocabulary unknown")
             n_vocab = embd.shape[0]
+        n_vocab = _bounded(n_vocab, f"{src}: vocabulary size", 1)
 
         tensors = tuple(BaseTensor(t.name, t.shape, t.qtype.name, t.nbytes) for t in gguf.tensors.values())
-        context_train = int(meta.get(f"{arch}.context_length", 0) or 0)
+        context_train = _bounded(meta.get(f"{arch}.context_length", 0) or 0, f"{src}: {arch}.context_length", 0)
         return cls(src, arch, n_layers, n_embd, n_ff, n_vocab, n_head, n_head_kv, head_dim_k, head_dim_v, n_swa,
                    swa_layers, tensors, gguf.size, context_train, gguf.data_offset)
+
+
+def _bounded(value, what: str, low: int, high: int = None) -> int:
+    """A header count as a Python int within [low, high]: a hostile header is refused before anything is sized by
+    it (1e8 layers, zero or negative heads, a negative window, 2^62 rows)."""
+    high = MAX_SIZE if high is None else high
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise CorruptFileError(f"{what} is not an integer")
+    if not low <= value <= high:
+        raise CorruptFileError(f"{what} is {value}, outside {low}..{high:,}")
+    return value
 
 
 # -- llama.cpp settings --------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from ..text import require_utf8
 from ..errors import CorruptFileError, InvalidInputError, MissingFileError
 from ..io import atomic_path, read_json
 from ..keys import Files
@@ -200,6 +201,8 @@ class TextEncoder:
         """Token ids truncated to max_length and right-padded to the longest in the batch."""
         if isinstance(texts, str):
             raise InvalidInputError("tokenize expects a list of texts, got one string")
+        for text in texts:
+            require_utf8(text, "the task text")
         encodings = self.tokenizer.encode_batch(list(texts))
         width = max((len(e.ids) for e in encodings), default=0)
         ids = torch.full((len(encodings), width), self.pad_id, dtype=torch.long)  # (B, T)

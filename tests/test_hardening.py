@@ -1,0 +1,160 @@
+"""Issue 12's reproducers, each a case run through the real CLI in its own process (tests/fuzz/cases.py), plus
+the library behaviour behind them: outputs that never destroy foreign files, BF16 PEFT weights, bounded readers."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fuzz"))
+
+from cases import CASES, safetensors_bytes  # noqa: E402
+from gguf_bytes import F32, F64, Gguf, gemma_v_adapter, with_key  # noqa: E402
+from outcome import run_case  # noqa: E402
+
+from t2l_edge.adapter import LoraAdapter  # noqa: E402
+from t2l_edge.compat import check_adapter_fits  # noqa: E402
+from t2l_edge.errors import CorruptFileError, InvalidAdapterError, OutputError  # noqa: E402
+from t2l_edge.export.peft import read_peft, write_peft  # noqa: E402
+from t2l_edge.gguf_reader import read_gguf  # noqa: E402
+from t2l_edge.io import atomic_dir, recover_dir, temp_dir_beside  # noqa: E402
+from t2l_edge.safetensors_io import read_safetensors  # noqa: E402
+from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec  # noqa: E402
+from t2l_edge.text import quote  # noqa: E402
+
+SLOW_CASES = {"build-engine into a folder with notes.txt"}  # loads the checkpoint and the encoder first
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=[pytest.mark.slow] if c.needs_llama or c.name in SLOW_CASES else []) for c in CASES],
+    ids=[c.name for c in CASES],
+)
+def test_reproducer(case, tmp_path):
+    outcome = run_case(case, tmp_path)
+    assert outcome.verdict == "clean", f"{outcome.verdict}: {outcome.detail}"
+
+
+# -- the library behind the cases -------------------------------------------------------------------------------------
+
+SPEC = TargetSpec("gemma3", 2, {ModuleKind.V: ModuleShape(64, 32)})
+
+
+def test_alpha_stored_as_float64_is_refused_before_llama_cpp(gemma_gguf):
+    bad = read_gguf(with_key(gemma_v_adapter(), "adapter.lora.alpha", F64, 16.0).to_bytes())
+    with pytest.raises(CorruptFileError, match="FLOAT32"):
+        check_adapter_fits(bad, gemma_gguf)
+    check_adapter_fits(read_gguf(gemma_v_adapter().to_bytes()), gemma_gguf)  # the same adapter with an F32 alpha fits
+
+
+def test_existing_folder_with_other_files_is_refused_and_force_keeps_them(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    adapter = LoraAdapter.random(SPEC, 4, task="a")
+    with pytest.raises(OutputError, match="notes.txt"):
+        write_peft(adapter, out)
+    assert sorted(os.listdir(out)) == ["notes.txt"]
+    write_peft(adapter, out, force=True)
+    assert (out / "notes.txt").read_text() == "mine" and read_peft(out).task == "a"
+    write_peft(LoraAdapter.random(SPEC, 4, task="b"), out, force=True)  # again: replaces only its own files
+    assert (out / "notes.txt").read_text() == "mine" and read_peft(out).task == "b"
+
+
+def test_previous_output_of_the_same_kind_is_replaced_whole(tmp_path):
+    out = tmp_path / "out"
+    write_peft(LoraAdapter.random(SPEC, 4, task="a"), out)
+    write_peft(LoraAdapter.random(SPEC, 4, task="b"), out)
+    assert read_peft(out).task == "b" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_output_into_a_file_or_the_current_directory_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(OutputError, match="not a directory"):
+        with atomic_dir(tmp_path / "f"):
+            pass
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OutputError, match="current directory"):
+        with atomic_dir("."):
+            pass
+    assert (tmp_path / "f").read_text() == "x"
+
+
+def test_temporary_build_data_of_a_killed_run_is_cleaned_at_the_next_start(tmp_path):
+    out = tmp_path / "bundle"
+    work = temp_dir_beside(out)
+    (Path(work.name) / "encoder.onnx").write_bytes(bytes(1000))
+    work._finalizer.detach()
+    dead = Path(work.name).with_name(Path(work.name).name.replace(f".{os.getpid()}.", ".999999999."))
+    os.rename(work.name, dead)  # as if its writer had been killed: a pid no process has
+    assert dead.parent == tmp_path
+    recover_dir(out)
+    assert list(tmp_path.iterdir()) == []
+    live = temp_dir_beside(out)  # a live writer's temporary data stays
+    recover_dir(out)
+    assert Path(live.name).is_dir()
+    live.cleanup()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("dtype", ["BF16", "F16", "F32"])
+def test_half_precision_safetensors_read_exactly(tmp_path, dtype):
+    values = np.array([[1.0, -2.5, 3.140625, 0.0], [1e-3, 65504.0 if dtype != "BF16" else 1e30, -0.5, 7.0]], np.float32)
+    (tmp_path / "t.safetensors").write_bytes(safetensors_bytes({"x": values}, dtype))
+    _, tensors = read_safetensors(tmp_path / "t.safetensors")
+    expected = values.astype(np.float16).astype(np.float32) if dtype == "F16" else values
+    if dtype == "BF16":  # bfloat16 keeps the upper 16 bits
+        expected = (values.view(np.uint32) & 0xFFFF0000).view(np.float32)
+    np.testing.assert_array_equal(tensors["x"], expected)
+    assert tensors["x"].dtype == np.float32
+
+
+def test_safetensors_header_lengths_are_checked_before_reading(tmp_path):
+    data = bytearray(safetensors_bytes({"x": np.zeros((2, 4), np.float32)}))
+    (tmp_path / "big.safetensors").write_bytes(b"\xff" * 8 + data[8:])
+    with pytest.raises(CorruptFileError, match="header length"):
+        read_safetensors(tmp_path / "big.safetensors")
+    lying = bytes(data).replace(b'"shape": [2, 4]', b'"shape": [2, 9]')
+    (tmp_path / "shape.safetensors").write_bytes(lying)
+    with pytest.raises(CorruptFileError, match="data offsets"):
+        read_safetensors(tmp_path / "shape.safetensors")
+
+
+def test_hostile_counts_are_refused_in_milliseconds():
+    g = Gguf(list(gemma_v_adapter().kvs), [], n_tensors=1 << 24, n_kv=1 << 40)
+    start = time.perf_counter()
+    with pytest.raises(CorruptFileError, match="more than the file"):
+        read_gguf(g.to_bytes() + bytes(1 << 20))
+    assert time.perf_counter() - start < 0.5
+
+
+def test_export_refuses_values_that_overflow_the_chosen_type(tmp_path):
+    from t2l_edge.export.gguf import to_gguf_bytes
+
+    adapter = LoraAdapter.random(SPEC, 4)
+    adapter.weights[(1, ModuleKind.V)][1][3, 2] = 1e38
+    for recipe in ("f16", "q4_0", "q8_0"):
+        with pytest.raises(InvalidAdapterError, match="too large"):
+            to_gguf_bytes(adapter, recipe)
+    read_gguf(to_gguf_bytes(adapter, "f32"))  # f32 holds it
+
+
+def test_quote_escapes_and_shortens_file_controlled_text():
+    assert quote("a\x00b\x1b[31m\udcff") == "a\\x00b\\x1b[31m\\udcff"
+    long = quote("x" * 100_000)
+    assert len(long) < 240 and long.endswith("(100,000 characters)")
+    assert quote("naïve — ok") == "naïve — ok"
+
+
+def test_gguf_alpha_is_what_inspect_reports(tmp_path):
+    from t2l_edge.describe import describe_adapter
+    from t2l_edge.export.gguf import read_gguf_adapter
+
+    gguf = read_gguf(with_key(gemma_v_adapter(), "adapter.lora.alpha", F32, 4.0).to_bytes())
+    info = describe_adapter(read_gguf_adapter(gguf), "gguf", "a.gguf", gguf.size, [], gguf.metadata["adapter.lora.alpha"])
+    assert info["gguf_alpha"] == 4.0 and info["llama_cpp_scale"] == 0.5
