@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent / "fuzz"))
 
 from cases import CASES, safetensors_bytes  # noqa: E402
 from gguf_bytes import F32, F64, Gguf, gemma_v_adapter, with_key  # noqa: E402
-from outcome import run_case  # noqa: E402
+from case_outcome import run_case  # noqa: E402
 
 from t2l_edge.adapter import LoraAdapter  # noqa: E402
 from t2l_edge.compat import check_adapter_fits  # noqa: E402

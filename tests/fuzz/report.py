@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from cases import CASES, CLASSES  # noqa: E402
-from outcome import run_case  # noqa: E402
+from case_outcome import run_case  # noqa: E402
 
 COLUMNS = ["clean", "crash", "hang", "exit3", "lost", "wrong"]
 HEADERS = ["class", "cases", "clean", "crash", "hang", "exit 3", "data lost", "wrong"]
