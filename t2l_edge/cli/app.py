@@ -166,12 +166,13 @@ def _root(
 
 # -- the command groups (registered here, so that each module only declares its commands) ------------------------
 
-from . import adapters, engine, evaluate, serve, tasks, train, validate  # noqa: E402
+from . import adapters, engine, evaluate, merge, serve, tasks, train, validate  # noqa: E402
 
 COMMANDS = {
     "export": adapters.export,
     "inspect": adapters.inspect,
     "infer": adapters.infer,
+    "merge": merge.merge,
     "generate": engine.generate,
     "apply": engine.apply,
     "build-engine": engine.build_engine,

@@ -1,6 +1,6 @@
 """`make bench`: every benchmark section, markdown tables on stdout, all results in tests/bench/results.json.
 
-    python tests/bench/run.py [--quick] [--only quants sizes swap decode reader] [--json PATH]
+    python tests/bench/run.py [--quick] [--only quants sizes swap decode reader ... gguf_route] [--json PATH]
 
 Each section is a module here with `run(quick) -> list[dict]` and `to_markdown(results)`. Within a section the
 things compared run side by side in the same process, interleaved and repeated; tables show medians and ratios
@@ -64,6 +64,9 @@ SECTIONS = [
     ("generator", "8. Text → GGUF: PyTorch vs ORT fp32/int8", lambda: importlib.import_module("bench_generator")),
     ("serve", "9. t2l-edge serve: overhead, first vs cached, throughput, memory, routing",
      lambda: importlib.import_module("bench_serve")),
+    ("merge", "10. Merging generated adapters: cat and svd vs each task's own", lambda: importlib.import_module("bench_merge")),
+    ("gguf_route", "11. Text → q4_0 GGUF, shipped hypernetwork: GGUF graph vs numpy writer vs PyTorch vs Node.js",
+     lambda: importlib.import_module("bench_gguf_route")),
 ]
 
 # (section, row selector, label, measured value, formatted target[, key of the pass flag; default "pass"])
@@ -89,6 +92,16 @@ TARGETS = [
      lambda r: f"{r['growth'] * 100:+.1f}%", "≤ +5%"),
     ("train", lambda r: r["kind"] == "sft_ratio" and r["target_min_ratio"], "SFT step full vs answer-only logits (4×128)",
      lambda r: f"{r['ratio']:.2f}×", "≥ 1.8×"),
+    ("gguf_route", lambda r: r["key"] == "graph", "text → q4_0 GGUF p50 (shipped, int8, 2 threads)",
+     lambda r: f"{r['p50_ms']:.2f} ms", "≤ 10 ms", "pass_p50"),
+    ("gguf_route", lambda r: r["key"] == "graph", "text → q4_0 GGUF vs PyTorch path",
+     lambda r: f"{r['speedup_vs_torch']:.1f}×", "≥ 5×", "pass_speedup"),
+    ("gguf_route", lambda r: r["key"] == "graph", "GGUF step alone (graph + template) p50",
+     lambda r: f"{r['step_p50_ms']:.2f} ms", "≤ 1 ms", "pass_step"),
+    ("gguf_route", lambda r: r["key"] == "node", "Node.js text → adapter p50 vs Python's",
+     lambda r: f"{r['ratio_vs_python']:.2f}×", "≤ 1.5×"),
+    ("gguf_route", lambda r: r["key"] == "graph", "peak RSS, torch-free graph route",
+     lambda r: f"{r['peak_rss_mib']:.0f} MiB", "≤ 183 MiB", "pass_rss"),
 ]
 
 
