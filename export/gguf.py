@@ -24,7 +24,7 @@ from t2l_edge.io import write_bytes_atomic
 from t2l_edge.keys import NATIVE_FORMAT_VERSION, T2L, Adapter, General
 from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec, get_architecture
 
-from .quants import dequantize, quantize
+from .quants import bytes_per_row, dequantize, quantize
 from .recipes import Recipe, parse_recipe, tensor_type
 
 GGUF_VERSION = 3
@@ -44,29 +44,42 @@ class PlannedTensor:
 
 def plan(adapter: LoraAdapter, recipe: Recipe | str) -> list[PlannedTensor]:
     """The ggml type of every tensor the adapter's GGUF file will hold, in file order."""
+    return plan_tensors(adapter.target, adapter.rank, recipe)
+
+
+def plan_tensors(target: TargetSpec, rank: int, recipe: Recipe | str) -> list[PlannedTensor]:
+    """`plan` from the adapter's shape alone (what a bundle knows before any task text)."""
     recipe = parse_recipe(recipe)
     out = []
-    for (layer, kind), a, b in adapter.items():
-        base = adapter.target.gguf_tensor_name(layer, kind)
-        for which, m in (("a", a), ("b", b)):
-            qtype = tensor_type(recipe, kind, layer, adapter.target.n_layers, m.shape[1])
-            out.append(PlannedTensor(f"{base}.lora_{which}", layer, kind, which, m.shape, qtype))
+    for layer, kind in target.slots():
+        base = target.gguf_tensor_name(layer, kind)
+        shape = target.modules[kind]
+        for which, m in (("a", (rank, shape.in_features)), ("b", (shape.out_features, rank))):
+            qtype = tensor_type(recipe, kind, layer, target.n_layers, m[1])
+            out.append(PlannedTensor(f"{base}.lora_{which}", layer, kind, which, m, qtype))
     return out
 
 
 def adapter_metadata(adapter: LoraAdapter) -> dict[str, object]:
+    return gguf_metadata(adapter.target, adapter.rank, adapter.alpha, adapter.scale_rule, adapter.task, adapter.generator)
+
+
+def gguf_metadata(target: TargetSpec, rank: int, alpha: float, scale_rule: ScaleRule, task: str,
+                  generator: str) -> dict[str, object]:
+    """The adapter file's key/values, in file order. Only `adapter.lora.task_name` depends on the task text."""
+    scale = ScaleRule(scale_rule).scale(alpha, rank)
     return {
-        General.ARCHITECTURE: adapter.target.gguf_architecture,
+        General.ARCHITECTURE: target.gguf_architecture,
         General.TYPE: Adapter.GENERAL_TYPE_VALUE,
         Adapter.TYPE: Adapter.TYPE_VALUE,
         # llama.cpp scales by alpha / r: bake our scale rule (rsLoRA too) into alpha.
-        Adapter.LORA_ALPHA: np.float32(adapter.scale * adapter.rank),
-        Adapter.LORA_TASK_NAME: adapter.task,
+        Adapter.LORA_ALPHA: np.float32(scale * rank),
+        Adapter.LORA_TASK_NAME: task,
         T2L.FORMAT_VERSION: np.uint32(NATIVE_FORMAT_VERSION),
-        T2L.TARGET: json.dumps(adapter.target.to_dict()),
-        T2L.ALPHA: np.float32(adapter.alpha),
-        T2L.SCALE_RULE: adapter.scale_rule.value,
-        T2L.GENERATOR: adapter.generator,
+        T2L.TARGET: json.dumps(target.to_dict()),
+        T2L.ALPHA: np.float32(alpha),
+        T2L.SCALE_RULE: ScaleRule(scale_rule).value,
+        T2L.GENERATOR: generator,
     }
 
 
@@ -99,20 +112,39 @@ def write_gguf_adapter(adapter: LoraAdapter, path: str | os.PathLike, recipe: Re
 
 def build_gguf(metadata: dict[str, object], tensors: list[tuple[str, tuple[int, ...], QType, bytes]]) -> bytes:
     """Serialise a complete GGUF v3 file: header, key/values, tensor infos, aligned data."""
-    out = bytearray()
-    out += b"GGUF" + struct.pack("<IQQ", GGUF_VERSION, len(tensors), len(metadata))
-    for key, value in metadata.items():
-        out += _string(key) + _value(key, value)
-    offset = 0
-    for name, shape, qtype, blob in tensors:
-        ne = tuple(reversed(shape))
-        out += _string(name) + struct.pack(f"<I{len(ne)}QIQ", len(ne), *ne, int(qtype), offset)
-        offset += _padded(len(blob))
+    out = bytearray(gguf_header(metadata, [(name, shape, qtype, len(blob)) for name, shape, qtype, blob in tensors]))
     out += bytes(_padded(len(out)) - len(out))
     for _, _, _, blob in tensors:
         out += blob
         out += bytes(_padded(len(blob)) - len(blob))
     return bytes(out)
+
+
+def gguf_header(metadata: dict[str, object], tensors: list[tuple[str, tuple[int, ...], QType, int]]) -> bytes:
+    """Header, key/values and tensor infos (name, shape, type, data bytes), unpadded: what precedes the data."""
+    out = bytearray()
+    out += b"GGUF" + struct.pack("<IQQ", GGUF_VERSION, len(tensors), len(metadata))
+    for key, value in metadata.items():
+        out += _string(key) + _value(key, value)
+    offset = 0
+    for name, shape, qtype, nbytes in tensors:
+        ne = tuple(reversed(shape))
+        out += _string(name) + struct.pack(f"<I{len(ne)}QIQ", len(ne), *ne, int(qtype), offset)
+        offset += _padded(nbytes)
+    return bytes(out)
+
+
+def gguf_template(target: TargetSpec, rank: int, alpha: float, scale_rule: ScaleRule, generator: str,
+                  recipe: Recipe | str) -> tuple[bytes, int]:
+    """What an adapter file of this shape and recipe holds before its data, whatever the task: the header with an
+    empty task name, and the offset of that name's uint64 length (docs/gguf-template.md)."""
+    meta = gguf_metadata(target, rank, alpha, scale_rule, "", generator)
+    planned = plan_tensors(target, rank, recipe)
+    header = gguf_header(meta, [(t.name, t.shape, t.qtype, t.shape[0] * bytes_per_row(t.qtype, t.shape[1])) for t in planned])
+    keys = list(meta)
+    before = keys[: keys.index(Adapter.LORA_TASK_NAME)]
+    offset = 24 + sum(len(_string(k) + _value(k, meta[k])) for k in before) + len(_string(Adapter.LORA_TASK_NAME)) + 4
+    return header, offset
 
 
 def _padded(n: int) -> int:

@@ -28,6 +28,7 @@ from t2l_edge.bundle import (
     Bundle,
     EncoderInfo,
     EngineTarget,
+    GGUFInfo,
     GraphInfo,
     Manifest,
     Precision,
@@ -41,6 +42,9 @@ from t2l_edge.keys import BundleExtra, BundleFiles, BundleGraph
 from t2l_edge.models import default_bundle_dir, default_bundles_glob, default_checkpoint
 
 OPSET = 17
+DEFAULT_GGUF_RECIPE = "q4_0"  # what new bundles' GGUF graph writes (the CLI's default adapter recipe)
+_ORT_FILES = {BundleGraph.ENCODER: BundleFiles.ENCODER_ORT, BundleGraph.HYPERNET: BundleFiles.HYPERNET_ORT,
+              BundleGraph.GGUF: BundleFiles.GGUF_ORT}
 MAX_SEQUENCE = 256  # the encoder's truncation; also TensorRT's profile maximum
 
 # Texts the graphs are validated on: one short, a batch of mixed lengths (padding), one truncated at max length.
@@ -273,8 +277,9 @@ def default_bundle(progress: Callable[[str], None] | None = None) -> Path:
     [train] extra), then opened from there."""
     path = default_bundle_dir()
     try:
-        Bundle.load(path)  # checksums too: a damaged cached bundle is rebuilt, not reported
-        return path
+        # checksums too: a damaged cached bundle is rebuilt, not reported; so is one from before the GGUF graph
+        if Bundle.load(path).manifest.gguf is not None:
+            return path
     except (MissingFileError, CorruptFileError):
         pass
     try:
@@ -302,9 +307,15 @@ def build_bundle(
     optimize: bool | None = None,
     max_batch: int = 16,
     progress: Callable[[str], None] | None = None,
+    gguf_recipe: str = DEFAULT_GGUF_RECIPE,
 ) -> Bundle:
     """Checkpoint (+ encoder) -> bundle directory, written atomically; returns the loaded, verified bundle.
-    Without a checkpoint: the shipped one."""
+    Without a checkpoint: the shipped one. `gguf_recipe`: what the bundle's GGUF graph and template write (q4_0,
+    q8_0, f16), so that a consumer without Python writes adapters (docs/gguf-template.md)."""
+    from .gguf import ALIGNMENT, gguf_template
+    from .gguf_graph import build_gguf_graph, data_layout
+    from .recipes import parse_recipe
+
     from t2l_edge.model.checkpoint import load_checkpoint
     from t2l_edge.model.config import DEFAULT_ENCODER
     from t2l_edge.model.encoder import FINE_TUNED_INFO, TextEncoder, checkpoint_encoder
@@ -332,6 +343,8 @@ def build_bundle(
         raise InvalidInputError(
             f"the encoder gives {text_encoder.dim}-d embeddings, the checkpoint expects {config.embedding_dim}"
         )
+    recipe = parse_recipe(gguf_recipe)
+    gguf_model = build_gguf_graph(config.target, config.rank, recipe)  # refuses a recipe it cannot write, early
     optimize = _wants_optimization(target, precision) if optimize is None else optimize
     enc_module, hyp_module = graph_modules(hypernet, text_encoder)
     specs = [(enc_module, encoder_spec(text_encoder)), (hyp_module, hypernet_spec(hypernet, text_encoder))]
@@ -354,6 +367,11 @@ def build_bundle(
             graph_files[spec.role] = path
         if problems:
             raise ExportValidationError("exported graphs disagree with PyTorch: " + "; ".join(problems))
+        import onnx
+
+        onnx.save(gguf_model, str(work / BundleFiles.GGUF_ONNX))
+        graph_files[BundleGraph.GGUF] = work / BundleFiles.GGUF_ONNX
+        gguf_io = (tuple(i.name for i in gguf_model.graph.input), tuple(o.name for o in gguf_model.graph.output))
 
         graphs: dict[str, GraphInfo] = {}
         extra: dict[str, Any] = {BundleExtra.OPTIMIZED_ENCODER: bool(optimize), BundleExtra.CHECKPOINT: str(ckpt)}
@@ -362,14 +380,17 @@ def build_bundle(
         if target is EngineTarget.MOBILE:
             files = _to_ort_format(graph_files, out)
             for module, spec in specs:
-                ort_file = {BundleGraph.ENCODER: BundleFiles.ENCODER_ORT, BundleGraph.HYPERNET: BundleFiles.HYPERNET_ORT}[spec.role]
-                graphs[spec.role] = GraphInfo(ort_file, spec.inputs, spec.outputs)
+                graphs[spec.role] = GraphInfo(_ORT_FILES[spec.role], spec.inputs, spec.outputs)
+            graphs[BundleGraph.GGUF] = GraphInfo(_ORT_FILES[BundleGraph.GGUF], *gguf_io)
         else:
             files = []
             for module, spec in specs:
                 shutil.copyfile(graph_files[spec.role], out / spec.file)
                 graphs[spec.role] = GraphInfo(spec.file, spec.inputs, spec.outputs)
                 files.append(spec.file)
+            shutil.copyfile(graph_files[BundleGraph.GGUF], out / BundleFiles.GGUF_ONNX)
+            graphs[BundleGraph.GGUF] = GraphInfo(BundleFiles.GGUF_ONNX, *gguf_io)
+            files.append(BundleFiles.GGUF_ONNX)
         # Check the final graphs (quantized, fp16, ORT format) as the device will run them.
         for module, spec in specs:
             problems += validate_graph(module, spec, out / graphs[spec.role].file, precision)
@@ -379,12 +400,17 @@ def build_bundle(
             from .tensorrt import build_engines
 
             say("building TensorRT engines")
-            engines = build_engines(out, graph_files, precision, max_batch=max_batch, max_sequence=MAX_SEQUENCE)
+            engines = build_engines(out, {role: f for role, f in graph_files.items() if role != BundleGraph.GGUF},
+                                    precision, max_batch=max_batch, max_sequence=MAX_SEQUENCE)
             extra[BundleExtra.ENGINES] = engines
             files += list(engines.values())
 
         shutil.copyfile(text_encoder.path / BundleFiles.TOKENIZER, out / BundleFiles.TOKENIZER)
         files.append(BundleFiles.TOKENIZER)
+        template, task_offset = gguf_template(config.target, config.rank, config.alpha, config.scale_rule,
+                                              hypernet.generator_hash(), recipe)
+        (out / BundleFiles.GGUF_TEMPLATE).write_bytes(template)
+        files.append(BundleFiles.GGUF_TEMPLATE)
         manifest = Manifest(
             target=config.target,
             rank=config.rank,
@@ -408,9 +434,39 @@ def build_bundle(
             generator=hypernet.generator_hash(),
             package_version=__version__,
             extra=extra,
+            gguf=GGUFInfo(BundleFiles.GGUF_TEMPLATE, recipe.value, task_offset, ALIGNMENT,
+                          data_layout(config.target, config.rank, recipe).data_bytes),
         )
+        problems = validate_gguf_graph(out, manifest, specs[1][1])
+        if problems:
+            raise ExportValidationError("the GGUF graph disagrees with the numpy writer: " + "; ".join(problems))
         (out / BundleFiles.MANIFEST).write_text(json.dumps(manifest.to_dict(), indent=2))
     return Bundle.load(output)
+
+
+def validate_gguf_graph(directory: Path, manifest: Manifest, hypernet: GraphSpec) -> list[str]:
+    """The bundle's hypernetwork graph, then its GGUF graph + template, on the hypernetwork's validation inputs:
+    every adapter file must equal the numpy writer's (export/gguf.py) for the same float outputs, byte for byte."""
+    from t2l_edge.bundle import adapters_from_outputs
+
+    from .gguf import to_gguf_bytes
+
+    hyp = _session(directory / manifest.graphs[BundleGraph.HYPERNET].file)
+    writer = _session(directory / manifest.graphs[BundleGraph.GGUF].file)
+    template = (directory / manifest.gguf.template).read_bytes()
+    names = list(manifest.graphs[BundleGraph.HYPERNET].outputs)
+    problems = []
+    for (embedding,) in hypernet.validation_inputs():
+        outputs = dict(zip(names, hyp.run(names, {BundleGraph.EMBEDDING: embedding.numpy()})))
+        data, finite = writer.run([BundleGraph.GGUF_DATA, BundleGraph.FINITE],
+                                  {k: outputs[k] for k in manifest.graphs[BundleGraph.GGUF].inputs})
+        tasks = [f"validation text {i}" for i in range(len(data))]
+        for i, adapter in enumerate(adapters_from_outputs(manifest, outputs, tasks)):
+            got = manifest.gguf.assemble(template, tasks[i], np.asarray(data[i], dtype="<u2").tobytes())
+            if not finite[i] == 0 or got != to_gguf_bytes(adapter, manifest.gguf.recipe):
+                problems.append(f"{manifest.graphs[BundleGraph.GGUF].file}: adapter {i} of a batch of {len(data)} "
+                                f"differs from the numpy writer's {manifest.gguf.recipe} file")
+    return problems
 
 
 def _pad_token(encoder) -> str:
@@ -422,14 +478,15 @@ def _to_ort_format(graph_files: Mapping[str, Path], out: Path) -> list[str]:
     """ORT-format graphs (fixed optimizations, for a minimal build) and the required-operators config."""
     from onnxruntime.tools.convert_onnx_models_to_ort import OptimizationStyle, convert_onnx_models_to_ort
 
-    names = {BundleGraph.ENCODER: BundleFiles.ENCODER_ONNX, BundleGraph.HYPERNET: BundleFiles.HYPERNET_ONNX}
+    names = {BundleGraph.ENCODER: BundleFiles.ENCODER_ONNX, BundleGraph.HYPERNET: BundleFiles.HYPERNET_ONNX,
+             BundleGraph.GGUF: BundleFiles.GGUF_ONNX}
     with tempfile.TemporaryDirectory(prefix="t2l-ort-") as src_dir, tempfile.TemporaryDirectory(prefix="t2l-ort-out-") as dst_dir:
         src, dst = Path(src_dir), Path(dst_dir)
         for role, path in graph_files.items():
             shutil.copyfile(path, src / names[role])
         _quiet(lambda: convert_onnx_models_to_ort(src, output_dir=dst, optimization_styles=[OptimizationStyle.Fixed]))
         produced = {p.name: p for p in dst.rglob("*") if p.is_file()}
-        wanted = [BundleFiles.ENCODER_ORT, BundleFiles.HYPERNET_ORT]
+        wanted = [_ORT_FILES[role] for role in graph_files]
         missing = [n for n in wanted if n not in produced]
         configs = [p for n, p in produced.items() if n.endswith(".config")]
         if missing or not configs:
@@ -458,5 +515,6 @@ def _quiet(fn):
 
 __all__ = [
     "GraphSpec", "encoder_spec", "hypernet_spec", "export_graph", "validate_graph", "quantize_int8", "convert_fp16",
-    "optimize_encoder", "build_bundle", "ExportValidationError", "OPSET", "MAX_SEQUENCE",
+    "optimize_encoder", "build_bundle", "validate_gguf_graph", "ExportValidationError", "OPSET", "MAX_SEQUENCE",
+    "DEFAULT_GGUF_RECIPE",
 ]

@@ -20,7 +20,7 @@ import numpy as np
 
 from t2l_edge.adapter import LoraAdapter
 from t2l_edge.bundle import Bundle, EngineTarget, adapters_from_outputs
-from t2l_edge.errors import InvalidInputError
+from t2l_edge.errors import InvalidAdapterError, InvalidInputError
 from t2l_edge.keys import BundleFiles, BundleGraph
 from t2l_edge.prompts import check_task_texts
 from t2l_edge.task_card import TaskCard, TaskInput, task_texts
@@ -104,11 +104,55 @@ class BundleGenerator(ABC):
             adapters.extend(adapters_from_outputs(self.manifest, self.run_hypernet(embedding), chunk))
         return adapters
 
-    def generate_gguf(self, text: str | TaskCard, quantization: str = "q4_0") -> bytes:
-        """One task text -> the bytes of a quantized GGUF adapter, ready for `LlamaCppRunner.use`."""
-        from t2l_edge.export.gguf import to_gguf_bytes
+    def generate_gguf(self, text: str | TaskCard, quantization: str | None = None) -> bytes:
+        """One task text (or `TaskCard`) -> the bytes of a quantized GGUF adapter, ready for `LlamaCppRunner.use`.
 
-        return to_gguf_bytes(self.generate([text])[0], quantization)
+        In the bundle's recipe (the default) the bundle's GGUF graph quantizes and its template frames the file
+        (docs/gguf-template.md); another recipe, or a bundle built before the GGUF graph, goes through the numpy
+        writer. Both give the same bytes."""
+        from t2l_edge.export.gguf import to_gguf_bytes
+        from t2l_edge.export.recipes import parse_recipe
+
+        info = self.manifest.gguf
+        recipe = parse_recipe(quantization or (info.recipe if info is not None else "q4_0"))
+        if info is None or recipe.value != info.recipe:
+            return to_gguf_bytes(self.generate([text])[0], recipe)
+        texts = check_texts(text)
+        encoding = self.tokenizer.encode(texts[0])
+        check_task_texts(texts, [bool(encoding.overflowing)], self.manifest.encoder.max_length)
+        tokens = {BundleGraph.INPUT_IDS: np.array([encoding.ids], dtype=np.int64),  # (1, T)
+                  BundleGraph.ATTENTION_MASK: np.array([encoding.attention_mask], dtype=np.int64)}
+        words, finite = self.run_gguf(tokens)
+        if not finite == 0:
+            raise InvalidAdapterError(f"the hypernetwork produced non-finite values for {texts[0][:40]!r}")
+        return info.assemble(self._gguf_template, texts[0], np.ascontiguousarray(words, dtype="<u2"))
+
+    def run_gguf(self, feeds: Mapping[str, np.ndarray]) -> tuple[np.ndarray, float]:
+        """input_ids, attention_mask (1, T) -> the adapter's data section as uint16 words, and `finite` (0, or NaN
+        where an output of the hypernetwork was not finite). This default runs the two graphs, then the bundle's GGUF
+        graph in ONNX Runtime on the CPU; a runtime may chain its own buffers instead (OrtGenerator)."""
+        outputs = self.run_hypernet(np.asarray(self.run_encoder(feeds), dtype=np.float32))
+        session = self._gguf_session()
+        names = self.manifest.graphs[BundleGraph.GGUF].inputs
+        data, finite = session.run([BundleGraph.GGUF_DATA, BundleGraph.FINITE], {n: outputs[n] for n in names})
+        return data[0], float(finite[0])
+
+    def _gguf_session(self):
+        if getattr(self, "_gguf", None) is None:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.log_severity_level = 3
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            self._gguf = ort.InferenceSession(str(self.bundle.file(BundleGraph.GGUF)), options,
+                                              providers=["CPUExecutionProvider"])
+        return self._gguf
+
+    @property
+    def _gguf_template(self) -> bytes:
+        if getattr(self, "_template", None) is None:
+            self._template = self.bundle.file(self.manifest.gguf.template).read_bytes()
+        return self._template
 
 
 # -- the factory ---------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ and batching are `generator.BundleGenerator`'s).
 
     gen = Generator.load("bundle/")                 # verifies the manifest and every checksum
     adapters = gen.generate(["Reverse the words."])  # tokenize -> encoder -> hypernet -> LoraAdapter (batched)
+    data = gen.generate_gguf("Reverse the words.")   # ... -> the bundle's GGUF graph + template -> GGUF bytes
 
 Imports numpy, tokenizers and onnxruntime only: never torch, transformers or tensorrt.
 """
@@ -95,6 +96,15 @@ class OrtGenerator(BundleGenerator):
         expected = list(m.graphs[BundleGraph.HYPERNET].outputs)
         if self._outputs != expected:
             raise RuntimeBackendError(f"{bundle.file(BundleGraph.HYPERNET)}: outputs {self._outputs}, manifest says {expected}")
+        self._ort_value = ort.OrtValue
+        self.gguf_writer = None
+        if m.gguf is not None:  # the GGUF writer's integer and bit operations exist on the CPU provider everywhere
+            try:
+                self.gguf_writer = self._gguf = ort.InferenceSession(
+                    str(bundle.file(BundleGraph.GGUF)), options, providers=["CPUExecutionProvider"])
+            except Exception as e:
+                raise RuntimeBackendError(f"{bundle.file(BundleGraph.GGUF)}: ONNX Runtime could not load it "
+                                          f"({str(e).splitlines()[0]})") from None
 
     @classmethod
     def load(cls, bundle: str | os.PathLike | Bundle | None = None, providers: str | Sequence[str] = "auto",
@@ -112,6 +122,16 @@ class OrtGenerator(BundleGenerator):
     def run_hypernet(self, embedding):
         outputs = self.hypernet.run(self._outputs, {BundleGraph.EMBEDDING: embedding})
         return dict(zip(self._outputs, outputs))
+
+    def run_gguf(self, feeds):
+        """OrtValues from one session into the next: the embedding and the float A/B never become numpy arrays."""
+        names = list(self.manifest.graphs[BundleGraph.GGUF].inputs)
+        embedding = self.encoder.run_with_ort_values(
+            [BundleGraph.EMBEDDING], {k: self._ort_value.ortvalue_from_numpy(v) for k, v in feeds.items()})[0]
+        outputs = self.hypernet.run_with_ort_values(names, {BundleGraph.EMBEDDING: embedding})
+        data, finite = self.gguf_writer.run_with_ort_values([BundleGraph.GGUF_DATA, BundleGraph.FINITE],
+                                                            dict(zip(names, outputs)))
+        return data.numpy()[0], float(finite.numpy()[0])
 
 
 Generator = OrtGenerator  # the name the README's Python API uses

@@ -6,6 +6,9 @@
       tokenizer.json  the text encoder's tokenizer (`tokenizers`; truncation and padding are set from the manifest)
       encoder.onnx    input_ids, attention_mask (batch, sequence) -> embedding (batch, d), pooled and normalised
       hypernet.onnx   embedding (batch, d) -> lora_A.<module> (batch, L, r, in), lora_B.<module> (batch, L, out, r)
+      gguf.onnx       those outputs -> gguf_data (batch, bytes) uint8: the adapter's GGUF tensor data, quantized
+      gguf_template.bin  the adapter file's header with an empty task name (docs/gguf-template.md); bundles of
+                      older bundles have neither and fall back to the numpy writer
       *.ort + required_operators.config (mobile) / *.engine (tensorrt)
 
 Plain data and numpy: no torch here. Loading checks the format version, then every listed file's size and sha256,
@@ -89,6 +92,34 @@ class FileInfo:
     sha256: str
 
 
+@dataclass(frozen=True)
+class GGUFInfo:
+    """How to write an adapter without a quantizer: template + the gguf graph's output (docs/gguf-template.md)."""
+
+    template: str  # file name in the bundle (its size and sha256 are in `files`)
+    recipe: str  # the quantization recipe the graph writes (q4_0, q8_0, f16)
+    task_offset: int  # byte offset, in the template, of the task name's uint64 length (0 in the template)
+    alignment: int  # the data section starts at the next multiple of this
+    data_bytes: int  # bytes of `gguf_data` per adapter
+
+    def __post_init__(self):
+        for name in ("task_offset", "alignment", "data_bytes"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < (1 if name == "alignment" else 0):
+                raise ValueError(f"gguf.{name} must be a non-negative integer (alignment positive), got {value!r}")
+
+    def assemble(self, template: bytes, task: str, data) -> bytes:
+        """The adapter file: template with the task name spliced in, zero padding to the alignment, the data (any
+        bytes-like object: a numpy array's buffer is copied once, into the result)."""
+        data = memoryview(data).cast("B")
+        if data.nbytes != self.data_bytes:
+            raise InvalidInputError(f"GGUF tensor data has {data.nbytes} bytes, the bundle's template expects {self.data_bytes}")
+        name = task.encode("utf-8")
+        head = b"".join((template[: self.task_offset], len(name).to_bytes(8, "little"), name,
+                         template[self.task_offset + 8 :]))
+        return b"".join((head, bytes(-len(head) % self.alignment), data))
+
+
 @dataclass
 class Manifest:
     target: TargetSpec  # the LoRA target: architecture, layers, module shapes
@@ -106,6 +137,7 @@ class Manifest:
     package_version: str = ""
     format_version: int = BUNDLE_FORMAT_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
+    gguf: GGUFInfo | None = None  # the in-graph GGUF writer; None in bundles built before it
 
     @property
     def scale(self) -> float:
@@ -133,6 +165,7 @@ class Manifest:
             "graphs": {k: {"file": g.file, "inputs": list(g.inputs), "outputs": list(g.outputs)} for k, g in self.graphs.items()},
             "files": {k: {"size": f.size, "sha256": f.sha256} for k, f in self.files.items()},
             "extra": dict(self.extra),
+            **({"gguf": vars(self.gguf).copy()} if self.gguf is not None else {}),
         }
 
     @classmethod
@@ -166,6 +199,7 @@ class Manifest:
                 package_version=str(data.get("package_version", "")),
                 format_version=version,
                 extra=dict(data.get("extra", {})),
+                gguf=GGUFInfo(**data["gguf"]) if data.get("gguf") is not None else None,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             if isinstance(e, CorruptFileError):
@@ -197,6 +231,8 @@ class Bundle:
         for role, graph in manifest.graphs.items():
             if graph.file not in listed:
                 raise CorruptFileError(f"{manifest_path}: graph {role} file {graph.file} has no checksum in 'files'")
+        if manifest.gguf is not None and manifest.gguf.template not in listed:
+            raise CorruptFileError(f"{manifest_path}: GGUF template {manifest.gguf.template} has no checksum in 'files'")
         if BundleFiles.TOKENIZER not in listed:
             raise CorruptFileError(f"{manifest_path}: {BundleFiles.TOKENIZER} has no checksum in 'files'")
         for name, info in manifest.files.items():
@@ -256,6 +292,6 @@ def adapters_from_outputs(
 
 
 __all__ = [
-    "Bundle", "Manifest", "EncoderInfo", "GraphInfo", "FileInfo", "EngineTarget", "Precision", "check_precision",
+    "Bundle", "Manifest", "GGUFInfo", "EncoderInfo", "GraphInfo", "FileInfo", "EngineTarget", "Precision", "check_precision",
     "adapters_from_outputs", "output_names", "describe_files", "sha256_file",
 ]

@@ -67,6 +67,9 @@ class BundleFiles:
     REQUIRED_OPERATORS = "required_operators.config"
     ENCODER_ENGINE = "encoder.engine"
     HYPERNET_ENGINE = "hypernet.engine"
+    GGUF_ONNX = "gguf.onnx"  # hypernetwork outputs -> the adapter's GGUF tensor data (export/gguf_graph.py)
+    GGUF_ORT = "gguf.ort"
+    GGUF_TEMPLATE = "gguf_template.bin"  # the adapter's GGUF header with an empty task name (docs/gguf-template.md)
 
 
 class BundleGraph:
@@ -79,6 +82,9 @@ class BundleGraph:
     EMBEDDING = "embedding"
     LORA_A = "lora_A.{module}"  # (batch, layers, r, in)
     LORA_B = "lora_B.{module}"  # (batch, layers, out, r)
+    GGUF = "gguf"
+    GGUF_DATA = "gguf_data"  # (batch, layers, words per layer) uint16: each row's buffer is an adapter's data section
+    FINITE = "finite"  # (batch,) float32: 0, or NaN where a hypernetwork output was not finite
 
 
 class BundleExtra:

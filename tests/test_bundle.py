@@ -38,7 +38,9 @@ def test_manifest_records_what_the_device_needs():
                                "pad_token": "[PAD]", "pooling": "mean", "normalize": True}
     assert (data["prompt_format"], data["engine_target"], data["precision"]) == ("io-v1", "cpu", "int8")
     assert data["generator"] == ckpt["generator_hash"]
-    assert set(data["files"]) == {BundleFiles.TOKENIZER, BundleFiles.ENCODER_ONNX, BundleFiles.HYPERNET_ONNX}
+    assert set(data["files"]) == {BundleFiles.TOKENIZER, BundleFiles.ENCODER_ONNX, BundleFiles.HYPERNET_ONNX,
+                                  BundleFiles.GGUF_ONNX, BundleFiles.GGUF_TEMPLATE}
+    assert data["gguf"]["template"] == BundleFiles.GGUF_TEMPLATE and data["gguf"]["recipe"] == "q4_0"
     for name, info in data["files"].items():
         assert info == {"size": (bundle.path / name).stat().st_size, "sha256": sha256_file(bundle.path / name)}
     assert data["graphs"]["encoder"] == {"file": "encoder.onnx", "inputs": ["input_ids", "attention_mask"],

@@ -96,9 +96,15 @@ def test_mobile_bundle_is_ort_format_int8_with_operator_config():
     assert (m.engine_target, m.precision) == (EngineTarget.MOBILE, Precision.INT8)  # int8 by default
     files = sorted(p.name for p in bundle.path.iterdir())
     assert files == sorted([BundleFiles.MANIFEST, BundleFiles.TOKENIZER, BundleFiles.ENCODER_ORT,
-                            BundleFiles.HYPERNET_ORT, BundleFiles.REQUIRED_OPERATORS])
+                            BundleFiles.HYPERNET_ORT, BundleFiles.GGUF_ORT, BundleFiles.GGUF_TEMPLATE,
+                            BundleFiles.REQUIRED_OPERATORS])
     ops = (bundle.path / BundleFiles.REQUIRED_OPERATORS).read_text()
     assert "MatMulInteger" in ops and "DynamicQuantizeLinear" in ops  # the int8 kernels a reduced build needs
+    assert "BitCast" in ops  # and the GGUF graph's
+    from t2l_edge.export.gguf import to_gguf_bytes
+
+    mobile = Generator.load(bundle)
+    assert mobile.generate_gguf(TASKS[0]) == to_gguf_bytes(mobile.generate([TASKS[0]])[0], "q4_0")
     got = Generator.load(bundle).generate(TASKS[:2])
     ref = Generator.load(gemma_bundle("cpu", "int8")).generate(TASKS[:2])
     for a, b in zip(got, ref):

@@ -166,7 +166,7 @@ def _root(
 
 # -- the command groups (registered here, so that each module only declares its commands) ------------------------
 
-from . import adapters, engine, evaluate, merge, tasks, train, validate  # noqa: E402
+from . import adapters, engine, evaluate, merge, serve, tasks, train, validate  # noqa: E402
 
 COMMANDS = {
     "export": adapters.export,
@@ -180,6 +180,7 @@ COMMANDS = {
     "evaluate": evaluate.evaluate,
     "train": train.train,
     "train-lora": train.train_lora,
+    "serve": serve.serve,
 }
 GROUPS = {"tasks": tasks.app, "profiles": validate.profiles_app}
 

@@ -54,6 +54,9 @@ def build_engine(
         bool, flag("--optimize-encoder", help="Apply ONNX Runtime's transformer fusions to the encoder.")
     ] = False,
     max_batch: Annotated[int, typer.Option("--max-batch", min=1, help="TensorRT: largest batch in the optimization profile.")] = 16,
+    gguf_recipe: Annotated[
+        str, typer.Option("--gguf-recipe", help="What the bundle's GGUF graph writes: q4_0, q8_0 or f16.")
+    ] = "q4_0",
 ):
     """Export a checkpoint and its text encoder to a generator bundle: ONNX (cpu, cuda), ORT format (mobile) or
     TensorRT engines, validated against PyTorch."""
@@ -69,7 +72,7 @@ def build_engine(
     with console.status("exporting") as status:
         bundle = build_bundle(
             checkpoint, output, target, precision_, encoder=encoder, optimize=optimize_encoder or None,
-            max_batch=max_batch, progress=lambda msg: status.update(msg),
+            max_batch=max_batch, progress=lambda msg: status.update(msg), gguf_recipe=gguf_recipe,
         )
     m = bundle.manifest
     table = Table("file", "size", title=f"{output} · {m.engine_target.value} · {m.precision.value}")
@@ -184,7 +187,9 @@ def apply(
     on a terminal the tokens are printed as they come)."""
     import time
 
+    from ..export.formats import AdapterFormat
     from ..export.gguf import to_gguf_bytes
+    from ..export.output import output_format
     from ..prompts import get_prompt_format
     from ..runtimes import open_generator
     from ..runtimes.llama_cpp import LlamaCppRunner
@@ -206,8 +211,14 @@ def apply(
         runner = LlamaCppRunner(base_model, n_ctx=context)
     fmt = get_prompt_format(generator.prompt_format)
     start = time.perf_counter()
-    lora = generator.generate([card])[0]
-    data = to_gguf_bytes(lora, recipe)
+    # a bundle's generator writes the file through its GGUF graph + template (same bytes as the numpy writer);
+    # `--output` in another format needs the adapter's float weights
+    gguf = getattr(generator, "generate_gguf", None)
+    if gguf is not None and (output is None or output_format(output, None) is AdapterFormat.GGUF):
+        lora, data = None, gguf(card, recipe.value)
+    else:
+        lora = generator.generate([card])[0]
+        data = to_gguf_bytes(lora, recipe)
     generated_ms = (time.perf_counter() - start) * 1000
     if output is not None:
         _keep_adapter(lora, data, output)

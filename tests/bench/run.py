@@ -1,6 +1,6 @@
 """`make bench`: every benchmark section, markdown tables on stdout, all results in tests/bench/results.json.
 
-    python tests/bench/run.py [--quick] [--only quants sizes swap decode reader] [--json PATH]
+    python tests/bench/run.py [--quick] [--only quants sizes swap decode reader ... gguf_route] [--json PATH]
 
 Each section is a module here with `run(quick) -> list[dict]` and `to_markdown(results)`. Within a section the
 things compared run side by side in the same process, interleaved and repeated; tables show medians and ratios
@@ -62,7 +62,11 @@ SECTIONS = [
     ("memory", "6. Memory: validate's estimate vs measured peak RSS", lambda: importlib.import_module("bench_memory")),
     ("train", "7. Training: answer-only vs full logits, hypernetwork per variant", lambda: importlib.import_module("bench_train")),
     ("generator", "8. Text → GGUF: PyTorch vs ORT fp32/int8", lambda: importlib.import_module("bench_generator")),
-    ("merge", "9. Merging generated adapters: cat and svd vs each task's own", lambda: importlib.import_module("bench_merge")),
+    ("serve", "9. t2l-edge serve: overhead, first vs cached, throughput, memory, routing",
+     lambda: importlib.import_module("bench_serve")),
+    ("merge", "10. Merging generated adapters: cat and svd vs each task's own", lambda: importlib.import_module("bench_merge")),
+    ("gguf_route", "11. Text → q4_0 GGUF, shipped hypernetwork: GGUF graph vs numpy writer vs PyTorch vs Node.js",
+     lambda: importlib.import_module("bench_gguf_route")),
 ]
 
 # (section, row selector, label, measured value, formatted target[, key of the pass flag; default "pass"])
@@ -82,8 +86,22 @@ TARGETS = [
      lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
     ("decode", lambda r: r["recipe"] == "f16" and r["target_ratio"], "decode tok/s, f16 adapter vs none (2 threads)",
      lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
+    ("serve", lambda r: r["kind"] == "overhead", "serve request overhead over direct generate (p50)",
+     lambda r: f"{r['overhead_p50_ms']:.1f} ms", "≤ 5 ms"),
+    ("serve", lambda r: r["kind"] == "memory", "serve RSS growth after warm-up, distinct tasks, cache 16",
+     lambda r: f"{r['growth'] * 100:+.1f}%", "≤ +5%"),
     ("train", lambda r: r["kind"] == "sft_ratio" and r["target_min_ratio"], "SFT step full vs answer-only logits (4×128)",
      lambda r: f"{r['ratio']:.2f}×", "≥ 1.8×"),
+    ("gguf_route", lambda r: r["key"] == "graph", "text → q4_0 GGUF p50 (shipped, int8, 2 threads)",
+     lambda r: f"{r['p50_ms']:.2f} ms", "≤ 10 ms", "pass_p50"),
+    ("gguf_route", lambda r: r["key"] == "graph", "text → q4_0 GGUF vs PyTorch path",
+     lambda r: f"{r['speedup_vs_torch']:.1f}×", "≥ 5×", "pass_speedup"),
+    ("gguf_route", lambda r: r["key"] == "graph", "GGUF step alone (graph + template) p50",
+     lambda r: f"{r['step_p50_ms']:.2f} ms", "≤ 1 ms", "pass_step"),
+    ("gguf_route", lambda r: r["key"] == "node", "Node.js text → adapter p50 vs Python's",
+     lambda r: f"{r['ratio_vs_python']:.2f}×", "≤ 1.5×"),
+    ("gguf_route", lambda r: r["key"] == "graph", "peak RSS, torch-free graph route",
+     lambda r: f"{r['peak_rss_mib']:.0f} MiB", "≤ 183 MiB", "pass_rss"),
 ]
 
 
