@@ -12,7 +12,7 @@ export OMP_WAIT_POLICY ?= PASSIVE
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_OPENSSL=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install tools test test-fast demo bench clean
+.PHONY: install tools browser test test-fast demo bench clean
 
 # torch==2.13.0 first: it is the CPU build on local disk; anything that pulls a bare `torch` later is then satisfied.
 $(STAMP): pyproject.toml
@@ -29,7 +29,13 @@ tools:
 	@command -v strace >/dev/null || (apt-get install -y -qq strace >/dev/null 2>&1 || sudo apt-get install -y -qq strace) \
 		|| echo "warning: strace is not installed and could not be: tests/test_env.py will fail"
 
-test: install tools
+# The web page test drives Debian's headless Chromium (tests/test_serve_web.py fails naming these when absent).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } || \
+	  echo "warning: install the Debian packages chromium and chromium-driver for the web page test" >&2
+
+test: install tools browser
 	$(PY) -m pytest -q tests
 
 # The quick loop: everything but the tests marked slow (model exports, training, measurements).

@@ -15,7 +15,7 @@ from .formats import AdapterFormat, save_adapter
 
 
 def write_batch(adapters: Sequence[LoraAdapter], lines: Sequence[TaskLine], output: str | os.PathLike, fmt: str,
-                recipe: str = "f16") -> Path:
+                recipe: str | None = None) -> Path:
     fmt = AdapterFormat(fmt)
     width = max(4, len(str(len(adapters))))
     with atomic_dir(output) as tmp:

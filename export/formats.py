@@ -13,8 +13,9 @@ from t2l_edge.keys import Files
 from t2l_edge.targets import TargetSpec
 
 from .gguf import read_gguf_adapter, write_gguf_adapter
-from .peft import read_peft, write_peft
-from .recipes import Recipe
+from .model_card import MODEL_CARD, model_card as model_card_text
+from .peft import PEFT_DTYPES, read_peft, write_peft
+from .recipes import Recipe, parse_recipe
 
 
 class AdapterFormat(Choice):
@@ -53,10 +54,21 @@ def load_adapter(path: str | os.PathLike, architecture: str | None = None, targe
     return LoraAdapter.load(path)
 
 
-def save_adapter(adapter: LoraAdapter, path: str | os.PathLike, fmt: AdapterFormat | str, recipe: Recipe | str = "f16") -> Path:
+def save_adapter(
+    adapter: LoraAdapter, path: str | os.PathLike, fmt: AdapterFormat | str, recipe: Recipe | str | None = None,
+    model_card: bool = False, base_model: str | None = None, source: str = "",
+) -> Path:
+    """Write in `fmt`. `recipe`: the GGUF quantization (default f16), or a PEFT folder's weight precision (f32, f16
+    or bf16; default f32, lossless). `model_card`: a README.md in the PEFT folder (PEFT only)."""
     fmt = AdapterFormat(fmt)
+    if model_card and fmt is not AdapterFormat.PEFT:
+        raise InvalidInputError(f"a model card goes into a PEFT folder (--format peft), not a {fmt.value} file")
     if fmt is AdapterFormat.GGUF:
-        return write_gguf_adapter(adapter, path, recipe)
+        return write_gguf_adapter(adapter, path, recipe or Recipe.F16)
     if fmt is AdapterFormat.PEFT:
-        return write_peft(adapter, path)
-    return adapter.save(path)
+        precision = parse_recipe(recipe or Recipe.F32).value
+        if precision not in PEFT_DTYPES:
+            raise InvalidInputError(f"PEFT weights are {', '.join(PEFT_DTYPES)}; {precision} is a GGUF quantization")
+        extra = {MODEL_CARD: model_card_text(adapter, base_model, precision, source)} if model_card else None
+        return write_peft(adapter, path, dtype=precision, extra_files=extra)
+    return adapter.save(path)  # the native file is always f32 (the lossless form)

@@ -14,10 +14,11 @@ from .recipes import Recipe
 
 # The suffix each file format is written under; a PEFT adapter is a directory (no suffix).
 SUFFIX_FORMAT = {".gguf": AdapterFormat.GGUF, ".safetensors": AdapterFormat.SAFETENSORS}
-# Recipes each format can write: GGUF every one; PEFT and native safetensors store float32 A and B.
+# Recipes each format can write: GGUF every one; PEFT the float precisions (its weights' dtype); native safetensors
+# stores float32 A and B.
 FORMAT_RECIPES = {
     AdapterFormat.GGUF: frozenset(Recipe),
-    AdapterFormat.PEFT: frozenset({Recipe.F32}),
+    AdapterFormat.PEFT: frozenset({Recipe.F32, Recipe.F16, Recipe.BF16}),
     AdapterFormat.SAFETENSORS: frozenset({Recipe.F32}),
 }
 

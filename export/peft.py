@@ -49,23 +49,92 @@ def peft_config(adapter: LoraAdapter, base_model: str = "") -> dict:
     }
 
 
-def write_peft(adapter: LoraAdapter, directory: str | os.PathLike, base_model: str = "") -> Path:
-    from safetensors.numpy import save_file
+# Weight precisions a PEFT directory can hold: recipe name -> safetensors dtype.
+PEFT_DTYPES = {"f32": "F32", "f16": "F16", "bf16": "BF16"}
 
+
+def write_peft(
+    adapter: LoraAdapter, directory: str | os.PathLike, base_model: str = "", dtype: str = "f32",
+    extra_files: dict[str, str] | None = None,
+) -> Path:
+    """A PEFT directory with weights in `dtype` (f32, f16 or bf16); `extra_files` (name -> text, e.g. a README.md
+    model card) are written into the same directory, atomically with it."""
+    if dtype not in PEFT_DTYPES:
+        raise InvalidInputError(f"PEFT weights are {', '.join(PEFT_DTYPES)}, not {dtype!r}")
     tensors = {}
     for (layer, kind), a, b in adapter.items():
-        tensors[peft_key(adapter.target, layer, kind, "A")] = np.ascontiguousarray(a)
-        tensors[peft_key(adapter.target, layer, kind, "B")] = np.ascontiguousarray(b)
+        tensors[peft_key(adapter.target, layer, kind, "A")] = a
+        tensors[peft_key(adapter.target, layer, kind, "B")] = b
     with atomic_dir(directory) as tmp:
         (tmp / Files.PEFT_CONFIG).write_text(json.dumps(peft_config(adapter, base_model), indent=2))
-        save_file(tensors, str(tmp / Files.PEFT_WEIGHTS), metadata={"format": "pt", **adapter.metadata()})
+        save_safetensors(tensors, tmp / Files.PEFT_WEIGHTS, PEFT_DTYPES[dtype], {"format": "pt", **adapter.metadata()})
+        for name, text in (extra_files or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
     return Path(directory)
+
+
+# -- safetensors with bf16: numpy has no bfloat16, so these tensors are written and read as raw bytes ------------
+
+
+def to_bf16_bits(x: np.ndarray) -> np.ndarray:
+    """float32 -> bfloat16 bit patterns (uint16), rounded to nearest even as torch rounds (values are finite)."""
+    u = np.ascontiguousarray(x, np.float32).view(np.uint32)
+    return ((u + (((u >> 16) & 1) + 0x7FFF)) >> 16).astype(np.uint16)
+
+
+def from_bf16_bits(bits: np.ndarray) -> np.ndarray:
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+_NUMPY = {"F32": np.float32, "F16": np.float16}
+
+
+def save_safetensors(tensors: dict[str, np.ndarray], path: Path, dtype: str, metadata: dict[str, str]) -> None:
+    """A safetensors file with every tensor in `dtype` (F32, F16 or BF16)."""
+    header: dict[str, object] = {"__metadata__": metadata}
+    blobs, offset = [], 0
+    for name, t in tensors.items():
+        data = to_bf16_bits(t) if dtype == "BF16" else np.ascontiguousarray(t, _NUMPY[dtype])
+        raw = data.astype(data.dtype.newbyteorder("<"), copy=False).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        blobs.append(raw)
+        offset += len(raw)
+    head = json.dumps(header, separators=(",", ":")).encode()
+    head += b" " * (-len(head) % 8)  # the format pads the header to 8 bytes
+    with open(path, "wb") as f:
+        f.write(len(head).to_bytes(8, "little"))
+        f.write(head)
+        for raw in blobs:
+            f.write(raw)
+
+
+def _read_safetensors(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Tensors as float32 and the metadata; BF16 tensors too (decoded here: safetensors' numpy API cannot)."""
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        with open(path, "rb") as f:
+            n = int.from_bytes(f.read(8), "little")
+            header = json.loads(f.read(n))
+        if not any(isinstance(v, dict) and v.get("dtype") == "BF16" for v in header.values()):
+            with safe_open(str(path), framework="numpy") as f:
+                return {key: f.get_tensor(key) for key in f.keys()}, f.metadata() or {}
+        data = path.read_bytes()[8 + n:]
+        tensors = {}
+        for key, info in header.items():
+            if key == "__metadata__":
+                continue
+            start, stop = info["data_offsets"]
+            kind = {"BF16": "<u2", "F16": "<f2", "F32": "<f4"}[info["dtype"]]
+            arr = np.frombuffer(data[start:stop], kind).reshape(info["shape"])
+            tensors[key] = from_bf16_bits(arr) if info["dtype"] == "BF16" else arr.astype(np.float32)
+        return tensors, header.get("__metadata__") or {}
+    except (SafetensorError, OSError, ValueError, KeyError, TypeError) as e:
+        raise CorruptFileError(f"{path}: unreadable safetensors file ({e})") from None
 
 
 def read_peft(directory: str | os.PathLike, architecture: str | None = None, target: TargetSpec | None = None) -> LoraAdapter:
     """Read a PEFT LoRA directory. Foreign ones (without our metadata) need the architecture or the base's target."""
-    from safetensors import SafetensorError, safe_open
-
     directory = Path(directory)
     config_path, weights_path = directory / Files.PEFT_CONFIG, directory / Files.PEFT_WEIGHTS
     for path in (config_path, weights_path):
@@ -85,12 +154,7 @@ def read_peft(directory: str | os.PathLike, architecture: str | None = None, tar
         raise CorruptFileError(f"{config_path}: missing or bad r / lora_alpha ({e})") from None
     rule = ScaleRule.RSLORA if config.get("use_rslora") else ScaleRule.STANDARD
 
-    try:
-        with safe_open(str(weights_path), framework="numpy") as f:
-            meta = f.metadata() or {}
-            tensors = {key: f.get_tensor(key) for key in f.keys()}
-    except (SafetensorError, OSError) as e:
-        raise CorruptFileError(f"{weights_path}: unreadable safetensors file ({e})") from None
+    tensors, meta = _read_safetensors(weights_path)
 
     parsed: dict[tuple[int, ModuleKind], dict[str, np.ndarray]] = {}
     for key, value in tensors.items():

@@ -11,12 +11,13 @@ import ctypes
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
 from t2l_edge.compat import check_adapter_fits
 from t2l_edge.errors import InvalidInputError, RuntimeBackendError
+from t2l_edge.evaluate.latency import Timing
 from t2l_edge.gguf_reader import read_gguf
 from t2l_edge.models import resolve_base_model
 
@@ -205,9 +206,31 @@ class LlamaCppRunner:
         seed: int | None = None,
     ) -> str:
         """Complete `prompt`: greedy when temperature is 0, else sampled (seeded when seed is given)."""
+        out = self._completion(prompt, max_tokens, stop, temperature, top_p, top_k, seed, stream=False)
+        return out["choices"][0]["text"]
+
+    def stream(
+        self,
+        prompt: str,
+        max_tokens: int = 64,
+        stop: Sequence[str] = (),
+        temperature: float = 0.0,
+        top_p: float = 0.95,
+        top_k: int = 40,
+        seed: int | None = None,
+    ) -> Iterator[str]:
+        """`generate`, piece by piece as llama.cpp decodes: the pieces joined are `generate`'s text (a piece that
+        could start a stop sequence is held back until it cannot)."""
+        for chunk in self._completion(prompt, max_tokens, stop, temperature, top_p, top_k, seed, stream=True):
+            text = chunk["choices"][0]["text"]
+            if text:
+                yield text
+
+    def _completion(self, prompt, max_tokens, stop, temperature, top_p, top_k, seed, stream: bool):
         self._fitting(self.tokenize(prompt))
         self.reset()
-        out = self.llm.create_completion(
+        self._lib.llama_perf_context_reset(self.llm.ctx)  # `last_timing` counts this completion only
+        return self.llm.create_completion(
             prompt,
             max_tokens=max_tokens,
             stop=list(stop) or None,
@@ -215,8 +238,14 @@ class LlamaCppRunner:
             top_p=top_p,
             top_k=top_k if temperature > 0 else 1,
             seed=seed,
+            stream=stream,
         )
-        return out["choices"][0]["text"]
+
+    def last_timing(self) -> Timing:
+        """Model time of the last `generate` / `stream`, from llama.cpp's own counters: the prompt's forward pass
+        (to the first token) and the decoding after it (one pass per further token)."""
+        d = self._lib.llama_perf_context(self.llm.ctx)
+        return Timing(float(d.t_p_eval_ms), int(d.n_p_eval), float(d.t_eval_ms), int(d.n_eval))
 
     def _fitting(self, tokens: list[int]) -> list[int]:
         n_ctx = self.llm.n_ctx()

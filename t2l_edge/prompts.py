@@ -63,3 +63,21 @@ def check_task_texts(texts: Sequence[str], truncated: Sequence[bool], max_tokens
                 f"task text {i} ({text[:40]!r}…) is longer than the {max_tokens} tokens the text encoder reads: "
                 "shorten it"
             )
+
+
+RAW_FORMAT = "raw"  # no prompt format: the text goes to the model as it is
+
+
+def choose_prompt_format(name: str | None, generator: str) -> PromptFormat | None:
+    """The format `infer` wraps prompts in: the one named (None for "raw"), else the task format when the adapter
+    records a generator (a generated adapter was trained to answer in it), else raw."""
+    if name is None:
+        return get_prompt_format() if generator else None
+    if name == RAW_FORMAT:
+        return None
+    try:
+        return PROMPT_FORMATS[name]
+    except KeyError:
+        raise InvalidInputError(
+            f"--format must be one of {', '.join([*PROMPT_FORMATS, RAW_FORMAT])}, got {name!r}"
+        ) from None

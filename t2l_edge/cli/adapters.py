@@ -32,8 +32,11 @@ def export(
         Optional[str], typer.Option("--architecture", metavar="NAME", help="Architecture of a foreign PEFT adapter (llama, gemma3, qwen2, …).")
     ] = None,
     base_model: BaseModel = None,
+    model_card: Annotated[
+        bool, flag("--model-card", help="PEFT: write a README.md model card (task, generator, base, rank…).")
+    ] = False,
 ):
-    """Convert an adapter between GGUF (quantized), PEFT and native safetensors."""
+    """Convert an adapter between GGUF (quantized), PEFT (f32, or -q f16 / bf16 weights) and native safetensors."""
     from ..compat import check_adapter_fits
     from ..export.formats import AdapterFormat, load_adapter, save_adapter
     from ..export.output import check_architecture, check_recipe, output_format
@@ -43,7 +46,9 @@ def export(
 
     fmt = output_format(output, format)
     check_recipe(fmt, quantization)
-    recipe = recipe_or_default(quantization)
+    recipe = recipe_or_default(quantization) if fmt is AdapterFormat.GGUF else quantization  # PEFT: its precision
+    if model_card and fmt is not AdapterFormat.PEFT:
+        raise InvalidInputError(f"a model card goes into a PEFT folder (--format peft), not a {fmt.value} file")
     base = read_gguf(base_model) if base_model else None
     lora = load_adapter(adapter, architecture=architecture, target=TargetSpec.from_gguf(base) if base else None)
     check_architecture(lora, architecture, adapter)
@@ -55,9 +60,10 @@ def export(
         check_adapter_fits(read_gguf(data), base)
         write_bytes_atomic(output, data)
     else:
-        save_adapter(lora, output, fmt, recipe)
+        save_adapter(lora, output, fmt, recipe, model_card=model_card,
+                     base_model=base_model.name if base_model else None, source=str(adapter))
     size = _path_size(output)
-    detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
+    detail = f" ({(recipe.value if recipe else 'f32')})" if fmt in (AdapterFormat.GGUF, AdapterFormat.PEFT) else ""
     console.print(f"wrote {fmt.value}{detail} adapter to [bold]{output}[/] — {_human(size)}")
 
 
@@ -155,9 +161,16 @@ def infer(
         Optional[Path], typer.Option("--compare-adapter", help="A second adapter whose answers are shown beside the first.")
     ] = None,
     context: Context = 1024,
+    prompt_format: Annotated[
+        Optional[str],
+        typer.Option("--format", metavar="NAME", help="io-v1: wrap each prompt as 'Input: …\\nOutput:' and stop at "
+                     "the line's end, as `apply` does; raw: send it as it is (default: io-v1 when the adapter records "
+                     "a generator)."),
+    ] = None,
     json_output: JsonFlag = False,
 ):
-    """Run the base model with an adapter through llama.cpp (greedy decoding)."""
+    """Run the base model with an adapter through llama.cpp (greedy decoding; on a terminal the tokens are printed
+    as they come)."""
     modes = sum(x is not None and x is not False for x in (prompt, input_file, interactive or None))
     if modes != 1:
         raise InvalidInputError("give exactly one of --prompt, --input-file or --interactive")
@@ -167,31 +180,43 @@ def infer(
 
     from ..runtimes.llama_cpp import LlamaCppRunner
 
+    from ..prompts import RAW_FORMAT, choose_prompt_format
+
+    if prompt_format is not None and prompt_format != RAW_FORMAT:
+        choose_prompt_format(prompt_format, "")  # refuse an unknown name before loading anything
     with console.status("loading the base model and adapters"):
         runner = LlamaCppRunner(base_model, n_ctx=context)
-        adapters = {"answer": _load_into(runner, adapter)}
+        first, generator = _load_into(runner, adapter)
+        adapters = {"answer": first}
         if compare_adapter is not None:
-            adapters["compare"] = _load_into(runner, compare_adapter)
+            adapters["compare"] = _load_into(runner, compare_adapter)[0]
+    fmt = choose_prompt_format(prompt_format, generator)  # None: raw
+
+    def complete(text: str) -> tuple[str, tuple[str, ...]]:
+        return (fmt.prompt(text), fmt.stop) if fmt else (text, ())
 
     def answer(text: str) -> dict:
         row = {"prompt": text}
+        full, stop = complete(text)
         for label, loaded in adapters.items():
             runner.set_adapters([loaded])
-            row[label] = runner.generate(text, max_tokens=max_tokens)
+            out = runner.generate(full, max_tokens=max_tokens, stop=stop)
+            row[label] = out.strip() if fmt else out
         return row
 
+    streaming = console.is_terminal and not json_output and compare_adapter is None and input_file is None
     with runner:
         if interactive:
             console.print(f"one prompt per line; {' or '.join(EXIT_WORDS)} or Ctrl-D ends", highlight=False)
-            while True:
-                try:
-                    text = input("prompt> ")
-                except EOFError:
-                    break
-                if text.strip().lower() in EXIT_WORDS:
-                    break
-                if text.strip():
-                    _print_answers([answer(text)], json_output)
+        if streaming:  # one adapter, answers to a person: print the tokens as llama.cpp decodes them
+            runner.set_adapters([first])
+            for text in [prompt] if prompt is not None else _read_interactive():
+                full, stop = complete(text)
+                stream_answer(runner.stream(full, max_tokens=max_tokens, stop=stop), strip=fmt is not None)
+            return
+        if interactive:
+            for text in _read_interactive():
+                _print_answers([answer(text)], json_output)
             return
         rows = [answer(p) for p in _progress(prompts, "generating")]
         if output_file is not None:
@@ -204,15 +229,49 @@ def infer(
 
 
 def _load_into(runner, path: Path):
-    """Any adapter format into llama.cpp: GGUF files as they are, others converted to f16 GGUF in memory."""
+    """Any adapter format into llama.cpp (GGUF files as they are, others converted to f16 GGUF in memory), and the
+    generator hash it records ("" if none)."""
     from ..export.formats import AdapterFormat, detect_format, load_adapter
     from ..export.gguf import to_gguf_bytes
+    from ..gguf_reader import read_gguf
+    from ..keys import T2L
     from ..targets import TargetSpec
 
     if detect_format(path) is AdapterFormat.GGUF:
-        return runner.load_adapter(path)
+        return runner.load_adapter(path), str(read_gguf(path).metadata.get(T2L.GENERATOR, ""))
     lora = load_adapter(path, target=TargetSpec.from_gguf(runner.base))
-    return runner.load_adapter(to_gguf_bytes(lora, "f16"), name=str(path))
+    return runner.load_adapter(to_gguf_bytes(lora, "f16"), name=str(path)), lora.generator
+
+
+def _read_interactive():
+    """Prompts typed at `prompt> ` until an exit word or Ctrl-D."""
+    while True:
+        try:
+            text = input("prompt> ")
+        except EOFError:
+            return
+        if text.strip().lower() in EXIT_WORDS:
+            return
+        if text.strip():
+            yield text
+
+
+def stream_answer(pieces, strip: bool = False) -> str:
+    """Print an answer piece by piece as it is decoded (leading spaces dropped with `strip`); returns the text."""
+    import sys
+
+    out = []
+    for piece in pieces:
+        if strip and not out:
+            piece = piece.lstrip()
+            if not piece:
+                continue
+        out.append(piece)
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+    sys.stdout.write("\n")
+    text = "".join(out)
+    return text.rstrip() if strip else text
 
 
 def read_prompts(path: Path) -> list[str]:

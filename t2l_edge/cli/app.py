@@ -166,12 +166,13 @@ def _root(
 
 # -- the command groups (registered here, so that each module only declares its commands) ------------------------
 
-from . import adapters, engine, evaluate, tasks, train, validate  # noqa: E402
+from . import adapters, engine, evaluate, merge, serve, tasks, train, validate  # noqa: E402
 
 COMMANDS = {
     "export": adapters.export,
     "inspect": adapters.inspect,
     "infer": adapters.infer,
+    "merge": merge.merge,
     "generate": engine.generate,
     "apply": engine.apply,
     "build-engine": engine.build_engine,
@@ -179,6 +180,7 @@ COMMANDS = {
     "evaluate": evaluate.evaluate,
     "train": train.train,
     "train-lora": train.train_lora,
+    "serve": serve.serve,
 }
 GROUPS = {"tasks": tasks.app, "profiles": validate.profiles_app}
 

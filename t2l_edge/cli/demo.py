@@ -73,6 +73,8 @@ def main() -> None:
                     right[key] += ok
                     marks[key] = f"{answer} {'[green]✓[/]' if ok else '[red]✗[/]'}"
                 table.add_row(example.input, example.output, marks["base"], marks["adapted"])
+            for column in table.columns:  # answers are what the demo shows: folded at 80 columns, never cut
+                column.overflow = "fold"
             console.print(table)
             console.print(f"adapter generated in {generate_ms:.0f} ms, {RECIPE} GGUF {len(adapter_bytes) / 2**20:.2f} "
                           f"MiB, hot-swapped in {swap_ms:.0f} ms · right: base {right['base']}/{INPUTS_PER_TASK}, "

@@ -86,7 +86,9 @@ def build_engine(
 
 
 def generate(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")],
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Adapter file/dir; a folder with --batch-file.")
+    ] = None,
     task: Task = None,
     examples: Examples = None,
     batch_file: Annotated[
@@ -97,6 +99,15 @@ def generate(
     format: Format = None,
     quantization: Quantization = None,
     encoder: Encoder = None,
+    validate: Annotated[
+        Optional[str], typer.Option("--validate", metavar="DEVICE", help="Then check the fit on this device profile "
+                                    "(as `validate`; exit 1 when it does not fit).")
+    ] = None,
+    context: Annotated[Optional[int], typer.Option("--context", min=64, help="Context length for --validate (default 1024).")] = None,
+    config: Annotated[
+        Optional[Path], typer.Option("--config", "-c", help="These options in a TOML or YAML file ([generate] table); "
+                                     "the command line wins.")
+    ] = None,
 ):
     """Generate LoRA adapters from task descriptions: a bundle in ONNX Runtime (no PyTorch), or --checkpoint with
     the PyTorch reference. Batched for a file."""
@@ -104,32 +115,53 @@ def generate(
     from ..export.batch import write_batch
     from ..export.formats import AdapterFormat, save_adapter
     from ..export.output import check_recipe, output_format
+    from ..export.recipes import parse_recipe
+    from ..generate_config import GenerateConfig
     from ..runtimes import open_generator
-
     from ..task_card import card_from
 
+    cfg = (GenerateConfig.load(config) if config is not None else GenerateConfig()).merged(
+        output=output, task=task, examples=examples, batch_file=batch_file, bundle=bundle, checkpoint=checkpoint,
+        format=format.value if format is not None else None, quantization=quantization.value if quantization else None,
+        encoder=encoder, validate=validate, context=context,
+    )
+    as_path = lambda v: Path(v) if v is not None else None  # noqa: E731
+    task, examples, batch_file = cfg.task, as_path(cfg.examples), as_path(cfg.batch_file)
+    if cfg.output is None:
+        raise InvalidInputError("give --output (or output in the --config file)")
     if batch_file is not None and (task is not None or examples is not None):
         raise InvalidInputError("give --batch-file, or --task and/or --examples, not both")
     if batch_file is None and task is None and examples is None:
         raise InvalidInputError("give --task, --examples (or both), or --batch-file")
     if task is not None and not task.strip():
         raise InvalidInputError("--task is empty")
+    output = Path(cfg.output)
     card = card_from(task, examples) if batch_file is None else None  # a bad examples file fails before loading
-    fmt = output_format(output, format) if batch_file is None else AdapterFormat(format or AdapterFormat.GGUF)
-    check_recipe(fmt, quantization)
-    recipe = recipe_or_default(quantization)
+    given_format = AdapterFormat(cfg.format.lower()) if cfg.format else None
+    fmt = output_format(output, given_format) if batch_file is None else AdapterFormat(given_format or AdapterFormat.GGUF)
+    quant = parse_recipe(cfg.quantization) if cfg.quantization else None
+    check_recipe(fmt, quant)
+    recipe = recipe_or_default(quant) if fmt is AdapterFormat.GGUF else quant  # PEFT: its precision (default f32)
     lines = read_batch_file(batch_file) if batch_file is not None else [TaskLine(0, card.text)]
-    what = "the checkpoint and the encoder" if checkpoint is not None else "the bundle"
+    what = "the checkpoint and the encoder" if cfg.checkpoint is not None else "the bundle"
     with console.status(f"loading {what}") as status:
-        generator = open_generator(bundle, checkpoint, encoder, progress=status.update)
+        generator = open_generator(as_path(cfg.bundle), as_path(cfg.checkpoint), as_path(cfg.encoder),
+                                   progress=status.update)
     adapters = generator.generate([card] if card is not None else [line.text for line in lines])
-    detail = f" ({recipe.value})" if fmt is AdapterFormat.GGUF else ""
+    detail = f" ({recipe.value})" if recipe is not None else ""
     if batch_file is None:
         save_adapter(adapters[0], output, fmt, recipe)
         console.print(f"wrote {fmt.value}{detail} adapter for {card.summary} to [bold]{output}[/]")
+        written = [output]
     else:
-        write_batch(adapters, lines, output, fmt.value, recipe.value)
+        write_batch(adapters, lines, output, fmt.value, recipe.value if recipe else None)
         console.print(f"wrote {len(adapters)} {fmt.value}{detail} adapters and index.jsonl to [bold]{output}[/]")
+        written = sorted(p for p in output.iterdir() if p.name != "index.jsonl")
+    if cfg.validate is not None:
+        from .validate import validate as check_fit
+
+        bundle_dir = getattr(getattr(generator, "bundle", None), "path", None)  # the generator runs on the device too
+        check_fit(device_profile=cfg.validate, adapter=written, bundle=bundle_dir, context=cfg.context or 1024)
 
 
 def apply(
@@ -146,11 +178,18 @@ def apply(
     max_tokens: MaxTokens = 48,
     context: Context = 1024,
     json_output: JsonFlag = False,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Also keep the adapter that was applied: .gguf (the very "
+                                     "bytes, in --quantization), .safetensors, or a folder (PEFT).")
+    ] = None,
 ):
-    """Generate an adapter from --task and/or --examples, hot-swap it into llama.cpp and answer the prompt(s) (greedy)."""
+    """Generate an adapter from --task and/or --examples, hot-swap it into llama.cpp and answer the prompt(s) (greedy;
+    on a terminal the tokens are printed as they come)."""
     import time
 
+    from ..export.formats import AdapterFormat
     from ..export.gguf import to_gguf_bytes
+    from ..export.output import output_format
     from ..prompts import get_prompt_format
     from ..runtimes import open_generator
     from ..runtimes.llama_cpp import LlamaCppRunner
@@ -172,12 +211,30 @@ def apply(
         runner = LlamaCppRunner(base_model, n_ctx=context)
     fmt = get_prompt_format(generator.prompt_format)
     start = time.perf_counter()
-    # a bundle's generator writes the file through its GGUF graph + template (same bytes as the numpy writer)
+    # a bundle's generator writes the file through its GGUF graph + template (same bytes as the numpy writer);
+    # `--output` in another format needs the adapter's float weights
     gguf = getattr(generator, "generate_gguf", None)
-    data = gguf(card, recipe.value) if gguf is not None else to_gguf_bytes(generator.generate([card])[0], recipe)
+    if gguf is not None and (output is None or output_format(output, None) is AdapterFormat.GGUF):
+        lora, data = None, gguf(card, recipe.value)
+    else:
+        lora = generator.generate([card])[0]
+        data = to_gguf_bytes(lora, recipe)
     generated_ms = (time.perf_counter() - start) * 1000
+    if output is not None:
+        _keep_adapter(lora, data, output)
+    kept = f", kept in [bold]{output}[/]" if output else ""
+    streaming = console.is_terminal and not json_output and not compare_base and len(prompts) == 1
     with runner:
         adapter = runner.load_adapter(data, name=task or "examples")
+        if streaming:  # answers to a person: print the tokens as llama.cpp decodes them
+            from .adapters import stream_answer
+
+            console.print(f"adapter for {card.summary}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
+                          f"{generated_ms:.0f} ms{kept}")
+            runner.set_adapters([adapter])
+            full = prompts[0] if raw else fmt.prompt(prompts[0])
+            stream_answer(runner.stream(full, max_tokens=max_tokens, stop=() if raw else fmt.stop), strip=True)
+            return
         rows = []
         for text in prompts:
             full = text if raw else fmt.prompt(text)
@@ -191,10 +248,25 @@ def apply(
             rows.append(row)
     if json_output:
         print(json.dumps({"task": task, "examples": card.k, "card": card.text, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
-                          "quantization": recipe.value, "answers": rows}, indent=2, ensure_ascii=False))
+                          "quantization": recipe.value, "adapter_file": str(output) if output else None,
+                          "answers": rows}, indent=2, ensure_ascii=False))
         return
-    console.print(f"adapter for {card.summary}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in {generated_ms:.0f} ms")
+    console.print(f"adapter for {card.summary}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
+                  f"{generated_ms:.0f} ms{kept}")
     table = Table("prompt", "adapted", *(["base"] if compare_base else []), show_lines=True)
     for r in rows:
         table.add_row(r["prompt"], r["adapter"], *([r["base"]] if compare_base else []))
     console.print(table)
+
+
+def _keep_adapter(lora, data: bytes, output: Path) -> None:
+    """`apply --output`: a .gguf gets the very bytes that were applied; other formats are written from the adapter."""
+    from ..export.formats import AdapterFormat, save_adapter
+    from ..export.output import output_format
+    from ..io import write_bytes_atomic
+
+    fmt = output_format(output, None)
+    if fmt is AdapterFormat.GGUF:
+        write_bytes_atomic(output, data)
+    else:
+        save_adapter(lora, output, fmt)

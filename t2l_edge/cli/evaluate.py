@@ -2,6 +2,7 @@
 
     t2l-edge evaluate --tasks heldout.jsonl gsm8k:test.jsonl --bundle bundle/ --output results.json --plot results.png
     t2l-edge evaluate --tasks tasks/ --checkpoint runs/sft --oracle-dir oracles/ --limit 50 --output results.json
+    t2l-edge evaluate --adapter mine=a.gguf --adapter b/ --test-data my.jsonl --metrics accuracy,response_time -o r.json
 
 Adapters come from the bundle (ONNX Runtime, no PyTorch) or, with --checkpoint, the PyTorch reference; each is
 written as a GGUF adapter with the recipe and hot-swapped into llama.cpp on the base GGUF; decoding is greedy and
@@ -20,6 +21,24 @@ from .app import console
 from .options import BaseModel, Bundle, Checkpoint, Encoder, Quantization, recipe_or_default
 
 DEFAULT_CONTEXT = 2048  # a BoolQ passage or a GSM8K problem plus its answer fits
+
+
+def _named_adapter(text: str) -> tuple[str, Path]:
+    """'NAME=PATH' -> (NAME, PATH); a bare PATH is named after its file or folder."""
+    name, sep, path = text.partition("=")
+    if sep and name and "/" not in name and not Path(text).exists():
+        return name.strip(), Path(path)
+    return Path(text).stem or text, Path(text)
+
+
+def _given_adapter(path: Path, target):
+    """A GGUF file's bytes, loaded as they are (the runner checks them against the base); other formats as adapters
+    (encoded with the recipe, as generated ones are)."""
+    from ..export.formats import AdapterFormat, detect_format, load_adapter
+
+    if detect_format(path) is AdapterFormat.GGUF:
+        return path.read_bytes()
+    return load_adapter(path, target=target)
 
 
 def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None, multitask: Path | None = None):
@@ -75,23 +94,49 @@ def evaluate(
     context: Annotated[int, typer.Option("--context", min=64, help="llama.cpp context length (tokens).")] = DEFAULT_CONTEXT,
     threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="llama.cpp threads (default: up to 4).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the mismatched pairing and the bootstrap.")] = 0,
+    adapter: Annotated[
+        Optional[list[str]],
+        typer.Option("--adapter", "-a", metavar="[NAME=]PATH", help="Score an adapter you have: GGUF file, PEFT folder "
+                     "or .safetensors (repeatable to compare). Runs beside the base condition unless --conditions says.",
+                     show_default=False),
+    ] = None,
+    test_data: Annotated[
+        Optional[list[Path]],
+        typer.Option("--test-data", metavar="PATH", help="Your examples: our task format, or plain JSONL of input/output (repeatable).",
+                     show_default=False),
+    ] = None,
+    metrics: Annotated[
+        Optional[str], typer.Option("--metrics", metavar="LIST", help="Comma-separated: accuracy, response_time (prompt "
+                                    "and decode p50/p95 per answer), tokens_per_second (default: accuracy).",
+                                    show_default=False)
+    ] = None,
 ):
     """Evaluate tasks under base / base+desc / t2l / t2l+desc / mismatched / oracle (and the baselines icl,
     t2l+card, multitask) through llama.cpp: per-task
     accuracy with Wilson 95% intervals, macro means and differences with bootstrap intervals, a table and a chart."""
-    from ..evaluate.benchmarks import read_tasks
-    from ..evaluate.conditions import oracle_paths
+    from ..evaluate.conditions import given_conditions, oracle_paths, parse_conditions
+    from ..evaluate.latency import Metric, parse_metrics
+    from ..evaluate.user_data import read_test_data
 
-    specs = list(tasks or []) + list(more_tasks or [])
+    specs = list(tasks or []) + list(more_tasks or []) + [str(p) for p in test_data or []]
     if not specs:
-        raise InvalidInputError("give the tasks to evaluate with --tasks")
+        raise InvalidInputError("give the tasks to evaluate with --tasks or --test-data")
+    wanted = parse_metrics(metrics)
+    named = [_named_adapter(a) for a in adapter or []]
     if bundle is not None and checkpoint is not None:
         raise InvalidInputError("give --bundle or --checkpoint, not both")
     if encoder is not None and checkpoint is None:
         raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
     recipe = recipe_or_default(quantization)
-    task_list = read_tasks(specs)
-    chosen = _choose_conditions(conditions, len(task_list), oracle_dir, multitask)
+    task_list = read_test_data(specs)
+    if named:  # your adapters, beside the base (or the conditions asked for)
+        asked = _choose_conditions(conditions or "base", len(task_list), oracle_dir, multitask)
+        clash = {c.name for c in asked} & {n for n, _ in named}
+        if clash:
+            raise InvalidInputError(f"adapter name {sorted(clash)[0]!r} is also a condition: name the adapter otherwise")
+        chosen = asked + given_conditions([n for n, _ in named])
+    else:
+        chosen = _choose_conditions(conditions, len(task_list), oracle_dir, multitask)
     use_oracles = any(c.name == "oracle" for c in chosen)
     found_oracles = oracle_paths(oracle_dir, [t.name for t in task_list]) if use_oracles else {}
     needs_generator = any(c.needs_generator for c in chosen)
@@ -121,6 +166,7 @@ def evaluate(
     with runner:
         target = TargetSpec.from_gguf(runner.base)
         oracles = {name: load_adapter(path, target=target) for name, path in found_oracles.items()}
+        given = {name: _given_adapter(path, target) for name, path in named}
         uses_multitask = any(c.name == "multitask" for c in chosen)
         shared = load_adapter(multitask, target=target) if uses_multitask else None
         fmt = get_prompt_format(prompt_format or DEFAULT_PROMPT_FORMAT)
@@ -131,6 +177,8 @@ def evaluate(
             "task_files": specs,
             "oracle_dir": str(oracle_dir) if use_oracles else None,
             "oracles": {name: str(path) for name, path in found_oracles.items()},
+            "adapters": {name: str(path) for name, path in named},
+            "metrics": [m.value for m in wanted],
             "multitask": str(multitask) if uses_multitask else None,
         }
         with Progress(console=console, transient=True) as bar:
@@ -140,11 +188,17 @@ def evaluate(
                 lambda adapter: to_gguf_bytes(adapter, recipe), limit=limit, oracle=oracles, multitask=shared,
                 shots=shots, prompt_format=fmt,
                 seed=seed, meta=meta, progress=lambda done, total: bar.update(job, completed=done, total=total),
+                given=given, timing=runner.last_timing if set(wanted) - {Metric.ACCURACY} else None,
             )
     write_results(results, output)
     if plot is not None:
         plot_results(results, plot)
-    console.print(results_table(results))
-    if results.differences:
-        console.print(differences_table(results))
+    if Metric.ACCURACY in wanted:
+        console.print(results_table(results))
+        if results.differences:
+            console.print(differences_table(results))
+    if results.latency:
+        from ..evaluate.report import latency_table
+
+        console.print(latency_table(results, wanted))
     console.print(f"wrote results to [bold]{output}[/]" + (f" and the chart to [bold]{plot}[/]" if plot else ""))

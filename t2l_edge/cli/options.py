@@ -71,7 +71,7 @@ PrecisionOption = Annotated[
                  help="Bundle weights (default: f32 cpu, f16 cuda/tensorrt, int8 mobile)."),
 ]
 Seed = Annotated[int, typer.Option("--seed", help="Seed of the instance generators.")]
-ConfigFile = Annotated[Path, typer.Option("--config", "-c", help="Training config (TOML).")]
+ConfigFile = Annotated[Path, typer.Option("--config", "-c", help="Training config (TOML or YAML).")]
 
 
 def recipe_or_default(recipe: Recipe | None) -> Recipe:

@@ -43,6 +43,7 @@ class AdapterSource(str, Enum):
     ORACLE = "oracle"  # the task's trained LoRA
     CARD = "card"  # generated from the task card: the task's description and the example's shots
     MULTITASK = "multitask"  # one LoRA trained on every training task, the same for every task
+    GIVEN = "given"  # an adapter the user gave by name (`evaluate --adapter NAME=PATH`), the same for every task
 
 
 GENERATED = (AdapterSource.OWN, AdapterSource.OTHER, AdapterSource.CARD)
@@ -88,6 +89,19 @@ CONDITIONS: dict[str, Condition] = {
     )
 }
 SEPARATOR = ","
+
+
+def given_conditions(names: Sequence[str]) -> list[Condition]:
+    """One condition per adapter given by name: that adapter, no description in the prompt (as `t2l`)."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        if not name or name in seen or name in CONDITIONS:
+            why = "is empty" if not name else "is used twice" if name in seen else "is also a condition's name"
+            raise InvalidInputError(f"adapter name {name!r} {why}: give each --adapter a distinct NAME=PATH")
+        seen.add(name)
+        out.append(Condition(name, False, AdapterSource.GIVEN, f"the adapter {name!r}"))
+    return out
 
 
 def parse_conditions(value: str | Sequence[str]) -> list[Condition]:

@@ -76,37 +76,109 @@ def require_matplotlib() -> None:
         raise RuntimeBackendError("the chart needs matplotlib: pip install matplotlib") from None
 
 
+# Chart layout: one row per task (plus the mean), conditions side by side in each row. Up to BARS_MAX_TASKS tasks
+# the conditions are bars; beyond, a dot per condition with its interval as a line keeps rows thin enough to read
+# 400 tasks in one image. Sizes in inches.
+BARS_MAX_TASKS = 40
+BAR_HEIGHT = 0.11  # per condition, bar rows
+DOT_ROW = 0.22  # per task, dot rows
+FIG_WIDTH = 9.0
+FIG_MARGIN = 1.3  # title, legend and both axes
+LABEL_CHARS = 48  # longer task names are shortened in the middle
+
+
+def _short(name: str, limit: int = LABEL_CHARS) -> str:
+    return name if len(name) <= limit else name[: limit // 2 - 1] + "…" + name[-(limit // 2 - 1):]
+
+
+def chart_rows(results: Results) -> list[str]:
+    """The rows of the chart, top to bottom: the mean, then every task in the results' order."""
+    return ["mean"] + [t.name for t in results.tasks]
+
+
 def plot_results(results: Results, path: str | os.PathLike) -> Path:
-    """A PNG bar chart: accuracy per task (and the mean) for each condition, with 95% interval whiskers."""
+    """A PNG of accuracy per task (one row each, the mean on top) with every condition side by side in the row and
+    its 95% interval: horizontal bars up to BARS_MAX_TASKS tasks, dots with interval lines beyond."""
+    buffer = io.BytesIO()
+    chart_figure(results).savefig(buffer, format="png", dpi=PNG_DPI, bbox_inches="tight")
+    return write_bytes_atomic(path, buffer.getvalue())
+
+
+def chart_figure(results: Results):
+    """The matplotlib Figure behind `plot_results` (its height grows with the number of tasks)."""
     require_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    groups = [t.name for t in results.tasks] + ["mean"]
+    rows = chart_rows(results)
     conditions = [c.name for c in results.conditions]
-    width = 0.8 / len(conditions)
-    fig = Figure(figsize=(max(6.0, 1.0 + 0.35 * len(groups) * len(conditions)), 4.5))
+    bars = len(results.tasks) <= BARS_MAX_TASKS
+    row_height = BAR_HEIGHT * len(conditions) + 0.12 if bars else DOT_ROW
+    fig = Figure(figsize=(FIG_WIDTH, FIG_MARGIN + row_height * len(rows)), layout="constrained")
     FigureCanvasAgg(fig)  # no pyplot: no global backend state, no display needed
     ax = fig.add_subplot()
+    colors = [f"C{k % 10}" for k in range(len(conditions))]
+    step = 0.8 / len(conditions)
     for k, cond in enumerate(conditions):
-        estimates = [results.cell(t, cond).accuracy for t in groups[:-1]]
-        mean = results.means.get(cond)
-        estimates.append(mean.estimate if mean else None)
-        xs = [i + (k - (len(conditions) - 1) / 2) * width for i in range(len(groups))]
-        shown = [(x, e) for x, e in zip(xs, estimates) if e is not None]
+        estimates = [results.means[cond].estimate if cond in results.means else None]
+        estimates += [results.cell(t, cond).accuracy for t in rows[1:]]
+        offset = (k - (len(conditions) - 1) / 2) * (step if bars else 0.6 / len(conditions))  # side by side
+        shown = [(i + offset, e) for i, e in enumerate(estimates) if e is not None]
         if not shown:
             continue
+        ys = [y for y, _ in shown]
         values = [e.value for _, e in shown]
         errors = [[max(0.0, e.value - e.low) for _, e in shown], [max(0.0, e.high - e.value) for _, e in shown]]
-        ax.bar([x for x, _ in shown], values, width, yerr=errors, capsize=2, label=cond, error_kw={"linewidth": 0.8})
-    ax.set_xticks(range(len(groups)))
-    ax.set_xticklabels(groups, rotation=30 if len(groups) > 4 else 0, ha="right" if len(groups) > 4 else "center")
-    ax.axvline(len(groups) - 1.5, color="0.6", linewidth=0.8, linestyle=":")
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("accuracy")
-    ax.set_title("accuracy per task and condition (95% CI)")
-    ax.legend(fontsize="small", ncols=min(len(conditions), 6), loc="upper left", bbox_to_anchor=(0, -0.2 if len(groups) > 4 else -0.08))
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=PNG_DPI, bbox_inches="tight")
-    return write_bytes_atomic(path, buffer.getvalue())
+        if bars:
+            ax.barh(ys, values, step * 0.9, xerr=errors, color=colors[k], label=cond,
+                    error_kw={"linewidth": 0.7, "capsize": 1.5, "ecolor": "0.25"})
+        else:
+            ax.errorbar(values, ys, xerr=errors, fmt="o", markersize=3.5, color=colors[k], label=cond,
+                        elinewidth=0.8, alpha=0.85, capsize=0)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([_short(r) for r in rows], fontsize=8 if bars or len(rows) <= 120 else 7)
+    ax.get_yticklabels()[0].set_fontweight("bold")
+    ax.set_ylim(len(rows) - 0.5, -0.5)  # first row (the mean) at the top
+    ax.axhline(0.5, color="0.5", linewidth=0.8)  # the mean apart from the tasks
+    ax.set_xlim(0, 1.02)  # a bar at 100% stays visible
+    ax.xaxis.grid(True, color="0.9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="x", labeltop=True, top=True)  # long charts: a scale at both ends
+    ax.set_xlabel("accuracy (95% CI)")
+    n = len(results.tasks)
+    title = f"accuracy per task and condition (95% CI) · {n} task{'s' if n != 1 else ''}"
+    legend = {"ncols": min(len(conditions), 6), "fontsize": "small", "frameon": False}
+    fig.legend(loc="outside upper center", title=title, title_fontproperties={"size": 11}, **legend)
+    if not bars:  # a long chart: the key at its foot too
+        fig.legend(loc="outside lower center", **legend)
+    return fig
+
+
+def latency_table(results: Results, metrics=()):
+    """Response time per condition: prompt and decode p50 / p95 (ms) per answer, tokens/s of the decoding."""
+    from rich.table import Table
+
+    from .latency import Metric
+
+    show_time = Metric.RESPONSE_TIME in metrics or not metrics
+    show_rate = Metric.TOKENS_PER_SECOND in metrics or not metrics
+    columns = ["condition", "answers"]
+    if show_time:
+        columns += ["prompt ms p50 / p95", "decode ms p50 / p95", "total ms p50 / p95"]
+    if show_rate:
+        columns += ["tokens/s p50 / p95", "tokens/s overall"]
+    table = Table(*columns, title="response time per answer (model time: prompt, then decoding)")
+    for column in table.columns[1:]:
+        column.justify = "right"
+
+    def pair(d):
+        return "—" if d is None else f"{d['p50']:.1f} / {d['p95']:.1f}"
+
+    for s in results.latency.values():
+        row = [s.condition, str(s.answers)]
+        if show_time:
+            row += [pair(s.prompt_ms), pair(s.decode_ms), pair(s.total_ms)]
+        if show_rate:
+            row += [pair(s.tokens_per_second), "—" if s.tokens_per_second_overall is None else f"{s.tokens_per_second_overall:.1f}"]
+        table.add_row(*row)
+    return table

@@ -39,11 +39,13 @@ from ..task_card import pick_shots, render_card
 from ..tasks.format import Task
 from .benchmarks import max_tokens_for, metric_name, score_example
 from .conditions import AdapterSource, Condition, derangement
+from .latency import LatencySummary, Timing, summarize
 
 MakeAdapters = Callable[[list[str]], list[LoraAdapter]]
 Encode = Callable[[LoraAdapter], bytes]
 Complete = Callable[[str, bytes | None, int], str]
 Progress = Callable[[int, int], None]
+LastTiming = Callable[[], Timing]  # the model time of the completion that just ended
 
 CI_LEVEL = 0.95
 Z_95 = 1.959963984540054  # the standard normal's 97.5th percentile
@@ -130,11 +132,18 @@ class Prediction:
     reference: str
     score: float
     description: str | None  # the description in the prompt, if any
-    adapter_from: str | None  # the text the adapter was generated from; "oracle" / "multitask" for a trained LoRA
+    adapter_from: str | None  # the text the adapter was generated from; "oracle" / "multitask" for a trained LoRA;
+    # the adapter's name for one given by the user
     shots: tuple[int, ...] = ()  # the examples (indices in the task) in the prompt or on the card
+    timing: Timing | None = None  # model time of the answer, when measured
 
     def to_dict(self) -> dict:
-        return {**vars(self), "shots": list(self.shots)}
+        out = {**vars(self), "shots": list(self.shots)}
+        if self.timing is None:
+            del out["timing"]
+        else:
+            out["timing"] = self.timing.to_dict()
+        return out
 
 
 @dataclass
@@ -216,6 +225,7 @@ class Results:
     means: dict[str, Mean]  # conditions with at least one scored task
     differences: list[Difference]
     meta: dict[str, Any]
+    latency: dict[str, LatencySummary] = field(default_factory=dict)  # condition -> response times, when measured
 
     def cell(self, task: str, condition: str) -> Cell:
         return self.cells[(task, condition)]
@@ -231,6 +241,8 @@ class Results:
             "means": [m.to_dict() for m in self.means.values()],
             "differences": [d.to_dict() for d in self.differences],
         }
+        if self.latency:
+            out["latency"] = [s.to_dict() for s in self.latency.values()]
         if predictions:
             out["predictions"] = [
                 {"task": cell.task, "condition": cell.condition, **p.to_dict()}
@@ -250,7 +262,7 @@ class _Job:
     index: int
     prompt: str
     description: str | None  # in the prompt
-    adapter: tuple[str, str] | None  # ("text", task text), ("oracle", task name) or MULTITASK_KEY
+    adapter: tuple[str, str] | None  # ("text", task text), ("oracle", task name), MULTITASK_KEY or ("given", name)
     shots: tuple[int, ...] = ()
 
 
@@ -271,7 +283,7 @@ def shots_for(task: Task, index: int, k: int, limit: int | None, seed: int) -> t
     return pick_shots(inputs, index, k, rng, spare if len(spare) >= k else None)
 
 
-def _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit, multitask, shots) -> None:
+def _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit, multitask, shots, given) -> None:
     if not tasks:
         raise InvalidInputError("no tasks to evaluate")
     names = [t.name for t in tasks]
@@ -286,6 +298,9 @@ def _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit, multi
         raise InvalidInputError(f"condition {needs_generator[0]!r} needs adapters: give a generator (bundle or checkpoint)")
     if any(c.adapter is not AdapterSource.NONE for c in conditions) and encode is None:
         raise InvalidInputError("conditions with adapters need `encode` (adapter -> the bytes the runtime loads)")
+    missing = [c.name for c in conditions if c.adapter is AdapterSource.GIVEN and c.name not in given]
+    if missing:
+        raise InvalidInputError(f"condition {missing[0]!r} names an adapter that was not given")
     if any(c.adapter is AdapterSource.MULTITASK for c in conditions) and multitask is None:
         raise InvalidInputError("condition 'multitask' needs the multitask LoRA (train-lora --multitask; --multitask)")
     if any(c.needs_shots for c in conditions) and (not isinstance(shots, int) or isinstance(shots, bool) or shots < 1):
@@ -323,6 +338,7 @@ def _plan(tasks: Sequence[Task], conditions: Sequence[Condition], limit: int | N
                     AdapterSource.ORACLE: ("oracle", task.name),
                     AdapterSource.CARD: ("text", render_card(own, solved)),
                     AdapterSource.MULTITASK: MULTITASK_KEY,
+                    AdapterSource.GIVEN: ("given", cond.name),
                 }[cond.adapter]
                 described = own if cond.description_in_prompt else None
                 in_prompt = [(e.input, e.output) for e in solved] if cond.shots_in_prompt else ()
@@ -421,14 +437,19 @@ def evaluate(
     resamples: int = BOOTSTRAP_RESAMPLES,
     meta: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    given: Mapping[str, LoraAdapter | bytes] | None = None,
+    timing: LastTiming | None = None,
 ) -> Results:
     """Score every task under every condition (first `limit` examples of each task). See the module docstring for
     the callables, the descriptions and examples used and the statistics. `multitask`: the adapter of condition
     multitask; `shots`: k of icl and t2l+card. `meta` (generator, base model, recipe …) is recorded in the results
-    as given."""
+    as given. `given`: adapters by name for conditions of `AdapterSource.GIVEN` (bytes are what the runtime loads, as
+    they are). `timing`: called after each completion for its model time; the results then hold response times per
+    condition."""
     oracle = dict(oracle or {})
+    given = dict(given or {})
     conditions = list(conditions)
-    _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit, multitask, shots)
+    _check_inputs(tasks, conditions, make_adapters, encode, oracle, limit, multitask, shots, given)
     fmt = prompt_format if isinstance(prompt_format, PromptFormat) else get_prompt_format(prompt_format or DEFAULT_PROMPT_FORMAT)
     mismatch = {}
     if any(c.adapter is AdapterSource.OTHER for c in conditions):
@@ -437,6 +458,10 @@ def evaluate(
     trained = {}
     if any(c.adapter is AdapterSource.MULTITASK for c in conditions):
         trained[MULTITASK_KEY] = _bytes(encode(multitask))
+    for c in conditions:  # adapters given by name: encoded once for the whole run (bytes used as they are)
+        if c.adapter is AdapterSource.GIVEN:
+            item = given[c.name]
+            trained[("given", c.name)] = bytes(item) if isinstance(item, (bytes, bytearray)) else _bytes(encode(item))
     max_tokens = {t.name: max_tokens_for(t) for t in tasks}
     done = 0
     for task in tasks:  # one task at a time: only its adapters are held (encoded) at once
@@ -446,10 +471,12 @@ def evaluate(
             ex = task.examples[job.index]
             blob = blobs[job.adapter] if job.adapter is not None else None
             text = cut_at_stop(complete(job.prompt, blob, max_tokens[task.name]), fmt.stop)
-            adapter_from = None if job.adapter is None else job.adapter[1] if job.adapter[0] == "text" else job.adapter[0]
+            took = timing() if timing is not None else None
+            adapter_from = None if job.adapter is None else job.adapter[1] if job.adapter[0] in ("text", "given") \
+                else job.adapter[0]
             cells[(task.name, job.condition.name)].predictions.append(
                 Prediction(job.index, text, ex.output, score_example(task, ex, text), job.description, adapter_from,
-                           job.shots)
+                           job.shots, took)
             )
             done += 1
             if progress is not None:
@@ -472,4 +499,10 @@ def evaluate(
         "ci_per_task": f"{WILSON} score interval (0/1 scores), else percentile bootstrap",
         "ci_means": f"{MEAN_METHOD}, {resamples} resamples, seed {seed}",
     }
-    return Results(conditions, infos, cells, means, differences, {**dict(meta or {}), **run})
+    latency = {}
+    if timing is not None:
+        for c in conditions:
+            summary = summarize(c.name, [p.timing for t in tasks for p in cells[(t.name, c.name)].predictions])
+            if summary is not None:
+                latency[c.name] = summary
+    return Results(conditions, infos, cells, means, differences, {**dict(meta or {}), **run}, latency)

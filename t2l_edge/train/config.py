@@ -1,4 +1,4 @@
-"""`TrainConfig`: one TOML file describes a training run. Torch-free (config / modules / model split).
+"""`TrainConfig`: one TOML (or YAML) file describes a training run. Torch-free (config / modules / model split).
 
     [base]        model = "path.gguf" | "hf-folder"           (default: Gemma 3 270M Q4_K_M)
     [encoder]     path, cache, max_length, train_layers, lr    (default: all-MiniLM-L6-v2, frozen)
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import os
-import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 
 from ..adapter import ScaleRule
 from ..choices import Choice, choice_error, parse_choice
-from ..errors import CorruptFileError, InvalidInputError, MissingFileError
+from ..errors import InvalidInputError
 from ..model.config import HypernetConfig, Variant
 from ..prompts import DEFAULT_PROMPT_FORMAT
 from ..targets import ModuleKind, ModuleShape, TargetSpec, parse_module_kinds
@@ -361,15 +360,10 @@ class TrainConfig:
 
     @classmethod
     def load(cls, path: str | os.PathLike, mode: Objective | str | None = None) -> "TrainConfig":
+        from ..config_files import read_config_file
+
         path = Path(path)
-        if not path.is_file():
-            raise MissingFileError(f"{path}: no such config file")
-        try:
-            data = tomllib.loads(path.read_bytes().decode("utf-8"))
-        except UnicodeDecodeError as e:
-            raise CorruptFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-        except tomllib.TOMLDecodeError as e:
-            raise InvalidInputError(f"{path}: not valid TOML ({e})") from None
+        data = read_config_file(path)  # TOML, or YAML for .yaml / .yml
         return cls.from_dict(data, source=str(path), root=path.resolve().parent, mode=mode)
 
     @classmethod

@@ -62,7 +62,10 @@ SECTIONS = [
     ("memory", "6. Memory: validate's estimate vs measured peak RSS", lambda: importlib.import_module("bench_memory")),
     ("train", "7. Training: answer-only vs full logits, hypernetwork per variant", lambda: importlib.import_module("bench_train")),
     ("generator", "8. Text → GGUF: PyTorch vs ORT fp32/int8", lambda: importlib.import_module("bench_generator")),
-    ("gguf_route", "9. Text → q4_0 GGUF, shipped hypernetwork: GGUF graph vs numpy writer vs PyTorch vs Node.js",
+    ("serve", "9. t2l-edge serve: overhead, first vs cached, throughput, memory, routing",
+     lambda: importlib.import_module("bench_serve")),
+    ("merge", "10. Merging generated adapters: cat and svd vs each task's own", lambda: importlib.import_module("bench_merge")),
+    ("gguf_route", "11. Text → q4_0 GGUF, shipped hypernetwork: GGUF graph vs numpy writer vs PyTorch vs Node.js",
      lambda: importlib.import_module("bench_gguf_route")),
 ]
 
@@ -83,6 +86,10 @@ TARGETS = [
      lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
     ("decode", lambda r: r["recipe"] == "f16" and r["target_ratio"], "decode tok/s, f16 adapter vs none (2 threads)",
      lambda r: f"{r['ratio_vs_none']:.3f}", "≥ 0.9"),
+    ("serve", lambda r: r["kind"] == "overhead", "serve request overhead over direct generate (p50)",
+     lambda r: f"{r['overhead_p50_ms']:.1f} ms", "≤ 5 ms"),
+    ("serve", lambda r: r["kind"] == "memory", "serve RSS growth after warm-up, distinct tasks, cache 16",
+     lambda r: f"{r['growth'] * 100:+.1f}%", "≤ +5%"),
     ("train", lambda r: r["kind"] == "sft_ratio" and r["target_min_ratio"], "SFT step full vs answer-only logits (4×128)",
      lambda r: f"{r['ratio']:.2f}×", "≥ 1.8×"),
     ("gguf_route", lambda r: r["key"] == "graph", "text → q4_0 GGUF p50 (shipped, int8, 2 threads)",

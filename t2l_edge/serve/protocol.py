@@ -1,0 +1,136 @@
+"""Request and response bodies: OpenAI's schema for completions, chat and models, plus t2l-edge's extension fields
+(`task`, `adapter`, `lora_scale`, `format`) and its adapter endpoints. Unknown OpenAI fields are accepted and
+ignored (clients send many); wrong types and out-of-range values are 400s."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_STOP_SEQUENCES = 4
+MAX_LORA_SCALE = 4.0
+
+
+class GenerationRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    model: str | None = None
+    max_tokens: int | None = Field(default=None, ge=1)
+    temperature: float = Field(default=1.0, ge=0.0, le=2.0)  # OpenAI's default; 0 is greedy
+    top_p: float = Field(default=1.0, gt=0.0, le=1.0)
+    seed: int | None = None
+    stop: str | list[str] | None = None
+    stream: bool = False
+    n: int = Field(default=1, ge=1, le=1)
+    # extensions
+    task: str | None = None
+    adapter: str | None = None
+    lora_scale: float = Field(default=1.0, ge=0.0, le=MAX_LORA_SCALE)
+
+    def stop_list(self) -> list[str]:
+        stop = [self.stop] if isinstance(self.stop, str) else list(self.stop or [])
+        return stop[:MAX_STOP_SEQUENCES]
+
+
+class CompletionRequest(GenerationRequest):
+    prompt: str
+    format: Literal["raw", "io-v1"] = "raw"  # io-v1: the prompt is an input, wrapped as `apply` wraps it
+    echo: bool = False
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ChatCompletionRequest(GenerationRequest):
+    messages: list[ChatMessage] = Field(min_length=1)
+
+
+class AdapterRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    task: str | None = None
+    examples: list[dict[str, str]] | None = None
+    quantization: str | None = None
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class CompletionChoice(BaseModel):
+    index: int = 0
+    text: str
+    logprobs: None = None
+    finish_reason: str | None
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    message: dict[str, str]
+    finish_reason: str | None
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+class CompletionResponse(BaseModel):
+    id: str
+    object: Literal["text_completion"] = "text_completion"
+    created: int = Field(default_factory=_now)
+    model: str
+    choices: list[CompletionChoice]
+    usage: Usage
+    t2l: dict[str, Any]  # which adapter answered, cache hit, routing score, timings by phase (ms)
+
+
+class ChatCompletionResponse(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int = Field(default_factory=_now)
+    model: str
+    choices: list[ChatChoice]
+    usage: Usage
+    t2l: dict[str, Any]
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = Field(default_factory=_now)
+    owned_by: str = "t2l-edge"
+    t2l: dict[str, Any] = Field(default_factory=dict)
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+class AdapterInfo(BaseModel):
+    id: str
+    object: Literal["adapter"] = "adapter"
+    kind: Literal["generated", "registered"]
+    task: str
+    quantization: str | None
+    gguf_bytes: int
+    generation_ms: float | None
+    created: int
+
+
+class AdapterList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[AdapterInfo]
+
+
+def error_body(message: str, type_: str, code: str | None = None, param: str | None = None) -> dict:
+    """OpenAI's error shape."""
+    return {"error": {"message": message, "type": type_, "param": param, "code": code}}

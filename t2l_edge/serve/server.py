@@ -1,0 +1,96 @@
+"""Run the app: `serve(settings)` blocks (the CLI); `start_server(settings)` runs it in a background thread of this
+process on a free port and returns once it is ready (tests, apps embedding the server)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+from t2l_edge.errors import RuntimeBackendError
+
+from .app import create_app
+from .service import ServeState
+from .settings import ServeSettings
+
+STARTUP_TIMEOUT_S = 300.0
+
+
+def _prepare_environment() -> None:
+    # llama.cpp with spinning OpenMP threads is 10-30x slower on a busy machine; the user's own choice wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def _config(app, settings: ServeSettings, sock_port: int, log_level: str):
+    import uvicorn
+
+    return uvicorn.Config(app, host=settings.host, port=sock_port, log_level=log_level, access_log=False,
+                          timeout_graceful_shutdown=5, lifespan="on")
+
+
+def serve(settings: ServeSettings, log_level: str = "info") -> None:
+    """Run until interrupted."""
+    import uvicorn
+
+    _prepare_environment()
+    uvicorn.Server(_config(create_app(settings), settings, settings.port, log_level)).run()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class RunningServer:
+    """A server in a background thread. `stop()` shuts it down cleanly (the lifespan frees llama.cpp)."""
+
+    url: str
+    settings: ServeSettings
+    state: ServeState
+    _server: object
+    _thread: threading.Thread
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise RuntimeBackendError(f"the server at {self.url} did not stop within {timeout:g} s")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def start_server(settings: ServeSettings | None = None, state: ServeState | None = None,
+                 timeout: float = STARTUP_TIMEOUT_S, log_level: str = "warning", wait_ready: bool = True) -> RunningServer:
+    """Start on `settings.port` (0: a free loopback port) and return once it listens and (`wait_ready`) /health says
+    ready; raises the load error (a bad adapter, a missing model) if loading fails."""
+    import uvicorn
+
+    _prepare_environment()
+    settings = settings or ServeSettings(port=0)
+    port = settings.port or free_port(settings.host)
+    state = state or ServeState(settings)
+    server = uvicorn.Server(_config(create_app(settings, state), settings, port, log_level))
+    server.install_signal_handlers = lambda: None  # not the main thread
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), name="t2l-serve", daemon=True)
+    thread.start()
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    running = RunningServer(f"http://{host}:{port}", settings, state, server, thread)
+    end = time.monotonic() + timeout
+    while not (server.started and (state.ready or not wait_ready)):
+        if state.load_error is not None or not thread.is_alive():
+            running.stop()
+            raise state.load_error or RuntimeBackendError("the server thread ended during start-up")
+        if time.monotonic() > end:
+            running.stop()
+            raise RuntimeBackendError(f"the server was not ready within {timeout:g} s")
+        time.sleep(0.02)
+    return running
