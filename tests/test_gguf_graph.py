@@ -207,6 +207,10 @@ def test_bundle_route_equals_the_numpy_writer_and_loads_in_llama_cpp(bundle, run
     adapted = runner.last_logits(prompt)
     runner.use(None)
     assert np.isfinite(adapted).all() and np.abs(adapted - base).max() > 0.1
+    from t2l_edge.task_card import TaskCard
+
+    card = TaskCard(TASKS[0], [{"input": "red fox", "output": "fox red"}])  # a card: its rendered text is the task
+    assert gen.generate_gguf(card) == to_gguf_bytes(gen.generate([card])[0], "q4_0")
     # another recipe than the bundle's goes through the numpy writer
     assert gen.generate_gguf(TASKS[0], "q8_0") == to_gguf_bytes(gen.generate([TASKS[0]])[0], "q8_0")
 
