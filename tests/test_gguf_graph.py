@@ -22,6 +22,8 @@ from t2l_edge.errors import InvalidAdapterError, InvalidInputError  # noqa: E402
 from t2l_edge.export.gguf import ALIGNMENT, gguf_template, read_gguf_adapter, to_gguf_bytes  # noqa: E402
 from t2l_edge.export.gguf_graph import _Graph, _q4_0, _q8_0, build_gguf_graph, data_layout  # noqa: E402
 from t2l_edge.export.quants import QType, quantize  # noqa: E402
+from t2l_edge.gguf_reader import read_gguf  # noqa: E402
+from t2l_edge.gguf_values import count_non_finite  # noqa: E402
 from t2l_edge.keys import BundleFiles, BundleGraph  # noqa: E402
 from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec  # noqa: E402
 
@@ -148,6 +150,17 @@ def test_adversarial_adapter_files_equal_the_numpy_writer(recipe):
             pair.append(take)
         weights[slot] = tuple(pair)
     adapter = LoraAdapter(target, 8, 16.0, weights, task="adversarial")
+    # Values that overflow the type (1e30, 3e38): the numpy writer refuses them, the graph writes Inf there, which
+    # the pre-check every runner applies before llama.cpp (compat.check_adapter_fits) counts and refuses.
+    graph = _graph_files([adapter], recipe)[0]
+    with pytest.raises(InvalidAdapterError, match="too large"), np.errstate(all="ignore"):
+        to_gguf_bytes(adapter, recipe)
+    gguf = read_gguf(graph)
+    assert sum(count_non_finite(gguf.tensor_bytes(n), info.qtype) or 0 for n, info in gguf.tensors.items()) > 0
+    # The same blocks within the type's range: byte for byte the numpy writer's file.
+    limit = 60000.0
+    fitting = {slot: tuple(np.clip(m, -limit, limit) for m in pair) for slot, pair in weights.items()}
+    adapter = LoraAdapter(target, 8, 16.0, fitting, task="adversarial")
     with np.errstate(all="ignore"):
         assert _graph_files([adapter], recipe)[0] == to_gguf_bytes(adapter, recipe)
 
