@@ -257,7 +257,11 @@ def build_gguf_graph(target: TargetSpec, rank: int, recipe: Recipe | str):
     for t in layer0:
         pad = _padded(_nbytes(t)) - _nbytes(t)
         w = words[t.name]
-        parts.append(g.op("Pad", w, g.const([0, 0, 0, 0, 0, pad // 2], np.int64), g.const(0, np.uint16)) if pad else w)
+        if pad:  # ONNX Runtime's CPU Pad has no uint16 kernel: pad as int32 (exact for 0..65535) and cast back
+            wide = g.op("Cast", w, to=T.INT32)
+            padded = g.op("Pad", wide, g.const([0, 0, 0, 0, 0, pad // 2], np.int64), g.const(0, np.int32))
+            w = g.op("Cast", padded, to=T.UINT16)
+        parts.append(w)
     # (batch, L, per_layer / 2): the data section, layer after layer (no final reshape: it would be one more copy)
     if len(parts) > 1:
         g.op("Concat", *parts, axis=2, out=BundleGraph.GGUF_DATA)
