@@ -26,7 +26,8 @@ install: $(STAMP)
 
 # strace proves the device path opens no connection (tests/test_env.py); the test fails, not skips, without it.
 tools:
-	@command -v strace >/dev/null || (apt-get install -y -qq strace >/dev/null 2>&1 || sudo apt-get install -y -qq strace) \
+	@command -v strace >/dev/null || { [ "$$(id -u)" = 0 ] && { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null 2>&1 \
+		|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace; }; }; } \
 		|| echo "warning: strace is not installed and could not be: tests/test_env.py will fail"
 
 # The web page test drives Debian's headless Chromium (tests/test_serve_web.py fails naming these when absent).
