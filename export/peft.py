@@ -17,11 +17,11 @@ from t2l_edge.adapter import LoraAdapter, ScaleRule
 from t2l_edge.errors import CorruptFileError, InvalidAdapterError, InvalidInputError, MissingFileError
 from t2l_edge.io import atomic_dir, read_json
 from t2l_edge.keys import T2L, Files
-from t2l_edge.safetensors_io import read_safetensors
+from t2l_edge.safetensors_io import FLOAT_DTYPES, read_safetensors
 from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec, get_architecture
 from t2l_edge.text import quote
 
-from .quants import _to_bf16_bits
+from .quants import to_bf16_bits
 
 PEFT_PREFIX = "base_model.model."
 _KEY = re.compile(r"(?:.*\.)?layers\.(\d+)\.(?:self_attn|mlp)\.(\w+)\.lora_([AB])\.weight")
@@ -82,16 +82,14 @@ def write_peft(
 # -- safetensors in f16/bf16: numpy has no bfloat16, so those tensors are written as raw bytes --------------------
 
 
-_NUMPY = {"F32": np.float32, "F16": np.float16}
-
-
 def save_safetensors(tensors: dict[str, np.ndarray], path: Path, dtype: str, metadata: dict[str, str]) -> None:
     """A safetensors file with every tensor in `dtype` (F32, F16 or BF16)."""
     header: dict[str, object] = {"__metadata__": metadata}
     blobs, offset = [], 0
     for name, t in tensors.items():
-        data = _to_bf16_bits(np.ascontiguousarray(t, np.float32)) if dtype == "BF16" else np.ascontiguousarray(t, _NUMPY[dtype])
-        raw = data.astype(data.dtype.newbyteorder("<"), copy=False).tobytes()
+        # FLOAT_DTYPES: the reader's little-endian dtype of each safetensors type (BF16 as its uint16 bits)
+        data = to_bf16_bits(np.ascontiguousarray(t, np.float32)) if dtype == "BF16" else t
+        raw = np.ascontiguousarray(data, FLOAT_DTYPES[dtype]).tobytes()
         header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)

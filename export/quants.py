@@ -466,7 +466,7 @@ def _chunked(blocks: np.ndarray, fn, chunk: int, bpb: int) -> np.ndarray:
     return out
 
 
-def _to_bf16_bits(x: np.ndarray) -> np.ndarray:
+def to_bf16_bits(x: np.ndarray) -> np.ndarray:
     u = x.view(np.uint32)
     rounded = ((u + (np.uint32(0x7FFF) + ((u >> 16) & 1))) >> 16).astype(np.uint16)
     nan = np.isnan(x)
@@ -502,7 +502,7 @@ def quantize(values: np.ndarray, qtype: QType) -> np.ndarray:
         with np.errstate(over="ignore"):
             return x.astype(np.float16).view(np.uint8).reshape(out_shape)
     if qtype == QType.BF16:
-        return _to_bf16_bits(x.reshape(-1)).view(np.uint8).reshape(out_shape)
+        return to_bf16_bits(x.reshape(-1)).view(np.uint8).reshape(out_shape)
 
     blocks = x.reshape(nrows * (row_len // bs), bs)
     if qtype == QType.Q8_0:
