@@ -60,10 +60,10 @@ def list_(
         return
     count = count_corpus(f for f in FAMILIES.values() if theme is None or f.theme == theme)
     title = f"{len(rows)} task families ({count.rows} counted, {count.operations} distinct operations)"
-    t = table("family", "theme", "split", "desc.", "metric", "sample", identifiers=(0, 1, 2, 3, 4), title=title)
+    # identifiers (family, theme) stay whole; the rest folds (descriptions and more: --json)
+    t = table("family", "theme", "split", "metric", "sample", identifiers=(0, 1), title=title)
     for r in rows:
-        split = "train" if r["split"] == "train" else r["split"].replace("heldout-", "held out: ")
-        t.add_row(r["name"], r["theme"], split, str(r["descriptions"]), r["metric"], f"{r['input']} → {r['output']}")
+        t.add_row(r["name"], r["theme"], r["split"], r["metric"], f"{r['input']} → {r['output']}")
     console.print(keep_whole(t))
 
 
