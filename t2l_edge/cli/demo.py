@@ -1,7 +1,7 @@
 """`make demo`: the shipped hypernetwork on the real Gemma 3 270M through llama.cpp, with nothing to answer.
 
 Builds (once; later runs reuse it) the int8 CPU bundle of the shipped checkpoint, generates a q4_0 adapter for each
-of three tasks worded as in no training example (held-out descriptions, held-out inputs), and shows the base model
+of four tasks worded as in no training example (held-out descriptions, held-out inputs), and shows the base model
 told the task beside the adapted model that is not; then what `validate` says of the deployment, and the timings.
 The tasks show the path; `t2l-edge evaluate` (see the model card) is the measurement.
 """
@@ -25,7 +25,8 @@ from ..tasks.suite import FAMILIES
 
 DEMO_PROFILE = "raspberry-pi-5-4gb"
 DEMO_CONTEXT = 2048
-DEMO_FAMILIES = ("sentiment", "capital_of_country", "words_to_snake")  # a label, a fact, a format
+# a label, a fact, a format, and real data: month names in French from CLDR (babel, in the [train] extra)
+DEMO_FAMILIES = ("sentiment", "capital_of_country", "words_to_snake", "month_to_language_french")
 INPUTS_PER_TASK = 4
 RECIPE = "q4_0"
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every figure of the default hypernetwork's model card, through the device path (the int8 CPU bundle of the
+# shipped weights, q4_0 adapters unless said, the Q4_K_M base, greedy):
+#
+#   examples/evaluate_default.sh OUT_DIR MULTITASK_LORA [EXTRA evaluate OPTIONS...]
+#   python examples/evaluation_targets.py OUT_DIR
+#
+# MULTITASK_LORA is `t2l-edge train-lora --multitask --config examples/train_corpus_gemma.toml --steps N -o DIR`.
+# Each split is exported with its own seed-1 instances; nothing here was used to choose a checkpoint.
+set -euo pipefail
+out=$1; multitask=$2; shift 2
+mkdir -p "$out"
+cmd=${T2L_EDGE:-t2l-edge}
+export_split() { [ -s "$out/$1.jsonl" ] || $cmd tasks export --split "$1" -n "$2" --seed 1 -o "$out/$1.jsonl"; }
+evaluate() { local name=$1; shift; [ -s "$out/$name.json" ] || $cmd evaluate -o "$out/$name.json" "$@"; }
+
+export_split heldout-families 6
+export_split heldout-compositions 8
+export_split heldout-parameters 6
+export_split heldout-descriptions 3
+export_split heldout-descriptions-v1 8
+
+evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,icl,t2l+card --shots 3 "$@"
+evaluate compositions --tasks "$out/heldout-compositions.jsonl" --conditions base+desc,t2l "$@"
+evaluate parameters --tasks "$out/heldout-parameters.jsonl" --conditions base+desc,t2l "$@"
+evaluate descriptions --tasks "$out/heldout-descriptions.jsonl" --conditions t2l,mismatched "$@"
+evaluate descriptions-f16 --tasks "$out/heldout-descriptions.jsonl" --conditions t2l -q f16 "$@"
+evaluate descriptions-v1 --tasks "$out/heldout-descriptions-v1.jsonl" --conditions base+desc,t2l "$@"
+# last: the multitask LoRA trains longest (t2l again beside it, for evaluate's paired interval)
+evaluate families-multitask --tasks "$out/heldout-families.jsonl" --conditions t2l,multitask --multitask "$multitask" "$@"
