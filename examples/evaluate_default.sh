@@ -6,7 +6,8 @@
 #   python examples/evaluation_targets.py OUT_DIR
 #
 # MULTITASK_LORA is `t2l-edge train-lora --multitask --config examples/train_corpus_gemma.toml --steps N -o DIR`.
-# Each split is exported with its own seed-1 instances; nothing here was used to choose a checkpoint.
+# Each split is exported with its own seed-1 instances; nothing here was used to choose a checkpoint. Results that
+# exist are kept, so a stopped run resumes; PART=families or PART=descriptions runs one half (two cores: both at once).
 set -euo pipefail
 out=$1; multitask=$2; shift 2
 mkdir -p "$out"
@@ -20,11 +21,17 @@ export_split heldout-parameters 6
 export_split heldout-descriptions 3
 export_split heldout-descriptions-v1 8
 
+part=${PART:-all}
+if [ "$part" != descriptions ]; then
 evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,icl,t2l+card --shots 3 "$@"
 evaluate compositions --tasks "$out/heldout-compositions.jsonl" --conditions base+desc,t2l "$@"
 evaluate parameters --tasks "$out/heldout-parameters.jsonl" --conditions base+desc,t2l "$@"
+fi
+if [ "$part" != families ]; then
 evaluate descriptions --tasks "$out/heldout-descriptions.jsonl" --conditions t2l,mismatched "$@"
 evaluate descriptions-f16 --tasks "$out/heldout-descriptions.jsonl" --conditions t2l -q f16 "$@"
 evaluate descriptions-v1 --tasks "$out/heldout-descriptions-v1.jsonl" --conditions base+desc,t2l "$@"
+fi
+[ "$part" = descriptions ] && exit 0
 # last: the multitask LoRA trains longest (t2l again beside it, for evaluate's paired interval)
 evaluate families-multitask --tasks "$out/heldout-families.jsonl" --conditions t2l,multitask --multitask "$multitask" "$@"

@@ -1,8 +1,10 @@
 """Ship a training run's newest checkpoint: fp16 weights (half the size), the training config and step recorded.
 
-    python examples/ship_checkpoint.py ~/.cache/t2l-edge/runs/default t2l_edge/weights/gemma3-270m
+    python examples/ship_checkpoint.py ~/.cache/t2l-edge/runs/corpus t2l_edge/weights/gemma3-270m \
+        examples/train_corpus_gemma.toml
 
-The model card (MODEL_CARD.md) next to it is written by hand from `t2l-edge evaluate`'s results.
+The model card (MODEL_CARD.md) next to it is written by hand from `t2l-edge evaluate`'s results; it is kept across
+the folder's atomic replacement, to be rewritten for the new weights.
 """
 
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 import torch
 
 from t2l_edge.model.checkpoint import load_checkpoint, read_checkpoint_config, save_checkpoint
+from t2l_edge.io import write_bytes_atomic
 from t2l_edge.runs import resolve_checkpoint
 
 
@@ -19,7 +22,11 @@ def main(run: str, output: str, config: str = "examples/train_default_gemma.toml
     source = resolve_checkpoint(run)
     _, data = read_checkpoint_config(source)
     extra = {**data["extra"], "source": source.name, "train_config": tomllib.loads(Path(config).read_text())}
-    save_checkpoint(load_checkpoint(source), output, extra=extra, dtype=torch.float16)
+    card = Path(output) / "MODEL_CARD.md"
+    kept = card.read_text() if card.exists() else None
+    save_checkpoint(load_checkpoint(source), output, extra=extra, dtype=torch.float16)  # replaces the folder
+    if kept is not None:
+        write_bytes_atomic(card, kept.encode())
     print(f"{source} -> {output} (fp16)")
 
 
