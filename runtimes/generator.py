@@ -20,6 +20,7 @@ import numpy as np
 
 from t2l_edge.adapter import LoraAdapter
 from t2l_edge.bundle import Bundle, EngineTarget, adapters_from_outputs
+from t2l_edge.choices import Precision
 from t2l_edge.errors import InvalidAdapterError, InvalidInputError
 from t2l_edge.keys import BundleFiles, BundleGraph
 from t2l_edge.prompts import check_task_texts
@@ -73,6 +74,14 @@ class BundleGenerator(ABC):
     # -- shared -----------------------------------------------------------------------------------------------------
 
     @property
+    def batch_invariant(self) -> bool:
+        """Whether a text's adapter is the same in any batch. Not for int8 bundles: dynamic quantization scales the
+        activations per tensor, so the rows of a batch (and the encoder's padding to the longest) change each other's
+        adapters (measured on the shipped bundle: embeddings off by 7% of their largest value); they run one text
+        per call, so an adapter depends on its text alone."""
+        return self.manifest.precision is not Precision.INT8
+
+    @property
     def prompt_format(self) -> str:
         return self.manifest.prompt_format
 
@@ -90,7 +99,9 @@ class BundleGenerator(ABC):
 
     def embed(self, texts: TaskInput) -> np.ndarray:
         """(B, d) float32 task embeddings, pooled and normalised inside the encoder graph."""
-        return np.asarray(self.run_encoder(self.tokenize(check_texts(texts))), dtype=np.float32)
+        texts = check_texts(texts)
+        batches = [texts] if self.batch_invariant else [[t] for t in texts]
+        return np.concatenate([np.asarray(self.run_encoder(self.tokenize(b)), dtype=np.float32) for b in batches])
 
     def generate(self, texts: TaskInput, batch_size: int | None = None) -> list[LoraAdapter]:
         """One adapter per task text or `TaskCard`, in order; texts go through both graphs in batches of
@@ -98,7 +109,7 @@ class BundleGenerator(ABC):
         texts = check_texts(texts)
         overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
         check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
-        size = batch_size or self.batch_size
+        size = batch_size or (self.batch_size if self.batch_invariant else 1)
         adapters: list[LoraAdapter] = []
         for start in range(0, len(texts), size):
             chunk = texts[start : start + size]

@@ -78,3 +78,20 @@ def test_only_the_factory_builds_generators():
                     if name in constructors:
                         offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+@pytest.mark.slow
+def test_an_int8_adapter_depends_on_its_text_alone_not_on_its_batch():
+    """Dynamic int8 quantization scales activations per tensor: batched, one text's adapter moved with its
+    neighbours (and with the encoder's padding to the longest). The base runs int8 bundles one text per call."""
+    import numpy as np
+
+    gen = open_generator(gemma_bundle("cpu", "int8"))
+    text, others = "Convert the text to lowercase.", ["Translate the month into French.", "Add seven to it. " * 12]
+    assert not gen.batch_invariant
+    alone, batched = gen.generate([text])[0], gen.generate([text, *others])[0]
+    assert all(np.array_equal(alone.weights[k][i], batched.weights[k][i]) for k in alone.weights for i in (0, 1))
+    assert np.array_equal(gen.embed([text])[0], gen.embed([*others, text])[2])
+    # what the one-at-a-time path avoids: the same graphs run on the batch disagree
+    together = gen.run_encoder(gen.tokenize([text, *others]))[0]
+    assert not np.array_equal(together, gen.embed([text])[0])
