@@ -292,10 +292,11 @@ def test_reports(tmp_path):
     assert sorted(os.listdir(tmp_path / "out")) == ["chart.png", "results.json"]  # no temporary files left
     from rich.console import Console
 
-    console = Console(record=True, width=160)
+    console = Console(record=True, width=160, markup=False)  # as the CLI's console
     console.print(results_table(results))
     text = console.export_text()
     assert all(t.name in text for t in tasks) and "mean" in text and "44–100" in text and "1 of 3 tasks" in text
+    assert "[" not in text  # styles, never markup printed as text
 
 
 BLOCK_TORCH = """

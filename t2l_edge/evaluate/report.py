@@ -32,16 +32,21 @@ def format_interval(estimate: Interval | None, digits: int = 1, signed: bool = F
     return f"{value} [{_pct(estimate.low, digits)}, {_pct(estimate.high, digits)}]"
 
 
-def format_cell(estimate: Interval | None, digits: int = 0) -> str:
-    """Two lines: the accuracy (percent), then its 95% interval dimmed; '—' for a cell without scores."""
+def format_cell(estimate: Interval | None, digits: int = 0, style: str = ""):
+    """Two lines: the accuracy (percent, in `style`), then its 95% interval dimmed; '—' for a cell without scores.
+    Styled Text, not markup: the CLI's console reads no markup (task names and answers are not markup)."""
+    from rich.text import Text
+
     if estimate is None:
-        return "—"
-    return f"{_pct(estimate.value, digits)}\n[dim]{_pct(estimate.low, digits)}–{_pct(estimate.high, digits)}[/]"
+        return Text("—")
+    return Text.assemble((_pct(estimate.value, digits), style), "\n",
+                         (f"{_pct(estimate.low, digits)}–{_pct(estimate.high, digits)}", "dim"))
 
 
 def results_table(results: Results):
     """Accuracy (%) per task and condition with 95% intervals, then the macro mean of each condition."""
     from rich.table import Table
+    from rich.text import Text
 
     names = [c.name for c in results.conditions]
     table = Table("task", "n", *names, title="accuracy % (95% CI below)", show_lines=True)
@@ -52,8 +57,8 @@ def results_table(results: Results):
         table.add_row(t.name, str(t.n), *(format_cell(results.cell(t.name, c).accuracy) for c in names))
     means = [results.means.get(c) for c in names]
     table.add_row(
-        "[bold]mean[/]", "",
-        *("[bold]" + format_cell(m.estimate, 1).replace("\n", "[/]\n", 1)
+        Text("mean", "bold"), "",
+        *(format_cell(m.estimate, 1, "bold")
           + (f"\n{m.tasks} of {len(results.tasks)} tasks" if m.tasks != len(results.tasks) else "")
           if m else "—" for m in means),
     )
