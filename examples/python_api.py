@@ -14,15 +14,15 @@ generator = Generator.load(sys.argv[1] if len(sys.argv) > 1 else None)  # checks
 llm = LlamaCppRunner()  # the default base, Gemma 3 270M Q4_K_M (or LlamaCppRunner("model.gguf"))
 
 # One task text -> a LoraAdapter (float32 A, B per layer and module) -> quantized GGUF bytes in memory.
-upper, sentiment = generator.generate(["Answer in uppercase letters.", "Is this review positive or negative?"])
-gguf = to_gguf_bytes(upper, "q4_0")
-with open("upper.gguf", "wb") as f:  # or keep it in memory only
+french, sentiment = generator.generate(["Translate the month into French.", "Is this review positive or negative?"])
+gguf = to_gguf_bytes(french, "q4_0")
+with open("french.gguf", "wb") as f:  # or keep it in memory only
     f.write(gguf)
 
 llm.use(gguf)  # hot-swap into the loaded model (milliseconds, no reload)
-print("upper:", llm.generate("Input: red fox jumps\nOutput:", max_tokens=16, stop=["\n"]))
+print("french:", llm.generate("Input: March\nOutput:", max_tokens=16, stop=["\n"]))
 llm.use(to_gguf_bytes(sentiment, "q4_0"))  # switch to another adapter
 print("sentiment:", llm.generate("Input: a dull, endless film\nOutput:", max_tokens=16, stop=["\n"]))
 llm.use(None)  # back to the base model
-print("base:", llm.generate("Input: red fox jumps\nOutput:", max_tokens=16, stop=["\n"]))
+print("base:", llm.generate("Input: March\nOutput:", max_tokens=16, stop=["\n"]))
 llm.close()

@@ -79,9 +79,9 @@ def test_python_api_example_runs_as_written(tmp_path):
                           text=True, timeout=300, cwd=tmp_path, env=ENV)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = dict(line.split(":", 1) for line in done.stdout.splitlines())
-    assert set(lines) == {"upper", "sentiment", "base"}
-    assert lines["upper"] != lines["base"]  # the adapter changes the answer to the same prompt
-    assert (tmp_path / "upper.gguf").stat().st_size > 100_000
+    assert set(lines) == {"french", "sentiment", "base"}
+    assert lines["french"] != lines["base"]  # the adapter changes the answer to the same prompt
+    assert (tmp_path / "french.gguf").stat().st_size > 100_000
 
 
 def test_python_api_example_with_the_shipped_hypernetwork_does_the_tasks(tmp_path):
@@ -89,5 +89,5 @@ def test_python_api_example_with_the_shipped_hypernetwork_does_the_tasks(tmp_pat
                           timeout=300, cwd=tmp_path, env=ENV)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = {k: v.strip() for k, v in (line.split(":", 1) for line in done.stdout.splitlines())}
-    assert lines["upper"] == "RED FOX JUMPS" and lines["sentiment"] == "negative", lines
-    assert lines["base"] != "RED FOX JUMPS", lines
+    assert lines["french"] == "mars" and lines["sentiment"] == "negative", lines
+    assert lines["base"] != "mars", lines

@@ -29,9 +29,9 @@ from t2l_edge.tasks.suite import FAMILIES
 
 CLI = shutil.which("t2l-edge", path=str(Path(sys.executable).parent)) or "t2l-edge"
 SHIP_LIMIT_BYTES = 25 * 10**6  # the cap on the shipped weights
-# Every 50th training row of the suite's order (seven, from hand-written and real-data families; chosen by position,
-# not by score), each with a held-out description on held-out instances: the shipped weights trained on `train`.
-CHECKED_FAMILIES = [f.name for f in split_families(Split.HELDOUT_DESCRIPTIONS)[::50]]
+# Every 17th training row in the suite's order (20 of the 338: hand-written, real-data, parameterized and composed
+# rows; chosen by position, not by score), each with a held-out description on held-out instances.
+CHECKED_FAMILIES = [f.name for f in split_families(Split.HELDOUT_DESCRIPTIONS)[::17]]
 N_INSTANCES = 6
 
 
@@ -111,7 +111,8 @@ def test_shipped_adapters_do_tasks_the_base_model_told_the_task_does_not(runner,
             right["base+desc"] += score(family.metric, answer, ex.output, family.choices)
         total += len(examples)
     accuracy = {k: v / total for k, v in right.items()}
-    assert accuracy["t2l"] >= accuracy["base+desc"] + 0.3, accuracy
+    # the model card measures +29 points on average over all 338 rows (33.8% vs ≈5%): half of that, at least
+    assert accuracy["t2l"] >= accuracy["base+desc"] + 0.15, accuracy
 
 
 def test_apply_without_a_bundle_uses_the_shipped_hypernetwork():
