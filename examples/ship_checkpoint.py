@@ -13,8 +13,8 @@ from pathlib import Path
 
 import torch
 
-from t2l_edge.model.checkpoint import load_checkpoint, read_checkpoint_config, save_checkpoint
 from t2l_edge.io import write_bytes_atomic
+from t2l_edge.model.checkpoint import load_checkpoint, read_checkpoint_config, save_checkpoint
 from t2l_edge.runs import resolve_checkpoint
 
 
