@@ -181,6 +181,7 @@ COMMANDS = {
     "build-engine": engine.build_engine,
     "validate": validate.validate,
     "evaluate": evaluate.evaluate,
+    "compare": evaluate.compare,
     "train": train.train,
     "train-lora": train.train_lora,
     "serve": serve.serve,

@@ -3,6 +3,7 @@
     t2l-edge evaluate --tasks heldout.jsonl gsm8k:test.jsonl --bundle bundle/ --output results.json --plot results.png
     t2l-edge evaluate --tasks tasks/ --checkpoint runs/sft --oracle-dir oracles/ --limit 50 --output results.json
     t2l-edge evaluate --adapter mine=a.gguf --adapter b/ --test-data my.jsonl --metrics accuracy,response_time -o r.json
+    t2l-edge compare new.json old.json --condition t2l      # two runs of one task file, paired per example
 
 Adapters come from the bundle (ONNX Runtime, no PyTorch) or, with --checkpoint, the PyTorch reference; each is
 written as a GGUF adapter with the recipe and hot-swapped into llama.cpp on the base GGUF; decoding is greedy and
@@ -202,3 +203,39 @@ def evaluate(
 
         console.print(latency_table(results, wanted))
     console.print(f"wrote results to {output}" + (f" and the chart to {plot}" if plot else ""))
+
+
+def compare(
+    results_a: Annotated[Path, typer.Argument(metavar="A.json", help="An evaluate --output file.", show_default=False)],
+    results_b: Annotated[Path, typer.Argument(metavar="B.json", help="Another, of the same task file.", show_default=False)],
+    condition: Annotated[str, typer.Option("--condition", help="A's condition to compare.")] = "t2l",
+    condition_b: Annotated[
+        Optional[str], typer.Option("--condition-b", help="B's condition (default: the same as A's).", show_default=False)
+    ] = None,
+    exclude: Annotated[
+        Optional[list[Path]],
+        typer.Option("--exclude", "-x", metavar="PATH", help="Leave out the tasks of this task file or folder, e.g. "
+                     "the other model's training split (repeatable).", show_default=False),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="The comparison as JSON, with per-task accuracies.",
+                                     show_default=False)
+    ] = None,
+):
+    """Compare two evaluate runs of the same task file (two hypernetworks, checkpoints or quantizations): A − B on
+    the examples both scored, macro over tasks, with a paired, stratified bootstrap 95% interval."""
+    import json
+
+    from ..evaluate.benchmarks import read_tasks
+    from ..evaluate.compare import compare_results, read_results
+    from ..evaluate.report import comparison_table
+    from ..io import write_bytes_atomic
+
+    excluded = {t.name for t in read_tasks(exclude)} if exclude else set()
+    result = compare_results(read_results(results_a), read_results(results_b), condition, condition_b,
+                             exclude=excluded, seed=seed, names=(str(results_a), str(results_b)))
+    console.print(comparison_table(result, str(results_a), str(results_b)))
+    if output is not None:
+        write_bytes_atomic(output, (json.dumps(result.to_dict(), indent=2) + "\n").encode("utf-8"))
+        console.print(f"wrote the comparison to {output}")

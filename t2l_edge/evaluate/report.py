@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import RuntimeBackendError
 from ..io import write_bytes_atomic
+from .compare import Comparison
 from .runner import Interval, Results
 
 PNG_DPI = 120
@@ -71,6 +72,20 @@ def differences_table(results: Results):
     table = Table("condition", "vs", "tasks", "means", "difference (points) [95% CI]", title="differences")
     for d in results.differences:
         table.add_row(d.a, d.b, str(d.tasks), f"{_pct(d.mean_a)} vs {_pct(d.mean_b)}", format_interval(d.estimate, signed=True))
+    return table
+
+
+def comparison_table(comparison: Comparison, name_a: str, name_b: str):
+    """`t2l-edge compare`: each run's macro mean on the shared examples, and A − B with its paired interval."""
+    from rich.table import Table
+
+    c = comparison
+    table = Table("", "results", "condition", "accuracy %", title=f"A − B on {len(c.tasks)} tasks, {c.examples} examples")
+    table.columns[1].overflow = "fold"
+    table.columns[3].justify = "right"
+    table.add_row("A", name_a, c.condition_a, _pct(c.mean_a))
+    table.add_row("B", name_b, c.condition_b, _pct(c.mean_b))
+    table.add_row("A − B", "", "", format_interval(c.estimate, signed=True), style="bold")
     return table
 
 

@@ -90,7 +90,7 @@ def wilson_interval(successes: float, n: int, z: float = Z_95) -> tuple[float, f
     return max(0.0, center - half), min(1.0, center + half)
 
 
-def _percentiles(samples: np.ndarray) -> tuple[float, float]:
+def percentile_interval(samples: np.ndarray) -> tuple[float, float]:
     tail = (1 - CI_LEVEL) / 2 * 100
     low, high = np.percentile(samples, [tail, 100 - tail])
     return float(low), float(high)
@@ -379,7 +379,7 @@ def _cell_interval(scores: np.ndarray, rng: np.random.Generator, resamples: int)
     if np.isin(scores, (0.0, 1.0)).all():
         return Interval(mean, *wilson_interval(float(scores.sum()), len(scores)), WILSON)
     (boot,) = resampled_means([scores], resamples, rng)
-    return Interval(mean, *_percentiles(boot), BOOTSTRAP)
+    return Interval(mean, *percentile_interval(boot), BOOTSTRAP)
 
 
 def _statistics(tasks: Sequence[Task], conditions: Sequence[Condition], cells: dict[tuple[str, str], Cell],
@@ -407,7 +407,7 @@ def _statistics(tasks: Sequence[Task], conditions: Sequence[Condition], cells: d
         if names:
             value = float(np.mean([acc(t, c.name) for t in names]))
             samples = np.mean([boot[(t, c.name)] for t in names], axis=0)
-            means[c.name] = Mean(c.name, len(names), Interval(value, *_percentiles(samples), MEAN_METHOD))
+            means[c.name] = Mean(c.name, len(names), Interval(value, *percentile_interval(samples), MEAN_METHOD))
     differences = []
     for a, b in DIFFERENCES:
         common = [t for t in tasks_of(a) if (t, b) in boot]
@@ -416,7 +416,7 @@ def _statistics(tasks: Sequence[Task], conditions: Sequence[Condition], cells: d
         mean_a = float(np.mean([acc(t, a) for t in common]))
         mean_b = float(np.mean([acc(t, b) for t in common]))
         samples = np.mean([boot[(t, a)] - boot[(t, b)] for t in common], axis=0)
-        estimate = Interval(mean_a - mean_b, *_percentiles(samples), MEAN_METHOD)
+        estimate = Interval(mean_a - mean_b, *percentile_interval(samples), MEAN_METHOD)
         differences.append(Difference(a, b, len(common), mean_a, mean_b, estimate))
     return means, differences
 
