@@ -3,12 +3,14 @@
     python examples/evaluation_targets.py OUT_DIR
 
 Prints one line per target: the measured figure (with evaluate's 95% interval where it computed one), the bar and
-whether it is met. Differences between two runs (q4_0 vs f16) are macro means over the tasks both scored."""
+whether it is met. The difference between two runs (q4_0 vs f16) is `t2l-edge compare`'s, paired per example."""
 
 import functools
 import json
 import sys
 from pathlib import Path
+
+from t2l_edge.evaluate.compare import compare_results
 
 
 @functools.cache  # each results file is read once
@@ -24,10 +26,6 @@ def mean(result: dict, condition: str) -> tuple[float, list[float]]:
 def difference(result: dict, a: str, b: str) -> tuple[float, list[float]]:
     d = next(d for d in result["differences"] if (d["a"], d["b"]) == (a, b))
     return 100 * d["difference"], [100 * x for x in d["ci"]]
-
-
-def task_means(result: dict, condition: str) -> dict[str, float]:
-    return {s["task"]: s["accuracy"] for s in result["scores"] if s["condition"] == condition}
 
 
 # (what, results file, condition a, condition b, bar on a − b in points; None: reported, no target)
@@ -67,10 +65,9 @@ def main(out: str) -> None:
     for what, name, condition, bar in MEAN_TARGETS:
         v, ci = mean(load(out, name), condition)
         rows.append(line(what, f"{v:.1f}", ci, f"≥ {bar:g}", v >= bar))
-    q4, f16 = task_means(load(out, "descriptions"), "t2l"), task_means(load(out, "descriptions-f16"), "t2l")
-    common = sorted(q4.keys() & f16.keys())
-    d = 100 * sum(q4[t] - f16[t] for t in common) / len(common)
-    rows.append(line("descriptions: q4_0 − f16", f"{d:+.1f}", None, "within 2", abs(d) <= 2))
+    q4_vs_f16 = compare_results(load(out, "descriptions"), load(out, "descriptions-f16")).estimate
+    d, ci = 100 * q4_vs_f16.value, [100 * q4_vs_f16.low, 100 * q4_vs_f16.high]
+    rows.append(line("descriptions: q4_0 − f16", f"{d:+.1f}", ci, "within 2", abs(d) <= 2))
     print("\n".join(rows))
 
 

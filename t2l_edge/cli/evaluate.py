@@ -225,17 +225,14 @@ def compare(
 ):
     """Compare two evaluate runs of the same task file (two hypernetworks, checkpoints or quantizations): A − B on
     the examples both scored, macro over tasks, with a paired, stratified bootstrap 95% interval."""
-    import json
-
     from ..evaluate.benchmarks import read_tasks
     from ..evaluate.compare import compare_results, read_results
-    from ..evaluate.report import comparison_table
-    from ..io import write_bytes_atomic
+    from ..evaluate.report import comparison_table, write_comparison
 
     excluded = {t.name for t in read_tasks(exclude)} if exclude else set()
     result = compare_results(read_results(results_a), read_results(results_b), condition, condition_b,
                              exclude=excluded, seed=seed, names=(str(results_a), str(results_b)))
     console.print(comparison_table(result, str(results_a), str(results_b)))
     if output is not None:
-        write_bytes_atomic(output, (json.dumps(result.to_dict(), indent=2) + "\n").encode("utf-8"))
+        write_comparison(result, output)
         console.print(f"wrote the comparison to {output}")

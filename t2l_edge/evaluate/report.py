@@ -75,6 +75,11 @@ def differences_table(results: Results):
     return table
 
 
+def write_comparison(comparison: Comparison, path: str | os.PathLike) -> Path:
+    """`t2l-edge compare -o`: the comparison as JSON, with per-task accuracies."""
+    return write_bytes_atomic(path, (json.dumps(comparison.to_dict(), indent=2) + "\n").encode("utf-8"))
+
+
 def comparison_table(comparison: Comparison, name_a: str, name_b: str):
     """`t2l-edge compare`: each run's macro mean on the shared examples, and A − B with its paired interval."""
     from rich.table import Table
