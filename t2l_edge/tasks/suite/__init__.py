@@ -13,6 +13,8 @@ from . import (
 )
 # generated rows: parameterized operations, the other directions, compositions (rows.py, wording.py)
 from . import compositions, directions, parameterized
+# Super-NaturalInstructions tasks implemented as generators (Family.sni names the task)
+from . import sni_lexicon, sni_lists, sni_numbers, sni_strings
 from .family import Family
 
 HAND_WRITTEN_MODULES = (strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions)
@@ -20,7 +22,8 @@ REAL_DATA_MODULES = (
     calendar_locale, numbers_words, countries, inflection, phonetics, sentiment_lexicon, emoji_names, language_id,
 )
 GENERATED_MODULES = (directions, parameterized, compositions)
-THEME_MODULES = HAND_WRITTEN_MODULES + REAL_DATA_MODULES + GENERATED_MODULES
+SNI_MODULES = (sni_lists, sni_numbers, sni_strings, sni_lexicon)
+THEME_MODULES = HAND_WRITTEN_MODULES + REAL_DATA_MODULES + GENERATED_MODULES + SNI_MODULES
 THEMES = tuple(m.THEME for m in THEME_MODULES)
 
 

@@ -29,6 +29,10 @@ class Family:
     parameter: str | None = None  # the parameter value this row's descriptions name ("French", "3", "-")
     source: str = "hand-written"  # where the data comes from: "package==version (licence)" for real data, "generated"
     # for rows built by code with generated descriptions (rows.py)
+    # The Super-NaturalInstructions task this row implements as a generator ("task063_first_i_elements"): its
+    # instances are the row's test vectors (tests/fixtures/sni/) and, given a checkout of the T2L reference, the
+    # paper's descriptions of that task join the row's training descriptions (tasks/sni.py).
+    sni: str | None = None
 
     def __post_init__(self):
         if len(self.descriptions) < MIN_DESCRIPTIONS or len(set(self.descriptions)) != len(self.descriptions):

@@ -18,9 +18,9 @@ GENERATED = "generated"  # the `source` of these rows: code over the suite's bui
 
 def row(name: str, theme: str, metric: Metric, sample: Callable[[random.Random], str], solve: Callable[[str], str],
         wording: Wording, *, choices: tuple[str, ...] | None = None, operation: str = "",
-        parameter: str | None = None) -> Family:
+        parameter: str | None = None, source: str = GENERATED, sni: str | None = None) -> Family:
     return Family(name, theme, metric, sample, solve, describe(name, wording, sample, solve), choices=choices,
-                  operation=operation, parameter=parameter, source=GENERATED)
+                  operation=operation, parameter=parameter, source=source, sni=sni)
 
 
 @dataclass(frozen=True)

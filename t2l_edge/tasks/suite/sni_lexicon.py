@@ -1,0 +1,12 @@
+"""Super-NaturalInstructions tasks as seeded generators: lookups in real data: countries, words, SCAN commands.
+
+Each row implements one SNI task (`Family.sni`): inputs in the task's own input format (shorter, so that a 270M
+base and short training sequences fit them), answers in its output format. Its SNI instances are the row's test
+vectors (tests/fixtures/sni/<task>.json, checked by tests/test_sni.py).
+"""
+
+from __future__ import annotations
+
+THEME = "sni-lexicon"
+
+FAMILIES: list = []
