@@ -121,6 +121,7 @@ class LoraHooks:
     def __init__(self, model: nn.Module, target: TargetSpec, scale: float, weights: LoraTensors | None = None):
         self.model, self.target, self.scale = model, target, float(scale)
         self._weights: LoraTensors | None = None
+        self._per_layer: dict[ModuleKind, tuple[tuple[Tensor, ...], tuple[Tensor, ...]]] = {}
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
         self._modules: dict[tuple[int, ModuleKind], nn.Module] = {}
         for layer, kind in target.slots():
@@ -143,10 +144,14 @@ class LoraHooks:
         """The adapters for the next forward passes (None: none)."""
         if weights is not None:
             self._check(weights)
+            # One view per layer, made once: indexing a[:, layer] in every hook would make autograd fill and add a
+            # zero tensor of the whole (B, L, r, in) stack per layer in the backward pass (a sixth of a step).
+            self._per_layer = {kind: (a.unbind(1), b.unbind(1)) for kind, (a, b) in weights.items()}
         self._weights = weights
 
     def clear(self) -> None:
         self._weights = None
+        self._per_layer = {}
 
     def register(self) -> "LoraHooks":
         if self._handles:
@@ -159,7 +164,7 @@ class LoraHooks:
         for handle in self._handles:
             handle.remove()
         self._handles.clear()
-        self._weights = None
+        self.clear()
 
     def __enter__(self) -> "LoraHooks":
         return self.register()
@@ -191,8 +196,7 @@ class LoraHooks:
         def hook(module: nn.Module, args: tuple, output: Tensor):
             if self._weights is None:
                 return None
-            a, b = self._weights[kind]
-            a, b = a[:, layer], b[:, layer]  # (B, r, in), (B, out, r)
+            a, b = self._per_layer[kind][0][layer], self._per_layer[kind][1][layer]  # (B, r, in), (B, out, r)
             x = args[0]  # (B, ..., in)
             if x.shape[0] != a.shape[0]:
                 raise InvalidInputError(f"batch of {x.shape[0]} samples but {a.shape[0]} adapters")
