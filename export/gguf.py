@@ -64,13 +64,16 @@ def plan_tensors(target: TargetSpec, rank: int, recipe: Recipe | str) -> list[Pl
 
 
 def adapter_metadata(adapter: LoraAdapter) -> dict[str, object]:
-    return gguf_metadata(adapter.target, adapter.rank, adapter.alpha, adapter.scale_rule, adapter.task, adapter.generator)
+    return gguf_metadata(adapter.target, adapter.rank, adapter.alpha, adapter.scale_rule, adapter.task, adapter.generator,
+                         adapter.prompt_mode)
 
 
 def gguf_metadata(target: TargetSpec, rank: int, alpha: float, scale_rule: ScaleRule, task: str,
-                  generator: str) -> dict[str, object]:
-    """The adapter file's key/values, in file order. Only `adapter.lora.task_name` depends on the task text."""
+                  generator: str, prompt_mode: str = "") -> dict[str, object]:
+    """The adapter file's key/values, in file order. Only `adapter.lora.task_name` depends on the task text (the
+    prompt mode, when recorded, is the generator's: a bundle's template holds it)."""
     scale = ScaleRule(scale_rule).scale(alpha, rank)
+    mode = {T2L.PROMPT_MODE: prompt_mode} if prompt_mode else {}
     return {
         General.ARCHITECTURE: target.gguf_architecture,
         General.TYPE: Adapter.GENERAL_TYPE_VALUE,
@@ -83,6 +86,7 @@ def gguf_metadata(target: TargetSpec, rank: int, alpha: float, scale_rule: Scale
         T2L.ALPHA: np.float32(alpha),
         T2L.SCALE_RULE: ScaleRule(scale_rule).value,
         T2L.GENERATOR: generator,
+        **mode,
     }
 
 
@@ -145,10 +149,10 @@ def gguf_header(metadata: dict[str, object], tensors: list[tuple[str, tuple[int,
 
 
 def gguf_template(target: TargetSpec, rank: int, alpha: float, scale_rule: ScaleRule, generator: str,
-                  recipe: Recipe | str) -> tuple[bytes, int]:
+                  recipe: Recipe | str, prompt_mode: str = "") -> tuple[bytes, int]:
     """What an adapter file of this shape and recipe holds before its data, whatever the task: the header with an
     empty task name, and the offset of that name's uint64 length (docs/gguf-template.md)."""
-    meta = gguf_metadata(target, rank, alpha, scale_rule, "", generator)
+    meta = gguf_metadata(target, rank, alpha, scale_rule, "", generator, prompt_mode)
     planned = plan_tensors(target, rank, recipe)
     header = gguf_header(meta, [(t.name, t.shape, t.qtype, t.shape[0] * bytes_per_row(t.qtype, t.shape[1])) for t in planned])
     keys = list(meta)
@@ -187,7 +191,7 @@ def read_gguf_adapter(source: str | os.PathLike | bytes | GGUFFile) -> LoraAdapt
     if meta.get(General.TYPE) != Adapter.GENERAL_TYPE_VALUE or meta.get(Adapter.TYPE) != Adapter.TYPE_VALUE:
         raise CorruptFileError(f"{gguf.source}: not a LoRA adapter (general.type={quote(repr(meta.get(General.TYPE)), 60)})")
     check_adapter_header(gguf)  # what llama.cpp asserts: key types, a positive finite alpha, some tensors
-    for key in (T2L.TARGET, T2L.SCALE_RULE, T2L.GENERATOR, Adapter.LORA_TASK_NAME):
+    for key in (T2L.TARGET, T2L.SCALE_RULE, T2L.GENERATOR, T2L.PROMPT_MODE, Adapter.LORA_TASK_NAME):
         if key in meta and not isinstance(meta[key], str):
             raise CorruptFileError(f"{gguf.source}: {key} must be a string")
     if T2L.ALPHA in meta and not isinstance(meta[T2L.ALPHA], float):
@@ -227,7 +231,8 @@ def read_gguf_adapter(source: str | os.PathLike | bytes | GGUFFile) -> LoraAdapt
     else:
         rule, alpha = ScaleRule.STANDARD, gguf_alpha
     return LoraAdapter(
-        target, rank, alpha, weights, rule, task=meta.get(Adapter.LORA_TASK_NAME, ""), generator=meta.get(T2L.GENERATOR, "")
+        target, rank, alpha, weights, rule, task=meta.get(Adapter.LORA_TASK_NAME, ""), generator=meta.get(T2L.GENERATOR, ""),
+        prompt_mode=meta.get(T2L.PROMPT_MODE, ""),
     )
 
 

@@ -417,7 +417,7 @@ def build_bundle(
         shutil.copyfile(text_encoder.path / BundleFiles.TOKENIZER, out / BundleFiles.TOKENIZER)
         files.append(BundleFiles.TOKENIZER)
         template, task_offset = gguf_template(config.target, config.rank, config.alpha, config.scale_rule,
-                                              hypernet.generator_hash(), recipe)
+                                              hypernet.generator_hash(), recipe, config.prompt_mode)
         (out / BundleFiles.GGUF_TEMPLATE).write_bytes(template)
         files.append(BundleFiles.GGUF_TEMPLATE)
         manifest = Manifest(
@@ -436,6 +436,7 @@ def build_bundle(
                 normalize=text_encoder.spec.normalize,
             ),
             prompt_format=config.prompt_format,
+            prompt_mode=config.prompt_mode,
             engine_target=target,
             precision=precision,
             graphs=graphs,

@@ -169,7 +169,8 @@ def read_peft(directory: str | os.PathLike, architecture: str | None = None, tar
             raise InvalidAdapterError(f"{weights_path}: layer {slot[0]} {slot[1].value} lacks lora_{'B' if 'A' in pair else 'A'}")
         weights[slot] = (pair["A"], pair["B"])
     return LoraAdapter(
-        target, rank, alpha, weights, rule, task=meta.get(T2L.TASK, ""), generator=meta.get(T2L.GENERATOR, "")
+        target, rank, alpha, weights, rule, task=meta.get(T2L.TASK, ""), generator=meta.get(T2L.GENERATOR, ""),
+        prompt_mode=meta.get(T2L.PROMPT_MODE, ""),
     )
 
 

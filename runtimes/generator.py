@@ -31,9 +31,11 @@ from t2l_edge.text import require_utf8
 @runtime_checkable
 class AdapterGenerator(Protocol):
     """Something that turns task texts into adapters; `prompt_format` names the prompt format it was trained with,
-    `provenance` says where it came from (recorded in evaluation results)."""
+    `prompt_mode` the mode its adapters record (prompts.PromptMode), `provenance` says where it came from (recorded
+    in evaluation results)."""
 
     prompt_format: str
+    prompt_mode: str
     provenance: dict
 
     def generate(self, texts: TaskInput) -> list[LoraAdapter]: ...
@@ -84,6 +86,10 @@ class BundleGenerator(ABC):
     @property
     def prompt_format(self) -> str:
         return self.manifest.prompt_format
+
+    @property
+    def prompt_mode(self) -> str:
+        return self.manifest.prompt_mode
 
     @property
     def provenance(self) -> dict:

@@ -50,6 +50,9 @@ class LoraAdapter:
     task: str = ""
     generator: str = ""  # hash of what produced it (a hypernetwork checkpoint), empty if trained directly
     extra: dict[str, str] = field(default_factory=dict)
+    # How a prompt is rendered for it (prompts.PromptMode): "instructed" puts the task description before the input.
+    # Empty: not recorded (adapters from before modes, trained LoRAs); readers treat a generated one as bare.
+    prompt_mode: str = ""
 
     def __post_init__(self):
         self.scale_rule = ScaleRule(self.scale_rule)
@@ -67,7 +70,11 @@ class LoraAdapter:
             raise InvalidAdapterError(f"alpha must be a positive finite number below {MAX_ALPHA:.3g}, got {quote(repr(self.alpha), 40)}")
         if not 0 < self.scale * self.rank <= MAX_ALPHA:
             raise InvalidAdapterError(f"alpha {self.alpha:g} at rank {self.rank} gives a scale float32 cannot hold")
-        for what in ("task", "generator"):
+        if self.prompt_mode:
+            from .prompts import parse_prompt_mode
+
+            self.prompt_mode = parse_prompt_mode(self.prompt_mode, "adapter prompt mode").value
+        for what in ("task", "generator", "prompt_mode"):
             value = getattr(self, what)
             if not isinstance(value, str):
                 raise InvalidAdapterError(f"adapter {what} must be text, got {type(value).__name__}")
@@ -142,6 +149,7 @@ class LoraAdapter:
             T2L.SCALE_RULE: self.scale_rule.value,
             T2L.TASK: self.task,
             T2L.GENERATOR: self.generator,
+            **({T2L.PROMPT_MODE: self.prompt_mode} if self.prompt_mode else {}),
         }
 
     def save(self, path: str | os.PathLike) -> Path:
@@ -190,6 +198,7 @@ class LoraAdapter:
                 ScaleRule(meta.get(T2L.SCALE_RULE, "standard")),
                 task=meta.get(T2L.TASK, ""),
                 generator=meta.get(T2L.GENERATOR, ""),
+                prompt_mode=meta.get(T2L.PROMPT_MODE, ""),
             )
         except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as e:
             if isinstance(e, InvalidInputError | InvalidAdapterError | CorruptFileError):

@@ -30,6 +30,7 @@ from .choices import Choice, Precision, parse_choice
 from .errors import CorruptFileError, InvalidInputError, MissingFileError
 from .io import read_json, sha256_file
 from .keys import BUNDLE_FORMAT_VERSION, BundleFiles, BundleGraph
+from .prompts import LEGACY_PROMPT_MODE, parse_prompt_mode
 from .targets import ModuleKind, TargetSpec
 from .text import quote
 
@@ -143,6 +144,7 @@ class Manifest:
     format_version: int = BUNDLE_FORMAT_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
     gguf: GGUFInfo | None = None  # the in-graph GGUF writer; None in bundles built before it
+    prompt_mode: str = "bare"  # the PromptMode its adapters are recorded with (bundles before modes: bare)
 
     def __post_init__(self):
         if not 0 < self.rank <= MAX_RANK:
@@ -173,6 +175,7 @@ class Manifest:
             "variant": self.variant,
             "encoder": vars(self.encoder).copy(),
             "prompt_format": self.prompt_format,
+            "prompt_mode": self.prompt_mode,
             "engine_target": self.engine_target.value,
             "precision": self.precision.value,
             "generator": self.generator,
@@ -214,6 +217,7 @@ class Manifest:
                 format_version=version,
                 extra=dict(data.get("extra", {})),
                 gguf=GGUFInfo(**data["gguf"]) if data.get("gguf") is not None else None,
+                prompt_mode=parse_prompt_mode(data.get("prompt_mode", LEGACY_PROMPT_MODE), f"{source}: prompt_mode").value,
             )
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as e:
             if isinstance(e, CorruptFileError):
@@ -310,6 +314,7 @@ def adapters_from_outputs(
             LoraAdapter(
                 target, manifest.rank, manifest.alpha, weights, manifest.scale_rule,
                 task=tasks[i] if tasks is not None else "", generator=manifest.generator,
+                prompt_mode=manifest.prompt_mode,
             )
         )
     return adapters

@@ -44,6 +44,7 @@ class T2L:
     SCALE_RULE = "t2l.scale_rule"
     TASK = "t2l.task"
     GENERATOR = "t2l.generator"
+    PROMPT_MODE = "t2l.prompt_mode"  # a generated adapter's PromptMode; absent: not recorded (bare)
 
 
 class Files:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from .choices import Choice, parse_choice
 from .errors import InvalidInputError
 
 
@@ -63,6 +64,39 @@ def check_task_texts(texts: Sequence[str], truncated: Sequence[bool], max_tokens
                 f"task text {i} ({text[:40]!r}…) is longer than the {max_tokens} tokens the text encoder reads: "
                 "shorten it"
             )
+
+
+class PromptMode(Choice):
+    """Where the task lives at inference: what a generated adapter was trained to be used with."""
+
+    INSTRUCTED = "instructed"  # the task description in the prompt before the input; the adapter adds to it (T2L)
+    BARE = "bare"  # the adapter alone carries the task: no description, no prompt overhead
+
+
+# What an adapter that records no mode was made for: every generated adapter before modes existed was bare.
+LEGACY_PROMPT_MODE = PromptMode.BARE
+
+
+def parse_prompt_mode(value: "PromptMode | str", what: str = "prompt mode") -> PromptMode:
+    return parse_choice(PromptMode, value, what)
+
+
+def effective_prompt_mode(override: "PromptMode | str | None", recorded: str) -> PromptMode:
+    """The mode a prompt is rendered in: the one asked for, else the one the adapter (or generator) records, else
+    bare (what every adapter from before modes was made for)."""
+    if override is not None:
+        return parse_prompt_mode(override)
+    return parse_prompt_mode(recorded) if recorded else LEGACY_PROMPT_MODE
+
+
+def adapter_prompt(fmt: PromptFormat, text: str, task: str, mode: PromptMode | str) -> str:
+    """The prompt for `text` with an adapter generated from `task` (a description, or a task card's text): in the
+    instructed mode the card's description goes before the input (never its examples: that would be in-context
+    learning), in the bare mode nothing does."""
+    from .task_card import card_description
+
+    description = card_description(task) if parse_prompt_mode(mode) is PromptMode.INSTRUCTED else None
+    return fmt.prompt(text, description)
 
 
 RAW_FORMAT = "raw"  # no prompt format: the text goes to the model as it is

@@ -97,6 +97,15 @@ def render_card(description: str | None, examples: Sequence[Example] = ()) -> st
     return CARD_SEPARATOR.join(lines)
 
 
+def card_description(text: str) -> str | None:
+    """The description of a card rendered by `render_card` (None for a card of examples alone); a plain task text is
+    its own description."""
+    lines = text.split(CARD_SEPARATOR)
+    first_example = next((i for i, line in enumerate(lines) if line.startswith(CARD_INPUT.format(input=""))), len(lines))
+    description = CARD_SEPARATOR.join(lines[:first_example]).strip()
+    return description or None
+
+
 TaskInput = str | TaskCard | Sequence[str | TaskCard]  # what a generator's generate() takes
 
 

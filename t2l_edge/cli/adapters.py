@@ -5,6 +5,7 @@ from llama.cpp with an adapter. Heavy imports (llama_cpp) happen inside the comm
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,7 +17,10 @@ from ..text import quote
 from .app import console
 
 EXIT_WORDS = ("exit", "quit")  # end `infer --interactive` (so does Ctrl-D)
-from .options import AdapterPath, BaseModel, Context, Force, Format, InputFile, JsonFlag, MaxTokens, Prompt, Quantization, flag
+from .options import (
+    AdapterPath, BaseModel, Context, Force, Format, InputFile, JsonFlag, MaxTokens, Prompt, PromptModeOption, Quantization,
+    flag,
+)
 
 
 # -- export -------------------------------------------------------------------------------------------------------
@@ -174,6 +178,7 @@ def infer(
                      "the line's end, as `apply` does; raw: send it as it is (default: io-v1 when the adapter records "
                      "a generator)."),
     ] = None,
+    prompt_mode: PromptModeOption = None,
     json_output: JsonFlag = False,
 ):
     """Run the base model with an adapter through llama.cpp (greedy decoding; on a terminal the tokens are printed
@@ -187,26 +192,29 @@ def infer(
 
     from ..runtimes.llama_cpp import LlamaCppRunner
 
-    from ..prompts import RAW_FORMAT, choose_prompt_format
+    from ..prompts import RAW_FORMAT, adapter_prompt, choose_prompt_format, effective_prompt_mode
 
     if prompt_format is not None and prompt_format != RAW_FORMAT:
         choose_prompt_format(prompt_format, "")  # refuse an unknown name before loading anything
     with console.status("loading the base model and adapters"):
         runner = LlamaCppRunner(base_model, n_ctx=context)
-        first, generator = _load_into(runner, adapter)
-        adapters = {"answer": first}
+        adapters = {"answer": _load_into(runner, adapter)}
         if compare_adapter is not None:
-            adapters["compare"] = _load_into(runner, compare_adapter)[0]
-    fmt = choose_prompt_format(prompt_format, generator)  # None: raw
+            adapters["compare"] = _load_into(runner, compare_adapter)
+    first = adapters["answer"]
+    fmt = choose_prompt_format(prompt_format, first.generator)  # None: raw
 
-    def complete(text: str) -> tuple[str, tuple[str, ...]]:
-        return (fmt.prompt(text), fmt.stop) if fmt else (text, ())
+    def complete(text: str, loaded: "_Loaded") -> tuple[str, tuple[str, ...]]:
+        """The prompt in the format, rendered in the adapter's prompt mode (or --prompt-mode) for its task."""
+        if fmt is None:
+            return text, ()
+        return adapter_prompt(fmt, text, loaded.task, effective_prompt_mode(prompt_mode, loaded.prompt_mode)), fmt.stop
 
     def answer(text: str) -> dict:
         row = {"prompt": text}
-        full, stop = complete(text)
         for label, loaded in adapters.items():
-            runner.set_adapters([loaded])
+            full, stop = complete(text, loaded)
+            runner.set_adapters([loaded.handle])
             out = runner.generate(full, max_tokens=max_tokens, stop=stop)
             row[label] = out.strip() if fmt else out
         return row
@@ -216,9 +224,9 @@ def infer(
         if interactive:
             console.print(f"one prompt per line; {' or '.join(EXIT_WORDS)} or Ctrl-D ends", highlight=False)
         if streaming:  # one adapter, answers to a person: print the tokens as llama.cpp decodes them
-            runner.set_adapters([first])
+            runner.set_adapters([first.handle])
             for text in [prompt] if prompt is not None else _read_interactive():
-                full, stop = complete(text)
+                full, stop = complete(text, first)
                 stream_answer(runner.stream(full, max_tokens=max_tokens, stop=stop), strip=fmt is not None)
             return
         if interactive:
@@ -235,19 +243,31 @@ def infer(
             _print_answers(rows, json_output)
 
 
-def _load_into(runner, path: Path):
-    """Any adapter format into llama.cpp (GGUF files as they are, others converted to f16 GGUF in memory), and the
-    generator hash it records ("" if none)."""
+@dataclass(frozen=True)
+class _Loaded:
+    handle: object  # the runner's adapter
+    generator: str  # the generator hash it records ("" if none)
+    task: str  # the task text it was generated from
+    prompt_mode: str  # the prompt mode it records ("" if none)
+
+
+def _load_into(runner, path: Path) -> _Loaded:
+    """Any adapter format into llama.cpp (GGUF files as they are, others converted to f16 GGUF in memory), with what
+    it records about its making."""
     from ..export.formats import AdapterFormat, detect_format, load_adapter
     from ..export.gguf import to_gguf_bytes
     from ..gguf_reader import read_gguf
-    from ..keys import T2L
+    from ..keys import T2L, Adapter
     from ..targets import TargetSpec
 
     if detect_format(path) is AdapterFormat.GGUF:
-        return runner.load_adapter(path), str(read_gguf(path).metadata.get(T2L.GENERATOR, ""))
+        meta = read_gguf(path).metadata
+        text = lambda key: meta.get(key) if isinstance(meta.get(key), str) else ""  # noqa: E731
+        return _Loaded(runner.load_adapter(path), text(T2L.GENERATOR), text(Adapter.LORA_TASK_NAME),
+                       text(T2L.PROMPT_MODE))
     lora = load_adapter(path, target=TargetSpec.from_gguf(runner.base))
-    return runner.load_adapter(to_gguf_bytes(lora, "f16"), name=str(path)), lora.generator
+    return _Loaded(runner.load_adapter(to_gguf_bytes(lora, "f16"), name=str(path)), lora.generator, lora.task,
+                   lora.prompt_mode)
 
 
 def _read_interactive():

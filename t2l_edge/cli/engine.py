@@ -35,6 +35,7 @@ from .options import (
     MaxTokens,
     PrecisionOption,
     Prompt,
+    PromptModeOption,
     Quantization,
     Target,
     Task,
@@ -179,6 +180,7 @@ def apply(
     quantization: Quantization = None,
     compare_base: Annotated[bool, flag("--compare-base", help="Show the base model's answer beside.")] = False,
     raw: Annotated[bool, flag("--raw", help="Send the prompt as it is, not in the bundle's prompt format.")] = False,
+    prompt_mode: PromptModeOption = None,
     max_tokens: MaxTokens = 48,
     context: Context = 1024,
     json_output: JsonFlag = False,
@@ -194,7 +196,7 @@ def apply(
     from ..export.formats import AdapterFormat
     from ..export.gguf import to_gguf_bytes
     from ..export.output import output_format
-    from ..prompts import get_prompt_format
+    from ..prompts import adapter_prompt, effective_prompt_mode, get_prompt_format
     from ..runtimes import open_generator
     from ..runtimes.llama_cpp import LlamaCppRunner
     from ..task_card import card_from
@@ -214,6 +216,11 @@ def apply(
         generator = open_generator(bundle, checkpoint, progress=status.update)
         runner = LlamaCppRunner(base_model, n_ctx=context)
     fmt = get_prompt_format(generator.prompt_format)
+    mode = effective_prompt_mode(prompt_mode, generator.prompt_mode)
+
+    def render(text: str) -> str:
+        return text if raw else adapter_prompt(fmt, text, card.text, mode)
+
     start = time.perf_counter()
     # a bundle's generator writes the file through its GGUF graph + template (same bytes as the numpy writer);
     # `--output` in another format needs the adapter's float weights
@@ -236,12 +243,12 @@ def apply(
             console.print(f"adapter for {quote(card.summary)}: {recipe.value}, {len(data) / 2**20:.2f} MiB, generated in "
                           f"{generated_ms:.0f} ms{kept}")
             runner.set_adapters([adapter])
-            full = prompts[0] if raw else fmt.prompt(prompts[0])
+            full = render(prompts[0])
             stream_answer(runner.stream(full, max_tokens=max_tokens, stop=() if raw else fmt.stop), strip=True)
             return
         rows = []
         for text in prompts:
-            full = text if raw else fmt.prompt(text)
+            full = render(text)
             stop = () if raw else fmt.stop
             row = {"prompt": text}
             runner.set_adapters([adapter])
@@ -251,7 +258,7 @@ def apply(
                 row["base"] = runner.generate(full, max_tokens=max_tokens, stop=stop).strip()
             rows.append(row)
     if json_output:
-        print(json.dumps({"task": task, "examples": card.k, "card": card.text, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
+        print(json.dumps({"task": task, "examples": card.k, "card": card.text, "prompt_mode": mode.value, "generate_ms": round(generated_ms, 2), "gguf_bytes": len(data),
                           "quantization": recipe.value, "adapter_file": str(output) if output else None,
                           "answers": rows}, indent=2, ensure_ascii=False))
         return

@@ -15,6 +15,7 @@ from ..bundle import EngineTarget
 from ..choices import Precision
 from ..export.formats import AdapterFormat
 from ..export.recipes import Recipe
+from ..prompts import PromptMode
 
 # One default recipe for every command that writes a GGUF adapter: q4_0 is the smallest recipe whose adapters stay
 # at the quantized base's jitter floor (KL .0050 vs F32 on Gemma 3 270M, FACTS.md) and the fastest to write.
@@ -45,6 +46,12 @@ Format = Annotated[
     typer.Option("--format", "-f", case_sensitive=False, show_default=False,
                  help="Adapter format to write (default: what --output's suffix names: .gguf, .safetensors; "
                       "no suffix: a PEFT directory)."),
+]
+PromptModeOption = Annotated[
+    Optional[PromptMode],
+    typer.Option("--prompt-mode", case_sensitive=False, show_default=False,
+                 help="instructed: the task description goes into the prompt before the input, the adapter adds to "
+                      "it; bare: the adapter alone carries the task (default: the mode the adapter was generated for)."),
 ]
 Task = Annotated[Optional[str], typer.Option("--task", metavar="TEXT", help="The task, in words: the adapter is generated from it.")]
 Examples = Annotated[

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from ..adapter import ScaleRule
 from ..errors import CorruptFileError, InvalidInputError
-from ..prompts import DEFAULT_PROMPT_FORMAT, get_prompt_format
+from ..prompts import DEFAULT_PROMPT_FORMAT, LEGACY_PROMPT_MODE, get_prompt_format, parse_prompt_mode
 from ..targets import ModuleKind, TargetSpec
 
 CONFIG_FORMAT_VERSION = 1
@@ -39,6 +39,9 @@ _HEAD_OUTPUTS = {
 }
 
 
+ADDED_FIELDS = {"prompt_mode": LEGACY_PROMPT_MODE.value}  # field -> the value configs without it mean
+
+
 @dataclass
 class HypernetConfig:
     """A hypernetwork: task embedding (embedding_dim) -> one LoRA (rank, alpha, scale rule) for `target`.
@@ -60,6 +63,8 @@ class HypernetConfig:
     encoder: str = DEFAULT_ENCODER  # which text encoder's embeddings it reads (name, recorded for bundles)
     prompt_format: str = DEFAULT_PROMPT_FORMAT
     extra: dict[str, str] = field(default_factory=dict)  # free-form provenance (training run, dataset)
+    # How prompts are rendered for its adapters (prompts.PromptMode); checkpoints before modes were trained bare.
+    prompt_mode: str = LEGACY_PROMPT_MODE.value
 
     def __post_init__(self):
         if not isinstance(self.target, TargetSpec):
@@ -81,6 +86,7 @@ class HypernetConfig:
         self.alpha = float(self.alpha)
         self.dropout = float(self.dropout)
         get_prompt_format(self.prompt_format)  # raises naming the known formats
+        self.prompt_mode = parse_prompt_mode(self.prompt_mode, "prompt_mode").value
         if not isinstance(self.encoder, str) or not self.encoder:
             raise InvalidInputError(f"encoder must be a non-empty name, got {self.encoder!r}")
 
@@ -107,6 +113,11 @@ class HypernetConfig:
             elif isinstance(value, dict):
                 value = dict(value)
             out[f.name] = value
+        # Added after format 1: written only when it differs from what older configs meant, so their dicts (and the
+        # generator hashes of shipped checkpoints, which cover the config) stay the same.
+        for name, legacy in ADDED_FIELDS.items():
+            if out[name] == legacy:
+                del out[name]
         return out
 
     @classmethod

@@ -189,7 +189,7 @@ class HyperNetwork(nn.Module):
             adapters.append(
                 LoraAdapter(
                     c.target, c.rank, c.alpha, weights, c.scale_rule,
-                    task=tasks[i] if tasks is not None else "", generator=generator,
+                    task=tasks[i] if tasks is not None else "", generator=generator, prompt_mode=c.prompt_mode,
                 )
             )
         return adapters

@@ -2,10 +2,12 @@
 
     [base]        model = "path.gguf" | "hf-folder"           (default: Gemma 3 270M Q4_K_M)
     [encoder]     path, cache, max_length, train_layers, lr    (default: all-MiniLM-L6-v2, frozen)
-    [hypernet]    variant, latent_size, head_width, n_blocks, dropout, rank, alpha, scale_rule, modules, prompt_format
+    [hypernet]    variant, latent_size, head_width, n_blocks, dropout, rank, alpha, scale_rule, modules, prompt_format,
+                  prompt_mode (the mode its adapters record: instructed | bare)
     [data]        split | tasks (SFT), library (reconstruction), families, n_instances, seed, tasks_per_step,
                   batch_size (global), max_length, card_examples (k of each sample's task card: [0, 1, 2, 3]),
-                  card_no_description
+                  card_no_description, instructed (chance of a sample's prompt carrying its description),
+                  sni_descriptions (a checkout of the T2L reference: its descriptions of the SNI rows join training)
     [optim]       lr, warmup, schedule, min_lr_ratio, clip, weight_decay, betas, eps, l2, steps
     [eval]        every, n, split | tasks | library, holdout
     [checkpoint]  every, keep
@@ -28,7 +30,7 @@ from ..adapter import ScaleRule
 from ..choices import Choice, choice_error, parse_choice
 from ..errors import InvalidInputError
 from ..model.config import HypernetConfig, Variant
-from ..prompts import DEFAULT_PROMPT_FORMAT
+from ..prompts import DEFAULT_PROMPT_FORMAT, LEGACY_PROMPT_MODE, PromptMode
 from ..targets import ModuleKind, ModuleShape, TargetSpec, parse_module_kinds
 
 
@@ -150,6 +152,7 @@ class HypernetSection:
     scale_rule: str = ScaleRule.STANDARD.value
     modules: list[str] = field(default_factory=lambda: [ModuleKind.Q.value, ModuleKind.V.value])
     prompt_format: str = DEFAULT_PROMPT_FORMAT
+    prompt_mode: str = LEGACY_PROMPT_MODE.value  # what its adapters record; [data] instructed must train it
 
     def __post_init__(self):
         names = _str_list(self.modules, "modules")
@@ -204,6 +207,8 @@ class DataSection:
     max_length: int = 128  # prompt + answer tokens
     card_examples: list[int] = field(default_factory=lambda: [0, 1, 2, 3])  # k per SFT sample's task card, uniform
     card_no_description: float = 0.1  # chance that a card with examples drops its description (examples alone)
+    instructed: float = 0.0  # chance that a sample's prompt carries its card's description (PromptMode.INSTRUCTED)
+    sni_descriptions: str | None = None  # a checkout of SakanaAI/text-to-lora: its tasks/lol_*/metadata.yaml
 
     def __post_init__(self):
         from ..tasks.splits import parse_split
@@ -236,6 +241,8 @@ class DataSection:
         for k in self.card_examples:
             _int(k, "card_examples", 0)
         self.card_no_description = _float(self.card_no_description, "card_no_description", at_most=1.0)
+        self.instructed = _float(self.instructed, "instructed", at_most=1.0)
+        self.sni_descriptions = _optional_str(self.sni_descriptions, "sni_descriptions")
 
     def card_mix(self) -> "CardMix":
         """The `CardMix` of SFT samples' task cards."""
@@ -340,7 +347,7 @@ SECTIONS: dict[str, type] = {
 PATH_FIELDS = {
     "base": ("model",),
     "encoder": ("path", "cache"),
-    "data": ("tasks", "library"),
+    "data": ("tasks", "library", "sni_descriptions"),
     "eval": ("tasks", "library"),
     "run": ("output",),
 }
@@ -395,9 +402,19 @@ class TrainConfig:
             except InvalidInputError as e:
                 raise InvalidInputError(f"{source}: [{name}] {e}") from None
         config = cls(**sections, source=source)
+        config._check_prompt_mode()
         if mode is not None:
             config.check_mode(mode)
         return config
+
+    def _check_prompt_mode(self) -> None:
+        """The mode the adapters record must be one the hypernetwork is trained in."""
+        mode, share = PromptMode(self.hypernet.prompt_mode), self.data.instructed
+        if (mode is PromptMode.INSTRUCTED and share == 0) or (mode is PromptMode.BARE and share == 1):
+            raise InvalidInputError(
+                f"{self.source}: [hypernet] prompt_mode = '{mode.value}' but [data] instructed = {share:g} never "
+                f"trains that mode"
+            )
 
     def check_mode(self, mode: Objective | str) -> Objective:
         """The fields a mode needs are there."""

@@ -2,9 +2,11 @@
 the answer tokens only, padded batches, and a seeded sampler whose batch at step s depends only on (seed, s), so a
 resumed run sees exactly the batches an uninterrupted one would.
 
-The prompt carries no task description: the generated adapter is what tells the base which task it is doing. The
-adapter is generated from the sample's task card (`t2l_edge.task_card`): its description and k of the task's other
-examples, k drawn from `[data] card_examples` (a description alone when k = 0).
+The adapter is generated from the sample's task card (`t2l_edge.task_card`): its description and k of the task's
+other examples, k drawn from `[data] card_examples` (a description alone when k = 0). The prompt is rendered in one
+of the two prompt modes (`prompts.PromptMode`), drawn per sample with `[data] instructed` the chance of the first:
+instructed, the card's description before the input (the adapter adds to it, as in the T2L paper); bare, no
+description (the adapter alone tells the base which task it is doing).
 """
 
 from __future__ import annotations
@@ -102,6 +104,12 @@ class Sample:
     example: int
     description: str | None
     shots: tuple[int, ...] = ()
+    instructed: bool = False  # the prompt carries the description (PromptMode.INSTRUCTED), else bare
+
+    @property
+    def prompt_description(self) -> str | None:
+        """What the prompt carries before the input: the card's description in the instructed mode."""
+        return self.description if self.instructed else None
 
     def card(self, task: Task) -> str:
         """The text the encoder reads (`task_card.render_card`, as every generator renders it; without shots, the
@@ -117,7 +125,7 @@ class TaskSampler:
 
     def __init__(self, n_examples: Sequence[int], descriptions: Sequence[Sequence[str]], batch_size: int,
                  tasks_per_step: int, seed: int, cards: CardMix | None = None,
-                 inputs: Sequence[Sequence[str]] | None = None):
+                 inputs: Sequence[Sequence[str]] | None = None, instructed: float = 0.0):
         if not n_examples:
             raise InvalidInputError("no training tasks")
         if len(n_examples) != len(descriptions):
@@ -128,6 +136,7 @@ class TaskSampler:
         if self.cards.with_examples and (inputs is None or len(inputs) != len(n_examples)):
             raise InvalidInputError("task cards with examples need every task's example inputs")
         self.inputs = [list(i) for i in inputs] if inputs is not None else None
+        self.instructed = instructed
 
     def batch(self, step: int) -> list[Sample]:
         rng = random.Random(f"t2l-edge-train:{self.seed}:{step}")
@@ -139,6 +148,9 @@ class TaskSampler:
         if self.cards.with_examples:  # drawn from their own stream: a description-only mix keeps the batches above
             cards = random.Random(f"t2l-edge-card:{self.seed}:{step}")
             out = [self._card(s, cards) for s in out]
+        if self.instructed:  # its own stream too: a bare run's batches are those of the runs before modes
+            modes = random.Random(f"t2l-edge-mode:{self.seed}:{step}")
+            out = [dataclasses.replace(s, instructed=modes.random() < self.instructed) for s in out]
         return out
 
     def _card(self, sample: Sample, rng: random.Random) -> Sample:
@@ -148,12 +160,13 @@ class TaskSampler:
         return dataclasses.replace(sample, description=None if drop else sample.description, shots=shots)
 
 
-def fixed_samples(n_examples: Sequence[int], descriptions: Sequence[Sequence[str]], n: int) -> list[Sample]:
+def fixed_samples(n_examples: Sequence[int], descriptions: Sequence[Sequence[str]], n: int,
+                  instructed: bool = False) -> list[Sample]:
     """A deterministic evaluation set: tasks round-robin, walking through each task's examples and descriptions."""
     out = []
     for j in range(n):
         t, k = j % len(n_examples), j // len(n_examples)
-        out.append(Sample(t, k % n_examples[t], descriptions[t][k % len(descriptions[t])]))
+        out.append(Sample(t, k % n_examples[t], descriptions[t][k % len(descriptions[t])], instructed=instructed))
     return out
 
 
@@ -173,6 +186,8 @@ def sft_tasks(config: TrainConfig) -> tuple[list[Task], list[Task]]:
     data, ev = config.data, config.eval
     if data.split is not None:
         train = _suite(data.split, data.n_instances, data.seed, data.families)
+        if data.sni_descriptions is not None:
+            train = with_t2l_descriptions(train, data.sni_descriptions)
         missing = sorted(set(data.families or ()) - {t.name for t in train})
         if missing:
             raise InvalidInputError(
@@ -191,6 +206,20 @@ def sft_tasks(config: TrainConfig) -> tuple[list[Task], list[Task]]:
     else:
         train, held = holdout_examples(train, ev.holdout)
     return train, held
+
+
+def with_t2l_descriptions(tasks: list[Task], checkout: str) -> list[Task]:
+    """The suite's SNI rows (`Family.sni`) with the T2L reference's descriptions of their task added to their own."""
+    from ..tasks.sni import read_t2l_descriptions
+    from ..tasks.suite import FAMILIES
+
+    paper = read_t2l_descriptions(checkout)
+    out = []
+    for task in tasks:
+        family = FAMILIES.get(task.name)
+        extra = paper.get(family.sni, ()) if family is not None and family.sni else ()
+        out.append(dataclasses.replace(task, descriptions=tuple(dict.fromkeys(task.descriptions + extra))))
+    return out
 
 
 def _suite(split: str, n_instances: int, seed: int, families: list[str] | None) -> list[Task]:

@@ -42,6 +42,10 @@ class Generator:
         return self.hypernet.config.prompt_format
 
     @property
+    def prompt_mode(self) -> str:
+        return self.hypernet.config.prompt_mode
+
+    @property
     def provenance(self) -> dict:
         return {"kind": "checkpoint", "path": str(self.checkpoint)}
 

@@ -36,6 +36,7 @@ from ..io import atomic_dir, write_bytes_atomic
 from ..model.checkpoint import load_checkpoint, save_checkpoint
 from ..model.encoder import FINE_TUNED_DIR
 from ..model.hypernet import HyperNetwork
+from ..prompts import LEGACY_PROMPT_MODE
 from ..runs import LATEST, STEP_PREFIX, TRAINER_STATE, latest_checkpoint, step_dir  # noqa: F401
 from .config import Device, Objective, Schedule, TrainConfig
 from .data import shard
@@ -49,6 +50,8 @@ RESUME_FREE = {("encoder", "cache")}  # changes nothing the run computes
 # Fields added after runs began: a checkpoint saved before one existed resumes when the field has the value that
 # computes what that run computed (None: any value, the field has no effect then).
 RESUME_ADDED = {("data", "card_examples"): [0], ("data", "card_no_description"): None,
+                ("data", "instructed"): 0.0, ("data", "sni_descriptions"): None,
+                ("hypernet", "prompt_mode"): LEGACY_PROMPT_MODE.value,
                 ("encoder", "train_layers"): 0, ("encoder", "lr"): None}
 RESUME_FIXED_OPTIM = ("lr", "warmup", "schedule", "min_lr_ratio", "clip", "weight_decay", "betas", "eps", "l2")
 
@@ -430,7 +433,8 @@ def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bo
     prompt = PromptTokenizer(base.tokenizer, get_prompt_format(config.hypernet.prompt_format), config.data.max_length)
     d = config.data
     objective = SFTObjective(model, hooks, prompt, train, held, embed, d.batch_size, d.tasks_per_step,
-                             config.run.seed, config.optim.l2, config.eval.n, device, full_logits, d.card_mix())
+                             config.run.seed, config.optim.l2, config.eval.n, device, full_logits, d.card_mix(),
+                             d.instructed)
     return objective, target, base.source
 
 

@@ -69,19 +69,23 @@ class SFTObjective:
 
     def __init__(self, model: nn.Module, hooks: LoraHooks, prompt: PromptTokenizer, train: list[Task],
                  held: list[Task], embed, batch_size: int, tasks_per_step: int, seed: int, l2: float,
-                 eval_n: int, device: torch.device, full_logits: bool = False, cards: CardMix | None = None):
+                 eval_n: int, device: torch.device, full_logits: bool = False, cards: CardMix | None = None,
+                 instructed: float = 0.0):
         self.model, self.hooks, self.prompt = model, hooks, prompt
         self.train_tasks, self.held_tasks = train, held
         self.embed = embed  # (texts, store=True) -> (N, d) float32 tensor (an EmbeddingCache's get, or the encoder)
         self.batch_size, self.l2, self.device, self.full_logits = batch_size, l2, device, full_logits
         self.sampler = TaskSampler(
             [len(t.examples) for t in train], [t.descriptions for t in train], batch_size, tasks_per_step, seed,
-            cards, [[e.input for e in t.examples] for t in train],
+            cards, [[e.input for e in t.examples] for t in train], instructed,
         )
-        self.eval_samples = (
-            fixed_samples([len(t.examples) for t in held], [t.descriptions for t in held], eval_n) if held else []
-        )
-        self._base_eval: float | None = None
+        # held-out loss in each prompt mode the run trains (suffix "" bare, "_instructed")
+        modes = [m for m, share in ((False, 1 - instructed), (True, instructed)) if share > 0]
+        self.eval_samples = {
+            instr: fixed_samples([len(t.examples) for t in held], [t.descriptions for t in held], eval_n, instr)
+            for instr in modes
+        } if held else {}
+        self._base_eval: dict[bool, float] = {}
 
     def texts(self) -> list[str]:
         return list(dict.fromkeys(d for t in self.train_tasks + self.held_tasks for d in t.descriptions))
@@ -97,7 +101,7 @@ class SFTObjective:
         return self.sampler.batch(step)
 
     def encode(self, samples: Sequence[Sample], tasks: list[Task]) -> list[Encoded]:
-        return [self.prompt.encode(tasks[s.task].examples[s.example]) for s in samples]
+        return [self.prompt.encode(tasks[s.task].examples[s.example], s.prompt_description) for s in samples]
 
     def loss(self, hypernet: nn.Module, shard: Sequence[Sample], global_samples: Sequence[Sample], world: int):
         """This rank's loss. Scaled so that the gradients DDP averages over ranks are those of the global batch's
@@ -140,11 +144,14 @@ class SFTObjective:
 
     @torch.no_grad()
     def evaluate(self, hypernet: nn.Module) -> dict[str, float]:
-        """Token-mean CE on the held-out samples with generated adapters, and once, the base alone."""
-        if not self.eval_samples:
-            return {}
-        ce, n = self.sample_losses(hypernet, self.eval_samples, self.held_tasks)  # the trainer set eval mode
-        if self._base_eval is None:
-            base_ce, base_n = self.sample_losses(None, self.eval_samples, self.held_tasks)
-            self._base_eval = float(base_ce.sum() / base_n.sum())
-        return {"eval_loss": float(ce.sum() / n.sum()), "eval_loss_base": self._base_eval}
+        """Token-mean CE on the held-out samples with generated adapters, and once, the base alone (told the task
+        in the instructed mode), per prompt mode: `eval_loss` (bare), `eval_loss_instructed`."""
+        out = {}
+        for instructed, samples in self.eval_samples.items():
+            suffix = "_instructed" if instructed else ""
+            ce, n = self.sample_losses(hypernet, samples, self.held_tasks)  # the trainer set eval mode
+            if instructed not in self._base_eval:
+                base_ce, base_n = self.sample_losses(None, samples, self.held_tasks)
+                self._base_eval[instructed] = float(base_ce.sum() / base_n.sum())
+            out.update({f"eval_loss{suffix}": float(ce.sum() / n.sum()), f"eval_loss_base{suffix}": self._base_eval[instructed]})
+        return out
