@@ -128,13 +128,15 @@ def _two_lists_with_a_common_run(rng: random.Random) -> str:
     """Two lists sharing one run of 2-3 elements and nothing else, so the longest common run is also the longest
     common subsequence and is unique."""
     run_length = rng.randint(2, 3)
-    pool = rng.sample(_RUN_POOL, run_length + 6)
-    run, rest = [_literal(v, rng) for v in pool[:run_length]], pool[run_length:]
-    a_before, a_after, b_before, b_after = rng.randint(0, 2), rng.randint(0, 1), rng.randint(0, 2), rng.randint(0, 1)
-    a = [_literal(v, rng) for v in rest[:a_before]] + run + [_literal(v, rng) for v in rest[a_before:a_before + a_after]]
-    b_rest = rest[3:]
-    b = [_literal(v, rng) for v in b_rest[:b_before]] + run + [_literal(v, rng) for v in b_rest[b_before:b_before + b_after]]
-    return f"[{', '.join(a)}], [{', '.join(b)}]"
+    values = rng.sample(_RUN_POOL, run_length + 6)
+    run = [_literal(v, rng) for v in values[:run_length]]  # written once: '8297' and 8297 are different elements
+
+    def around(others: list[str]) -> str:
+        others = [_literal(v, rng) for v in others]
+        before = rng.randint(0, 2)
+        return "[" + ", ".join(others[:before] + run + others[before:before + rng.randint(0, 1)]) + "]"
+
+    return f"{around(values[run_length:run_length + 3])}, {around(values[run_length + 3:])}"
 
 
 def _longest_common_run(x: str) -> str:
@@ -333,8 +335,7 @@ FAMILIES = [
     sni_row(
         "every_ith_from_kth", "task1551_every_ith_element_from_kth_element", Metric.NORMALIZED, _k_i_and_items,
         _every_ith_from_kth,
-        Wording(("starting at the kth element, list every ith element of the list, k and i being the two numbers "
-                 "before it",
+        Wording(("list every ith element of the list, starting at the kth, k and i being the two numbers before it",
                  "begin at position k and then step through the list i items at a time",
                  "pick the kth item and every ith one after it until the list runs out",
                  "take every ith element of A, counting from the kth",
@@ -589,7 +590,7 @@ FAMILIES = [
                  "replace every inner list by its maximum",
                  "give the biggest value of each sublist, keeping the sublists' order",
                  "take the max of every list inside the list and return them as a list",
-                 "for each inner list, keep only its greatest number",
+                 "keep only the greatest number of each inner list",
                  "return a list of the maximums of the inner lists"),
                 ("What is the maximum of each inner list?",
                  "Which is the largest number in every sublist, in order?",
@@ -635,7 +636,7 @@ FAMILIES = [
                  "answer Yes when the element appears in both sets and No otherwise",
                  "test whether the element is common to Set1 and Set2",
                  "decide if the element lies in the overlap of the two sets",
-                 "reply Yes or No: is the element a member of both sets"),
+                 "reply Yes if the element is a member of both sets and No if it is not"),
                 ("Is the element in the intersection of Set1 and Set2?",
                  "Does the given element appear in both sets?",
                  "Is the element shared by Set1 and Set2, Yes or No?",
