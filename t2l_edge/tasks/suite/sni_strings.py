@@ -1,4 +1,5 @@
-"""Super-NaturalInstructions tasks as seeded generators: characters and words of a string or sentence: count, remove, reverse, compare.
+"""Super-NaturalInstructions tasks as seeded generators: characters and words of a string or sentence: count,
+remove, reverse, compare.
 
 Each row implements one SNI task (`Family.sni`): inputs in the task's own input format (shorter, so that a 270M
 base and short training sequences fit them), answers in its output format. Its SNI instances are the row's test
@@ -20,7 +21,7 @@ from typing import Callable
 
 from ...errors import InvalidInputError
 from ..format import Metric
-from .lexicons import ANIMALS, COLORS, SHORT_WORDS, VEHICLES, WORDS
+from .lexicons import ANIMALS, COLORS, VEHICLES, WORDS
 from .rows import row
 from .wording import Wording
 
@@ -192,7 +193,8 @@ def _python_strings(x: str) -> list[str]:
 
 def _string_list_input(rng: random.Random) -> str:
     def make(r: random.Random) -> str:
-        items = [r.choice(WORDS) if r.random() < 0.4 else r.choice(string.ascii_letters) for _ in range(r.randint(2, 8))]
+        items = [r.choice(WORDS) if r.random() < 0.4 else r.choice(string.ascii_letters)
+                 for _ in range(r.randint(2, 8))]
         return "[" + ", ".join(f"'{w}'" for w in items) + "]"
     return _draw(rng, make, lambda x: len(x) <= MAX_INPUT)
 
@@ -421,8 +423,8 @@ FAMILIES = [
                  "What is the frequency of the given letter in this sentence?",
                  "How often is that letter used in the sentence?", "Can you count that letter in the sentence?"),
                 ("letter frequency", "count that letter", "occurrences of the letter"))),
-    sni_row("max_ascii_character", "task1148_maximum_ascii_value", Metric.EXACT, _unique_letters, lambda x: max(x.strip()),
-            Wording(
+    sni_row("max_ascii_character", "task1148_maximum_ascii_value", Metric.EXACT, _unique_letters,
+            lambda x: max(x.strip()), Wording(
                 ("return the character of the string with the highest ASCII code",
                  "pick the letter whose ASCII value is the largest", "find the character with the greatest code point",
                  "output the character that comes last in ASCII order",
@@ -567,8 +569,9 @@ FAMILIES = [
                  "Can you find the longest substring they share?",
                  "What is the longest run of characters found in A and in B?"),
                 ("longest common substring", "shared substring", "LCS of strings"))),
-    sni_row("sort_longest_common_substring", "task755_find_longest_substring_and_replace_its_sorted_lowercase_version_in_both_lists",
-            Metric.EXACT, lambda rng: _two_strings_input(MAX_ANSWER, rng), _sorted_common, Wording(
+    sni_row("sort_longest_common_substring",
+            "task755_find_longest_substring_and_replace_its_sorted_lowercase_version_in_both_lists", Metric.EXACT,
+            lambda rng: _two_strings_input(MAX_ANSWER, rng), _sorted_common, Wording(
                 ("replace the longest common substring of both strings by its letters lowercased and sorted",
                  "find the substring the two strings share, lowercase it, sort its letters and put it back in both",
                  "rewrite both strings with their longest shared part turned into sorted lowercase letters",
