@@ -12,6 +12,7 @@ from ..format import Metric
 from .realdata import (
     Param, balanced, case_variants, clean, from_table, need, param_rows, source, unique_inverse,
 )
+from .wording import Wording
 
 THEME = "calendar_locale"
 SRC = source("babel")
@@ -381,31 +382,105 @@ PLURAL_TEMPLATES = (
     "Look up which grammatical number category a noun counted by this number needs in {p}, using the CLDR category names.",
 )
 
+# How people ask for each row's operation, poured into the training frames beside its own descriptions
+# (realdata.worded) ({p}: the parameter value, {a}: its article).
+WORDINGS = {
+    "weekday_to_language": Wording(
+        ("translate the name of the weekday into {p}", "give the {p} name of the day of the week",
+         "write the English weekday the way {p} names it"),
+        ("What is the {p} name of this weekday?", "How do {p} speakers say this day of the week?"),
+        ("weekday to {p}", "day name, {p}"),
+    ),
+    "weekday_from_language": Wording(
+        ("translate the {p} weekday into English", "give the English name of the {p} day",
+         "write in English the day of the week named in {p}"),
+        ("What is this {p} weekday in English?", "Which day of the week does this {p} word name?"),
+        ("{p} day to English", "{p} weekday, in English"),
+    ),
+    "month_to_language": Wording(
+        ("translate the name of the month into {p}", "give the {p} name of the month",
+         "write the English month the way {p} names it"),
+        ("What is the {p} name of this month?", "How do {p} speakers say this month?"),
+        ("month to {p}", "month name, {p}"),
+    ),
+    "month_from_language": Wording(
+        ("translate the {p} month name into English", "give the English name of the {p} month",
+         "write in English the month named in {p}"),
+        ("What is this {p} month in English?", "Which month does this {p} word name?"),
+        ("{p} month to English", "{p} month, in English"),
+    ),
+    "month_number_to_language": Wording(
+        ("write the {p} name of the month with this number", "turn the month number into the month's name in {p}",
+         "give the month, in {p}, that the number stands for, 1 being January"),
+        ("What is month number n called in {p}?", "Which month is this number, in {p}?"),
+        ("month number to {p}", "{p} month for n"),
+    ),
+    "country_name_in_language": Wording(
+        ("write the {p} name of the country", "translate the country's English name into {p}",
+         "give the name {p} uses for the country"),
+        ("What is this country's name in {p}?", "How does {p} name this country?"),
+        ("country in {p}", "{p} country name"),
+    ),
+    "language_name_in_language": Wording(
+        ("write the {p} name of the language", "translate the language's English name into {p}",
+         "give the word {p} uses for the language"),
+        ("What is this language called in {p}?", "How does {p} name this language?"),
+        ("language in {p}", "{p} language name"),
+    ),
+    "long_date_in_locale": Wording(
+        ("write the ISO date as a long {p} date, with the month in words",
+         "format the date the way {p} writes dates in full",
+         "turn the year-month-day date into the long date format of {p}"),
+        ("How does {p} write this date in full?", "What is this date in long {p} form?"),
+        ("long {p} date", "ISO to {p} long date"),
+    ),
+    "number_in_locale": Wording(
+        ("format the number with the digit grouping and decimal mark of {p}",
+         "write the number the way {p} writes numbers", "use {p} separators to write the number"),
+        ("How is this number written in {p}?", "What does this number look like with {p} separators?"),
+        ("{p} digit grouping", "number, {p} style"),
+    ),
+    "list_in_locale": Wording(
+        ("join the words into a list the way {p} writes lists",
+         "write the words as {a} {p} list, with commas and the {p} word for \"and\"",
+         "turn the words into a list in {p} style, with its conjunction before the last item"),
+        ("How does {p} list these words?", "What do these words look like as {a} {p} list?"),
+        ("{p} list", "words as {a} {p} list"),
+    ),
+    "plural_category": Wording(
+        ("give the CLDR plural category that {p} uses for the number",
+         "name the {p} plural form (zero, one, two, few, many or other) of the count",
+         "classify the number by the plural rules of {p}"),
+        ("Which plural category does {p} put this number in?", "What is the {p} CLDR plural form of this count?"),
+        ("{p} plural form", "plural class in {p}"),
+    ),
+}
+
 FAMILIES = [
     *param_rows("weekday_to_language", THEME, Metric.NORMALIZED, _params(WEEKDAY_EXAMPLES), WEEKDAY_TO,
-                from_table(_to_lang("days"), "weekday_to_language", case_variants), SRC),
+                from_table(_to_lang("days"), "weekday_to_language", case_variants), SRC, wording=WORDINGS["weekday_to_language"]),
     *param_rows("weekday_from_language", THEME, Metric.NORMALIZED,
                 _params(WEEKDAY_EXAMPLES), WEEKDAY_FROM,
-                from_table(_from_lang("days"), "weekday_from_language", case_variants), SRC),
+                from_table(_from_lang("days"), "weekday_from_language", case_variants), SRC, wording=WORDINGS["weekday_from_language"]),
     *param_rows("month_to_language", THEME, Metric.NORMALIZED, _params(MONTH_EXAMPLES), MONTH_TO,
-                from_table(_to_lang("months"), "month_to_language", case_variants), SRC),
+                from_table(_to_lang("months"), "month_to_language", case_variants), SRC, wording=WORDINGS["month_to_language"]),
     *param_rows("month_from_language", THEME, Metric.NORMALIZED, _params(MONTH_EXAMPLES), MONTH_FROM,
-                from_table(_from_lang("months"), "month_from_language", case_variants), SRC),
+                from_table(_from_lang("months"), "month_from_language", case_variants), SRC, wording=WORDINGS["month_from_language"]),
     *param_rows("month_number_to_language", THEME, Metric.NORMALIZED, _params(MONTH_NUMBER_EXAMPLES),
-                MONTH_NUMBER_TO, from_table(_month_number, "month_number_to_language"), SRC),
+                MONTH_NUMBER_TO, from_table(_month_number, "month_number_to_language"), SRC, wording=WORDINGS["month_number_to_language"]),
     *param_rows("country_name_in_language", THEME, Metric.NORMALIZED, _params(COUNTRY_EXAMPLES), COUNTRY_TO,
                 from_table(functools.partial(_display_names, "territories", _territory_keys),
-                           "country_name_in_language"), SRC),
+                           "country_name_in_language"), SRC, wording=WORDINGS["country_name_in_language"]),
     *param_rows("language_name_in_language", THEME, Metric.NORMALIZED, _params(LANGUAGE_EXAMPLES), LANGUAGE_TO,
                 from_table(functools.partial(_display_names, "languages", lambda: LANGUAGE_CODES),
-                           "language_name_in_language"), SRC),
+                           "language_name_in_language"), SRC, wording=WORDINGS["language_name_in_language"]),
     *param_rows("long_date_in_locale", THEME, Metric.NORMALIZED, _params(DATE_EXAMPLES, DATE_LOCALES),
-                DATE_TEMPLATES, _date_row, SRC),
+                DATE_TEMPLATES, _date_row, SRC, wording=WORDINGS["long_date_in_locale"]),
     *param_rows("number_in_locale", THEME, Metric.EXACT, _params(NUMBER_EXAMPLES, NUMBER_LOCALES),
-                NUMBER_TEMPLATES, _number_row, SRC),
+                NUMBER_TEMPLATES, _number_row, SRC, wording=WORDINGS["number_in_locale"]),
     *param_rows("list_in_locale", THEME, Metric.EXACT, _params(LIST_EXAMPLES, LIST_LOCALES), LIST_TEMPLATES,
-                _list_row, SRC),
+                _list_row, SRC, wording=WORDINGS["list_in_locale"]),
     *param_rows("plural_category", THEME, Metric.CHOICE, _params(PLURAL_EXAMPLES, PLURAL_LANGUAGES),
                 PLURAL_TEMPLATES, from_table(_plural_table, "plural_category", balanced), SRC,
-                choices=PLURAL_CATEGORIES),
+                choices=PLURAL_CATEGORIES, wording=WORDINGS["plural_category"]),
 ]
