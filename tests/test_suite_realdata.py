@@ -371,7 +371,7 @@ importlib.metadata.version = version
 from t2l_edge.tasks import FAMILIES
 from t2l_edge.tasks.suite.realdata import MissingDataPackageError
 errors = {}
-for name in ("weekday_to_language_french", "noun_plural", "arpabet", "word_language", "country_capital", "add"):
+for name in ("weekday_to_language_swedish", "noun_plural", "arpabet", "word_language", "country_capital", "add"):
     try:
         FAMILIES[name].make(random.Random(0))
         errors[name] = None
@@ -399,7 +399,7 @@ def test_suite_imports_without_the_packages_and_says_what_is_missing():
     result = json.loads(out.stdout)
     assert result["n"] == len(FAMILIES) and result["loaded"] == []
     assert result["errors"]["add"] is None  # the hand-written families work as before
-    for name in ("weekday_to_language_french", "noun_plural", "arpabet", "word_language", "country_capital"):
+    for name in ("weekday_to_language_swedish", "noun_plural", "arpabet", "word_language", "country_capital"):
         message = result["errors"][name]
         assert message and "\n" not in message and "t2l-edge[train]" in message, message
     # `tasks list` on a device install: every family listed, the real-data ones without a sample

@@ -11,7 +11,8 @@ from .family import Family
 from .rows import MAX_VALUES
 
 # No theme may be more than this share of the training rows (issue 19), so that no one kind of task (once, 107
-# calendar lookups of 467 rows) dominates what the hypernetwork learns; tests/test_corpus.py holds the train split to it.
+# calendar lookups of 467 rows) dominates what the hypernetwork learns; tests/test_corpus.py holds the train split
+# to it.
 MAX_THEME_PERCENT = 15
 
 

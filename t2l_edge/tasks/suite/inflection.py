@@ -376,7 +376,8 @@ FAMILIES = [
 ]
 _NOUNS = Table(_plurals, "count_the_noun")
 FAMILIES.append(
-    Family("count_the_noun", THEME, Metric.EXACT, functools.partial(_counted_sample, _NOUNS), _count_noun, worded("count_the_noun", (
+    Family("count_the_noun", THEME, Metric.EXACT, functools.partial(_counted_sample, _NOUNS), _count_noun,
+           worded("count_the_noun", (
         "Write the count with the noun in the right number.",
         "How do you say this many of the noun?",
         "count + noun",

@@ -91,5 +91,6 @@ FAMILIES = [
     ), SRC, choices=tuple(LANGUAGES), sample=balanced, wording=WORDINGS["word_language"]),
     *param_rows("is_word_in_language", THEME, Metric.CHOICE,
                 tuple(Param(n, LANGUAGES[n], ex) for n, ex in IS_IN_EXAMPLES.items()), IS_IN_TEMPLATES,
-                from_table(_is_in, "is_word_in_language", balanced), SRC, choices=YES_NO, wording=WORDINGS["is_word_in_language"]),
+                from_table(_is_in, "is_word_in_language", balanced), SRC, choices=YES_NO,
+                wording=WORDINGS["is_word_in_language"]),
 ]
