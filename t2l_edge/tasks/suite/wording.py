@@ -1,9 +1,16 @@
 """Generated descriptions: a row's wording (a few imperative phrases, questions and terse forms) poured into a fixed
-set of description frames, so that every generated row has the suite's mix of styles: plain, polite, a question,
-terse, long-winded and two with an inline example computed by the row's own `solve`.
+set of description frames, so that every row has the mix of styles people write a task in: plain, terse, a
+question, "Given …", second person, polite, an app developer's request, lowercase chat, long-winded, and worked
+examples inside the sentence, computed by the row's own `solve`.
 
 The frames are fixed and ordered: the last `HELD_OUT` of them are the held-out descriptions (see splits.py), and
-they differ in style (an example sentence, a question, a terse form) just as the hand-written rows' do.
+they differ in style (an example sentence, a question, a terse form) just as the hand-written rows' do; their
+question, terse form and example are ones the row's training descriptions never show. Rows with descriptions of
+their own (the first suite, real data) keep those and take the training frames beside them (`extend`).
+
+A wording must read well in every frame: phrases are lowercase imperatives without a final stop that stand alone
+after "Please", "Could you", "Given the input," or "My app needs a model that can" ("add 3 to the number"), questions
+are whole questions, terse forms are a few words ("plus 3").
 """
 
 from __future__ import annotations
