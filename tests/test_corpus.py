@@ -20,11 +20,11 @@ from t2l_edge.tasks.splits import (
     is_heldout_pair, split_families,
 )
 from t2l_edge.tasks.suite import compositions, directions, parameterized
-from t2l_edge.tasks.suite.corpus import count_by_theme, count_corpus
+from t2l_edge.tasks.suite.corpus import MAX_THEME_PERCENT, count_by_theme, count_corpus, theme_percents
 from t2l_edge.tasks.suite.rows import MAX_VALUES
 from cli_helpers import run
 
-GENERATED_THEMES = (directions.THEME, parameterized.THEME, compositions.THEME)
+GENERATED_THEMES = (directions.THEME, *parameterized.THEMES, compositions.THEME)
 NEAR_MISS_INSTANCES = 3
 FIRST_SUITE_ROWS, FIRST_SUITE_OPERATIONS = 79, 79
 
@@ -390,6 +390,35 @@ def test_corpus_counts():
     assert whole.rows == sum(c.rows for c in count_by_theme(FAMILIES.values()).values())
     assert whole.rows >= first.rows + mine.rows and whole.operations >= first.operations + mine.operations
     assert whole.rows >= 400 and whole.operations >= 150  # the issue's corpus
+
+
+def test_no_theme_is_over_15_percent_of_the_training_rows():
+    """Balance (issue 19). Held on the corpus as it is, where the train split is smallest: rows added in other themes
+    only lower every share here, so the cap holds by construction unless one theme grows past it."""
+    assert MAX_THEME_PERCENT == 15
+    train = split_families(Split.TRAIN)
+    shares = theme_percents(train)
+    assert max(shares.values()) <= MAX_THEME_PERCENT, shares
+    assert len(shares) >= 15 and sum(count_by_theme(train)[t].rows for t in shares) == count_corpus(train).rows
+    # and the check bites: with one theme's rows tripled it fails
+    calendar = [f for f in FAMILIES.values() if f.theme == "calendar_locale"]
+    assert max(theme_percents([*train, *calendar * 3]).values()) > MAX_THEME_PERCENT
+
+
+def test_theme_percents_counts_rows_per_theme():
+    rows = [FAMILIES["add"], FAMILIES["subtract"], FAMILIES["uppercase"], FAMILIES["lowercase"]]
+    assert theme_percents(rows) == {"arithmetic": 50.0, "strings": 50.0}
+    assert theme_percents(rows[:3]) == pytest.approx({"arithmetic": 200 / 3, "strings": 100 / 3})
+
+
+def test_the_heldout_splits_stay_non_trivial():
+    """Thinning for balance keeps every held-out split worth measuring: at least 40 held-out operations across
+    themes, at least 10 held-out compositions, a held-out value for every trained parameterized operation."""
+    held_ops = {f.op for f in split_families(Split.HELDOUT_FAMILIES)}
+    assert len(held_ops) >= 40
+    assert len(split_families(Split.HELDOUT_COMPOSITIONS)) >= 10
+    assert len(split_families(Split.HELDOUT_PARAMETERS)) >= 30
+    assert len(split_families(Split.TRAIN)) >= 250
 
 
 def test_counting_caps_an_operation_at_ten_values():

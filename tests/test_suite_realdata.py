@@ -38,8 +38,9 @@ def samples(f, seed: int, n: int = 40) -> list[tuple[str, str]]:
 # -- counts ---------------------------------------------------------------------------------------------------------
 
 
-def test_at_least_180_rows_and_45_new_operations():
-    assert len(REAL) >= 180, len(REAL)
+def test_at_least_130_rows_and_45_new_operations():
+    # 199 rows once; the calendar operations keep four values each since, for balance (issue 19, test_corpus.py)
+    assert len(REAL) >= 130, len(REAL)
     new_ops = set(BY_OP) - HAND_WRITTEN_OPS
     assert len(new_ops) >= 45, sorted(new_ops)
     # a parameterized operation counts once per value, at most ten times, and its rows name distinct values
@@ -71,7 +72,7 @@ def test_sampler_deterministic_per_seed_and_outputs_short_one_line(name):
 @pytest.mark.parametrize("name", list(REAL))
 def test_descriptions_many_distinct_and_name_the_parameter(name):
     f = REAL[name]
-    assert len(f.descriptions) >= 12 and len({d.casefold() for d in f.descriptions}) == len(f.descriptions)
+    assert len(f.descriptions) >= 32 and len({d.casefold() for d in f.descriptions}) == len(f.descriptions)
     if f.parameter is not None:
         assert all(f.parameter in d for d in f.descriptions), [d for d in f.descriptions if f.parameter not in d]
         # and no sibling's value outside a quoted example: "Danish" in a row about Spanish would mislead
@@ -339,8 +340,11 @@ def test_reverse_directions_agree_with_forward_ones():
              ("country_to_flag", "flag_to_country"), ("noun_singular", "noun_plural"),
              ("capital_to_country", "country_capital"),
              ("comparative_to_base", "comparative"), ("past_to_base_verb", "verb_past_tense")]
-    pairs += [(a.name, b.name) for a, b in zip(BY_OP["words_to_number"], BY_OP["number_to_words"])]
-    pairs += [(a.name, b.name) for a, b in zip(BY_OP["month_from_language"], BY_OP["month_to_language"])]
+    for back, forth in (("words_to_number", "number_to_words"), ("month_from_language", "month_to_language"),
+                        ("weekday_from_language", "weekday_to_language")):
+        same = [(a.name, b.name) for a in BY_OP[back] for b in BY_OP[forth] if a.parameter == b.parameter]
+        assert len(same) == len(BY_OP[back]) >= 4, back  # each value in both directions
+        pairs += same
     for back, forth in pairs:  # back's answer, there and back again (inputs may be abbreviated: "avr." -> April)
         for x, y in samples(REAL[back], 7, 50):
             assert REAL[back].solve(REAL[forth].solve(y)) == y, (back, x, y)
@@ -367,7 +371,7 @@ importlib.metadata.version = version
 from t2l_edge.tasks import FAMILIES
 from t2l_edge.tasks.suite.realdata import MissingDataPackageError
 errors = {}
-for name in ("weekday_to_language_french", "noun_plural", "arpabet", "word_language", "country_capital", "add"):
+for name in ("weekday_to_language_swedish", "noun_plural", "arpabet", "word_language", "country_capital", "add"):
     try:
         FAMILIES[name].make(random.Random(0))
         errors[name] = None
@@ -395,7 +399,7 @@ def test_suite_imports_without_the_packages_and_says_what_is_missing():
     result = json.loads(out.stdout)
     assert result["n"] == len(FAMILIES) and result["loaded"] == []
     assert result["errors"]["add"] is None  # the hand-written families work as before
-    for name in ("weekday_to_language_french", "noun_plural", "arpabet", "word_language", "country_capital"):
+    for name in ("weekday_to_language_swedish", "noun_plural", "arpabet", "word_language", "country_capital"):
         message = result["errors"][name]
         assert message and "\n" not in message and "t2l-edge[train]" in message, message
     # `tasks list` on a device install: every family listed, the real-data ones without a sample

@@ -18,9 +18,11 @@ from t2l_edge.tasks import (
 )
 from t2l_edge.tasks.metrics import normalize, pick_choice
 from t2l_edge.tasks.splits import (
-    HELDOUT_FAMILIES_V1, ROW_SPLITS, instances, is_heldout_instance, split_descriptions, split_families,
+    FIRST_SUITE, HELDOUT_DESCRIPTIONS_PER_FAMILY, HELDOUT_FAMILIES_V1, ROW_SPLITS, instances, is_heldout_instance,
+    split_descriptions, split_families,
 )
 from t2l_edge.tasks.suite import lexicons
+from t2l_edge.tasks.suite.wording import FRAMES, Wording, describe
 from cli_helpers import run, assert_one_line_error
 
 
@@ -44,18 +46,65 @@ def test_suite_size_and_themes():
     assert all(n >= 4 for n in per_theme.values()), per_theme
 
 
+# The styles people write a task in (issue 19), each of which every row's training descriptions must have.
+STYLES = {
+    "a question": lambda d: d.endswith("?"),
+    "a terse form": lambda d: len(d.split()) <= 4,
+    "a long-winded one": lambda d: len(d.split()) >= 15,
+    'a "Given …" form': lambda d: d.startswith("Given "),
+    "a second-person form": lambda d: re.match(r"(You|Your) ", d) is not None,
+    "a polite one": lambda d: re.search(r"\b(please|could you|would you)\b", d, re.I) is not None,
+    "an app developer's request": lambda d: re.search(r"\bmy app\b|\ban app\b", d, re.I) is not None,
+    "lowercase chat": lambda d: d[0].islower() and len(d.split()) >= 5,
+}
+
+
 @pytest.mark.parametrize("name", list(FAMILIES))
 def test_family_descriptions_are_many_distinct_and_varied(name):
     f = FAMILIES[name]
-    assert len(f.descriptions) >= 12 and len({d.casefold() for d in f.descriptions}) == len(f.descriptions)
+    assert len(f.descriptions) >= 32 and len({d.casefold() for d in f.descriptions}) == len(f.descriptions)
     assert all(d.strip() == d and d and "\n" not in d for d in f.descriptions)
-    assert any(d.endswith("?") for d in f.descriptions), "no question"
-    assert any(len(d.split()) <= 4 for d in f.descriptions), "no terse one"
-    assert any(len(d.split()) >= 15 for d in f.descriptions), "no long-winded one"
-    assert sum('"' in d for d in f.descriptions) >= 2, "fewer than two with an inline example"
+    train = split_descriptions(f, Split.TRAIN)  # the styles are trained on, not only held out
+    missing = [style for style, has in STYLES.items() if not any(map(has, train))]
+    assert missing == [], f"no {', no '.join(missing)}"
+    assert sum('"' in d for d in train) >= 2, "fewer than two with an inline example"
     # the held-out descriptions are themselves varied, not three of one style
     held = split_descriptions(f, Split.HELDOUT_DESCRIPTIONS)
     assert len(held) == 3 and len({len(d.split()) for d in held}) > 1
+
+
+@pytest.mark.parametrize("name", sorted(FIRST_SUITE))
+def test_first_suite_rows_keep_their_own_descriptions_for_v1_and_held_out(name):
+    """A first-suite row's v1 view is its 13 hand-written descriptions, exactly; the ones added since only train: its
+    held-out descriptions are still its hand-written last three."""
+    f = FAMILIES[name]
+    v1, k = f.descriptions_v1, HELDOUT_DESCRIPTIONS_PER_FAMILY
+    assert v1 is not None and len(v1) == 13 and len(f.descriptions) >= 32
+    assert f.descriptions[:len(v1) - k] == v1[:-k] and f.descriptions[-k:] == v1[-k:]
+    assert split_descriptions(f, Split.TRAIN_V1) == v1[:-k]
+    assert split_descriptions(f, Split.HELDOUT_DESCRIPTIONS_V1) == v1[-k:]
+    assert set(split_descriptions(f, Split.TRAIN)) > set(v1[:-k])
+
+
+def test_only_first_suite_rows_have_a_v1_view():
+    assert {f.name for f in FAMILIES.values() if f.descriptions_v1 is not None} == set(FIRST_SUITE)
+
+
+def test_generated_descriptions_hold_out_their_last_question_terse_form_and_example():
+    """A generated row's held-out frames use its wording's last question and terse form and a worked example that no
+    training description shows; its training frames cycle through the others."""
+    wording = Wording(("add 3 to the number", "increase the number by 3", "write the number plus 3"),
+                      ("What is the number plus 3?", "What do you get after adding 3?"), ("plus 3", "n+3"))
+    out = describe("add_three", wording, lambda rng: str(rng.randint(0, 999)), lambda x: str(int(x) + 3))
+    k = HELDOUT_DESCRIPTIONS_PER_FAMILY
+    train, held = out[:-k], out[-k:]
+    assert len(out) == len(FRAMES) >= 35 and "What do you get after adding 3?" in held and "n+3" in held
+    assert not any("adding 3" in d or "n+3" in d for d in train)
+    (shown_x, shown_y), = [p for d in held for p in INLINE_EXAMPLE.findall(d)]
+    assert int(shown_y) == int(shown_x) + 3 and not any(f'"{shown_x}"' in d for d in train)
+    trained_examples = {p for d in train for p in INLINE_EXAMPLE.findall(d)}
+    assert len(trained_examples) == 2 and all(int(y) == int(x) + 3 for x, y in trained_examples)
+    assert {p for p in wording.phrases if any(p in d.casefold() for d in train)} == set(wording.phrases)
 
 
 def test_no_description_is_shared_between_families():

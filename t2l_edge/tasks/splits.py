@@ -32,6 +32,7 @@ from ..errors import InvalidInputError
 from .format import Example, Task
 from .suite import FAMILIES, HAND_WRITTEN_MODULES, Family
 from .suite.compositions import PAIRS, PRIMITIVE_FAMILIES
+from .suite.wording import HELD_OUT
 
 # The first suite's held-out families, about 15% of it, spread across its themes, each with a trained sibling
 # (last_letter ↔ first_letter); they stay held out.
@@ -52,7 +53,7 @@ HELDOUT_FAMILIES_V1 = (
 HELDOUT_OPERATION_PERCENT = 20
 HELDOUT_PAIR_PERCENT = 25
 SPLIT_SALT = "t2l-edge:split:v2"  # fixed: changing it redraws every held-out set
-HELDOUT_DESCRIPTIONS_PER_FAMILY = 3
+HELDOUT_DESCRIPTIONS_PER_FAMILY = HELD_OUT  # a row's last descriptions: its held-out frames (wording.py)
 HELDOUT_INSTANCE_PERCENT = 20
 DEFAULT_INSTANCES = 32
 ATTEMPTS_PER_INSTANCE = 50
@@ -139,11 +140,14 @@ def family_split(name: str) -> Split:
 
 
 def split_descriptions(family: Family, split: Split) -> tuple[str, ...]:
+    descriptions = family.descriptions
+    if split in V1_SPLITS and family.descriptions_v1 is not None:
+        descriptions = family.descriptions_v1  # the first suite's splits read its rows' original descriptions
     split = V1_SPLITS.get(split, split)
     k = HELDOUT_DESCRIPTIONS_PER_FAMILY
     if split in WHOLE_ROW_SPLITS:
-        return family.descriptions
-    return {Split.TRAIN: family.descriptions[:-k], Split.HELDOUT_DESCRIPTIONS: family.descriptions[-k:]}[split]
+        return descriptions
+    return {Split.TRAIN: descriptions[:-k], Split.HELDOUT_DESCRIPTIONS: descriptions[-k:]}[split]
 
 
 def is_heldout_instance(family: str, text: str) -> bool:

@@ -24,7 +24,14 @@ REAL_DATA_MODULES = (
 GENERATED_MODULES = (directions, parameterized, compositions)
 SNI_MODULES = (sni_lists, sni_numbers, sni_strings, sni_lexicon)
 THEME_MODULES = HAND_WRITTEN_MODULES + REAL_DATA_MODULES + GENERATED_MODULES + SNI_MODULES
-THEMES = tuple(m.THEME for m in THEME_MODULES)
+
+
+def _themes(module) -> tuple[str, ...]:
+    """A module's themes: its THEME, or its THEMES where it splits its rows by subject (parameterized.py)."""
+    return getattr(module, "THEMES", None) or (module.THEME,)
+
+
+THEMES = tuple(theme for module in THEME_MODULES for theme in _themes(module))
 
 
 def _registry() -> dict[str, Family]:

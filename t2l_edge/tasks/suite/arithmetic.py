@@ -4,7 +4,8 @@ only the description tells what to do with them."""
 from __future__ import annotations
 
 from ..format import Metric
-from .family import Family
+from .rows import hand_written
+from .wording import Wording
 
 THEME = "arithmetic"
 
@@ -38,7 +39,7 @@ def _multiply_input(rng) -> str:
 
 
 FAMILIES = [
-    Family(
+    hand_written(
         "add", THEME, Metric.NORMALIZED, _pair(), lambda s: str(sum(_two(s))),
         descriptions=(
             "Add the two numbers.",
@@ -56,8 +57,14 @@ FAMILIES = [
             'Give the sum of the pair. For example "7 8" gives "15".',
             "What do you get when you combine these two amounts?",
         ),
+        wording=Wording(
+            ("add the two numbers together", "give the sum of the two numbers",
+             "work out the first number plus the second"),
+            ("What do the two numbers add up to?", "What is the total of these two numbers?"),
+            ("add them", "a plus b"),
+        ),
     ),
-    Family(
+    hand_written(
         "subtract", THEME, Metric.NORMALIZED, _pair(ordered=True), lambda s: str(_two(s)[0] - _two(s)[1]),
         descriptions=(
             "Subtract the second number from the first.",
@@ -74,8 +81,15 @@ FAMILIES = [
             'Give the first number with the second taken away. For example "9 4" gives "5".',
             "By how much is the first number bigger than the second?",
         ),
+        wording=Wording(
+            ("subtract the second number from the first", "give the first number minus the second",
+             "take the second number away from the first one"),
+            ("What is left when the second number is taken from the first?",
+             "What is the difference of the first number and the second?"),
+            ("first minus second", "a minus b"),
+        ),
     ),
-    Family(
+    hand_written(
         "multiply", THEME, Metric.NORMALIZED, _multiply_input, lambda s: str(_two(s)[0] * _two(s)[1]),
         descriptions=(
             "Multiply the two numbers.",
@@ -92,8 +106,14 @@ FAMILIES = [
             'Give the product of the pair. For example "7 6" gives "42".',
             "What do you get when you multiply these?",
         ),
+        wording=Wording(
+            ("multiply the two numbers together", "give the product of the two numbers",
+             "work out the first number times the second"),
+            ("What do you get when the two numbers are multiplied?", "What is the product of these numbers?"),
+            ("multiply them together", "a times b"),
+        ),
     ),
-    Family(
+    hand_written(
         "parity", THEME, Metric.CHOICE, _number(0, 999), lambda s: "even" if int(s) % 2 == 0 else "odd",
         choices=("even", "odd"),
         descriptions=(
@@ -111,8 +131,14 @@ FAMILIES = [
             'Label the number as even or odd. For example "7" gives "odd".',
             "Check whether the number is even; reply with even or odd.",
         ),
+        wording=Wording(
+            ("say whether the number is even or odd", "answer even or odd for the number",
+             "tell whether the number can be split into two equal whole halves, answering even or odd"),
+            ("Is this number even, or is it odd?", "Even or odd: which one is the number?"),
+            ("even/odd?", "odd or even"),
+        ),
     ),
-    Family(
+    hand_written(
         "greater_of_two", THEME, Metric.NORMALIZED, _pair(distinct=True), lambda s: str(max(_two(s))),
         descriptions=(
             "Which of the two numbers is larger?",
@@ -129,8 +155,14 @@ FAMILIES = [
             'Tell me which number is bigger. For example "9 3" gives "9".',
             "Output the greater value of the pair.",
         ),
+        wording=Wording(
+            ("give the larger of the two numbers", "write whichever of the two numbers is bigger",
+             "pick the higher of the two values"),
+            ("Which number is the bigger one?", "What is the larger value of the two?"),
+            ("the larger number", "max of the two"),
+        ),
     ),
-    Family(
+    hand_written(
         "smaller_of_two", THEME, Metric.NORMALIZED, _pair(distinct=True), lambda s: str(min(_two(s))),
         descriptions=(
             "Which of the two numbers is smaller?",
@@ -147,8 +179,14 @@ FAMILIES = [
             'Tell me which number is smaller. For example "9 3" gives "3".',
             "Output the lesser value of the pair.",
         ),
+        wording=Wording(
+            ("give the smaller of the two numbers", "write whichever of the two numbers is lower",
+             "pick the lesser of the two values"),
+            ("Which number is the lower one?", "What is the smaller value of the two?"),
+            ("the smaller number", "min of the two"),
+        ),
     ),
-    Family(
+    hand_written(
         "compare_numbers", THEME, Metric.CHOICE, _pair(distinct=True),
         lambda s: "greater" if _two(s)[0] > _two(s)[1] else "smaller",
         choices=("greater", "smaller"),
@@ -167,8 +205,16 @@ FAMILIES = [
             'Report how the first number compares with the second. For example "12 40" gives "smaller".',
             "Answer greater or smaller for the first number relative to the second one.",
         ),
+        wording=Wording(
+            ("say whether the first number is greater or smaller than the second",
+             "answer greater if the first number is bigger than the second and smaller if it is less",
+             "compare the first number with the second and reply greater or smaller"),
+            ("Is the first number greater than the second, or smaller?",
+             "How does the first number compare with the second: greater or smaller?"),
+            ("greater/smaller?", "first vs second"),
+        ),
     ),
-    Family(
+    hand_written(
         "next_number", THEME, Metric.NORMALIZED, _number(0, 999), lambda s: str(int(s) + 1),
         descriptions=(
             "What number comes next?",
@@ -185,8 +231,14 @@ FAMILIES = [
             'Write the number that comes right after it. For example "99" gives "100".',
             "Increase the number by 1.",
         ),
+        wording=Wording(
+            ("add one to the number", "give the number that comes right after this one",
+             "count one up from the number"),
+            ("Which number follows this one?", "What is the number plus one?"),
+            ("next one", "n + 1"),
+        ),
     ),
-    Family(
+    hand_written(
         "double_number", THEME, Metric.NORMALIZED, _number(1, 50), lambda s: str(int(s) * 2),
         descriptions=(
             "Double the number.",
@@ -203,8 +255,13 @@ FAMILIES = [
             'Write double the given amount. For example "15" gives "30".',
             "Make the number twice as big.",
         ),
+        wording=Wording(
+            ("double the number", "give twice the number", "multiply the number by two"),
+            ("What is the number doubled?", "What is two times this number?"),
+            ("double", "2 x n"),
+        ),
     ),
-    Family(
+    hand_written(
         "digit_sum", THEME, Metric.NORMALIZED, _number(10, 999), lambda s: str(sum(int(c) for c in s)),
         descriptions=(
             "Add up the digits of the number.",
@@ -220,6 +277,12 @@ FAMILIES = [
             "Sum the digits.",
             'Add each digit of the number together. For example "52" gives "7".',
             "What do you get if you add all the digits?",
+        ),
+        wording=Wording(
+            ("add up the digits of the number", "give the sum of the number's digits",
+             "total the single digits of the number"),
+            ("What do the digits add up to?", "What is the digit sum of this number?"),
+            ("sum of digits", "add the digits"),
         ),
     ),
 ]

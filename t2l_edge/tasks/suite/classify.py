@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from ..format import Metric
-from .family import Family, pick
+from .family import pick
 from .lexicons import (
     ALPHABET, ANIMALS, CATEGORY_FRUITS, COLORS, DAYS, FRUITS, MONTHS, NEGATIVE, NEUTRAL_NOUNS, PLANTS, PLURALS,
     POSITIVE, SENTIMENT_TEMPLATES, VEGETABLES, VEHICLES, VOWEL_WORDS, VOWELS, WORDS,
 )
+from .rows import hand_written
+from .wording import Wording
 
 THEME = "classify"
 
@@ -68,7 +70,7 @@ def _yes_no(flag: bool) -> str:
 
 
 FAMILIES = [
-    Family(
+    hand_written(
         "sentiment", THEME, Metric.CHOICE, _sentiment_input, _sentiment, choices=("positive", "negative"),
         descriptions=(
             "Is the sentiment positive or negative?",
@@ -85,8 +87,14 @@ FAMILIES = [
             'Tell me whether the phrase is positive or negative. For example "a boring trip" gives "negative".',
             "Rate the mood of the input as positive or negative.",
         ),
+        wording=Wording(
+            ("say whether the text is positive or negative", "label the feeling of the text as positive or negative",
+             "decide if the writer is pleased (positive) or displeased (negative)"),
+            ("Is this text positive or negative?", "Does the text express a positive or a negative feeling?"),
+            ("positive or negative?", "sentiment label"),
+        ),
     ),
-    Family(
+    hand_written(
         "animal_or_plant", THEME, Metric.CHOICE, pick(_KINGDOM), _KINGDOM.__getitem__, choices=("animal", "plant"),
         descriptions=(
             "Is it an animal or a plant?",
@@ -104,8 +112,14 @@ FAMILIES = [
             'Label the word with animal or plant. For example "tiger" gives "animal".',
             "Decide: animal or plant.",
         ),
+        wording=Wording(
+            ("say whether the word names an animal or a plant", "label the living thing as animal or plant",
+             "decide if the word is an animal or a plant"),
+            ("Is the thing named an animal or a plant?", "Animal or plant: which is this?"),
+            ("animal/plant?", "plant or animal"),
+        ),
     ),
-    Family(
+    hand_written(
         "fruit_or_vegetable", THEME, Metric.CHOICE, pick(_PRODUCE), _PRODUCE.__getitem__, choices=("fruit", "vegetable"),
         descriptions=(
             "Is it a fruit or a vegetable?",
@@ -123,8 +137,14 @@ FAMILIES = [
             'Label the food with fruit or vegetable. For example "mango" gives "fruit".',
             "Decide: fruit or vegetable.",
         ),
+        wording=Wording(
+            ("say whether the food is a fruit or a vegetable", "label the food as fruit or vegetable",
+             "decide if the word names a fruit or a vegetable"),
+            ("Is this food a fruit or a vegetable?", "Fruit or vegetable: which is this?"),
+            ("fruit/vegetable?", "vegetable or fruit"),
+        ),
     ),
-    Family(
+    hand_written(
         "word_category", THEME, Metric.CHOICE, pick(_CATEGORY), _CATEGORY.__getitem__,
         choices=("animal", "fruit", "color", "vehicle"),
         descriptions=(
@@ -143,8 +163,16 @@ FAMILIES = [
             'Give the category of the item. For example "purple" gives "color".',
             "Decide which of the four groups (animal, fruit, color, vehicle) fits the word.",
         ),
+        wording=Wording(
+            ("say whether the word is an animal, a fruit, a color or a vehicle",
+             "label the word with its category: animal, fruit, color or vehicle",
+             "decide which of animal, fruit, color and vehicle the word belongs to"),
+            ("Which category is this word: animal, fruit, color or vehicle?",
+             "Is this an animal, a fruit, a color or a vehicle?"),
+            ("animal/fruit/color/vehicle?", "category of the word"),
+        ),
     ),
-    Family(
+    hand_written(
         "day_or_month", THEME, Metric.CHOICE, _calendar_input, lambda s: _CALENDAR[s.lower()], choices=("day", "month"),
         descriptions=(
             "Is this the name of a day or a month?",
@@ -162,8 +190,14 @@ FAMILIES = [
             'Label the word with day or month. For example "friday" gives "day".',
             "Decide: day or month.",
         ),
+        wording=Wording(
+            ("say whether the word is a day of the week or a month", "label the calendar word as day or month",
+             "decide if the name is a weekday or a month"),
+            ("Is this a day or a month?", "Day of the week or month of the year: which is it?"),
+            ("day/month?", "month or day"),
+        ),
     ),
-    Family(
+    hand_written(
         "palindrome", THEME, Metric.CHOICE, _palindrome_input, lambda w: _yes_no(w == w[::-1]), choices=("yes", "no"),
         descriptions=(
             "Is the word a palindrome?",
@@ -180,8 +214,15 @@ FAMILIES = [
             'Say yes for palindromes and no for other words. For example "house" gives "no".',
             "Is this spelled the same forwards and backwards?",
         ),
+        wording=Wording(
+            ("say whether the word is a palindrome, answering yes or no",
+             "answer yes if the word reads the same backwards and no if it does not",
+             "check if the word is spelled the same in both directions and reply yes or no"),
+            ("Does this word read the same both ways?", "Is this word a palindrome, yes or no?"),
+            ("palindrome: yes/no", "is it a palindrome"),
+        ),
     ),
-    Family(
+    hand_written(
         "vowel_or_consonant", THEME, Metric.CHOICE, _balanced(_LETTER_VOWELS, _LETTER_CONSONANTS, 0.4),
         lambda c: "vowel" if c.lower() in VOWELS else "consonant", choices=("vowel", "consonant"),
         descriptions=(
@@ -199,8 +240,14 @@ FAMILIES = [
             'Label the letter. For example "E" gives "vowel".',
             "Decide whether this is a vowel or a consonant.",
         ),
+        wording=Wording(
+            ("say whether the letter is a vowel or a consonant", "label the letter as vowel or consonant",
+             "decide if the letter is a vowel or a consonant"),
+            ("Is this letter a vowel or a consonant?", "Vowel or consonant: which is this letter?"),
+            ("vowel/consonant?", "consonant or vowel"),
+        ),
     ),
-    Family(
+    hand_written(
         "starts_with_vowel", THEME, Metric.CHOICE, _balanced(VOWEL_WORDS, _CONSONANT_WORDS),
         lambda w: _yes_no(w[0] in VOWELS), choices=("yes", "no"),
         descriptions=(
@@ -219,8 +266,15 @@ FAMILIES = [
             'Say yes or no: does it start with a vowel? For example "table" gives "no".',
             "Check whether the first character is a vowel.",
         ),
+        wording=Wording(
+            ("say yes if the word starts with a vowel and no if it does not",
+             "check whether the first letter of the word is a vowel, answering yes or no",
+             "tell whether the word begins with a, e, i, o or u"),
+            ("Does the word begin with a vowel?", "Is the first letter a vowel, yes or no?"),
+            ("vowel at start?", "starts with a vowel"),
+        ),
     ),
-    Family(
+    hand_written(
         "singular_or_plural", THEME, Metric.CHOICE, pick(_NUMBER), _NUMBER.__getitem__, choices=("singular", "plural"),
         descriptions=(
             "Is the noun singular or plural?",
@@ -236,6 +290,12 @@ FAMILIES = [
             "Number of the noun: singular or plural?",
             'Label the noun with singular or plural. For example "box" gives "singular".',
             "Is this the one-item form or the many-items form of the word?",
+        ),
+        wording=Wording(
+            ("say whether the noun is singular or plural", "label the noun as singular or plural",
+             "decide if the noun names one thing or several"),
+            ("Is this noun singular or plural?", "Singular or plural: which form is this?"),
+            ("singular/plural?", "plural or singular"),
         ),
     ),
 ]

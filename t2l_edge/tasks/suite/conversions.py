@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..format import Metric
-from .family import Family
+from .rows import hand_written
+from .wording import Wording
 
 THEME = "conversions"
 
@@ -47,7 +48,7 @@ def _minutes_to_hours(s: str) -> str:
 
 
 FAMILIES = [
-    Family(
+    hand_written(
         "ymd_to_dmy", THEME, Metric.EXACT, lambda rng: _date(rng).isoformat(),
         lambda s: dt.date.fromisoformat(s).strftime("%d/%m/%Y"),
         descriptions=(
@@ -66,8 +67,14 @@ FAMILIES = [
             'Write the date the European way. For example "1999-12-31" becomes "31/12/1999".',
             "ISO date in, DD/MM/YYYY out.",
         ),
+        wording=Wording(
+            ("convert the ISO date to DD/MM/YYYY", "rewrite the year-month-day date as day/month/year",
+             "put the date in day/month/year order with slashes"),
+            ("What is this date in DD/MM/YYYY form?", "How is this date written day first?"),
+            ("to DD/MM/YYYY", "ISO to day/month/year"),
+        ),
     ),
-    Family(
+    hand_written(
         "dmy_to_ymd", THEME, Metric.EXACT, lambda rng: _date(rng).strftime("%d/%m/%Y"),
         lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date().isoformat(),
         descriptions=(
@@ -86,8 +93,14 @@ FAMILIES = [
             'Write the date the ISO way. For example "31/12/1999" becomes "1999-12-31".',
             "DD/MM/YYYY in, ISO date out.",
         ),
+        wording=Wording(
+            ("convert the DD/MM/YYYY date to ISO format", "rewrite the day/month/year date as year-month-day",
+             "put the date in year-month-day order with dashes"),
+            ("What is this date in YYYY-MM-DD form?", "How is this date written year first?"),
+            ("to YYYY-MM-DD", "day/month/year to ISO"),
+        ),
     ),
-    Family(
+    hand_written(
         "celsius_to_fahrenheit", THEME, Metric.NORMALIZED, lambda rng: str(rng.randrange(-40, 151, 5)),
         lambda s: str(int(s) * 9 // 5 + 32),
         descriptions=(
@@ -106,8 +119,16 @@ FAMILIES = [
             'Change the temperature to Fahrenheit. For example "20" gives "68".',
             "If it is this many degrees Celsius, how warm is it in Fahrenheit?",
         ),
+        wording=Wording(
+            ("convert the temperature from degrees Celsius to degrees Fahrenheit",
+             "give the Celsius temperature in Fahrenheit",
+             "turn the Celsius reading into Fahrenheit, as a whole number"),
+            ("What is this many degrees Celsius in Fahrenheit?",
+             "How warm is this Celsius temperature on the Fahrenheit scale?"),
+            ("Celsius to Fahrenheit", "°C -> °F"),
+        ),
     ),
-    Family(
+    hand_written(
         "km_to_m", THEME, Metric.NORMALIZED,
         lambda rng: str(rng.randint(1, 99)) if rng.random() < 0.7 else f"{rng.randint(0, 20)}.5",
         lambda s: str(round(float(s) * 1000)),
@@ -126,8 +147,14 @@ FAMILIES = [
             'Change the distance to meters. For example "2.5" gives "2500".',
             "If a road is this many kilometers long, how many meters is that?",
         ),
+        wording=Wording(
+            ("convert the kilometres to metres", "give the distance in metres",
+             "turn the number of kilometers into meters"),
+            ("How many metres is this many kilometres?", "What is this distance in metres?"),
+            ("km -> m", "kilometres to metres"),
+        ),
     ),
-    Family(
+    hand_written(
         "minutes_to_hours", THEME, Metric.EXACT, lambda rng: str(rng.randint(1, 599)), _minutes_to_hours,
         descriptions=(
             "Convert the minutes to hours and minutes (h:mm).",
@@ -145,8 +172,15 @@ FAMILIES = [
             'Turn the minute count into hours and minutes. For example "75" gives "1:15".',
             "How long is this in hours, written h:mm?",
         ),
+        wording=Wording(
+            ("convert the minutes to hours and minutes, written h:mm",
+             "write the number of minutes as hours, a colon and two-digit minutes",
+             "turn the minutes into an h:mm duration"),
+            ("How many hours and minutes is that, as h:mm?", "What is this number of minutes in h:mm?"),
+            ("minutes -> h:mm", "to h:mm"),
+        ),
     ),
-    Family(
+    hand_written(
         "hours_to_minutes", THEME, Metric.NORMALIZED, _hours_input, lambda s: str(round(float(s) * 60)),
         descriptions=(
             "Convert hours to minutes.",
@@ -163,8 +197,14 @@ FAMILIES = [
             'Change the hours to minutes. For example "1.5" gives "90".',
             "If a film lasts this many hours, how many minutes is that?",
         ),
+        wording=Wording(
+            ("convert the hours to minutes", "give the number of minutes in that many hours",
+             "turn the hours into minutes, as a whole number"),
+            ("How many minutes is this many hours?", "What is this duration in minutes?"),
+            ("hours -> minutes", "in minutes"),
+        ),
     ),
-    Family(
+    hand_written(
         "weeks_to_days", THEME, Metric.NORMALIZED, lambda rng: str(rng.randint(1, 52)), lambda s: str(int(s) * 7),
         descriptions=(
             "Convert weeks to days.",
@@ -181,8 +221,14 @@ FAMILIES = [
             'Change the weeks to days. For example "10" gives "70".',
             "If a holiday lasts this many weeks, how many days is that?",
         ),
+        wording=Wording(
+            ("convert the weeks to days", "give the number of days in that many weeks",
+             "turn the weeks into days, seven to a week"),
+            ("How many days is this many weeks?", "What is this number of weeks in days?"),
+            ("weeks -> days", "in days"),
+        ),
     ),
-    Family(
+    hand_written(
         "to_roman", THEME, Metric.EXACT, lambda rng: str(rng.randint(1, 50)), lambda s: _to_roman(int(s)),
         descriptions=(
             "Write the number in Roman numerals.",
@@ -200,8 +246,14 @@ FAMILIES = [
             'Convert to Roman numerals. For example "9" gives "IX".',
             "Roman numeral, please.",
         ),
+        wording=Wording(
+            ("write the number in Roman numerals", "convert the number to a Roman numeral",
+             "turn the number into Roman numerals such as XIV"),
+            ("What is this number in Roman numerals?", "How is this number written as a Roman numeral?"),
+            ("Roman numerals", "as a Roman numeral"),
+        ),
     ),
-    Family(
+    hand_written(
         "from_roman", THEME, Metric.NORMALIZED, lambda rng: _to_roman(rng.randint(1, 50)), lambda s: str(_FROM_ROMAN[s]),
         descriptions=(
             "Convert the Roman numeral to a number.",
@@ -219,8 +271,14 @@ FAMILIES = [
             'Decode the Roman numeral. For example "IX" gives "9".',
             "Digits for this numeral, please.",
         ),
+        wording=Wording(
+            ("convert the Roman numeral to an ordinary number", "write the value of the Roman numeral in digits",
+             "turn the Roman numeral into an Arabic number"),
+            ("What number does this Roman numeral stand for?", "How much is this Roman numeral in digits?"),
+            ("Roman to digits", "value of the numeral"),
+        ),
     ),
-    Family(
+    hand_written(
         "time_24_to_12", THEME, Metric.EXACT, _time_24, _to_12h,
         descriptions=(
             "Convert the 24-hour time to 12-hour time with AM or PM.",
@@ -237,6 +295,13 @@ FAMILIES = [
             "To 12-hour clock.",
             'Convert the time to AM/PM. For example "00:15" becomes "12:15 AM".',
             "Give the time as h:mm AM or h:mm PM.",
+        ),
+        wording=Wording(
+            ("convert the 24-hour time to a 12-hour time with AM or PM",
+             "rewrite the time on the 12-hour clock, adding AM or PM",
+             "turn the 24-hour clock time into h:mm AM or h:mm PM"),
+            ("What is this time in 12-hour format?", "How is this time written with AM or PM?"),
+            ("to 12-hour time", "24h -> AM/PM"),
         ),
     ),
 ]

@@ -1,5 +1,5 @@
 """Counting the corpus the way the issue does: a parameterized operation counts once per parameter value, at most
-`MAX_VALUES` times; distinct operations are counted once."""
+`MAX_VALUES` times; distinct operations are counted once. And its balance: each theme's share of the rows."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from typing import Iterable
 
 from .family import Family
 from .rows import MAX_VALUES
+
+# No theme may be more than this share of the training rows (issue 19), so that no one kind of task (once, 107
+# calendar lookups of 467 rows) dominates what the hypernetwork learns; tests/test_corpus.py holds the train split
+# to it.
+MAX_THEME_PERCENT = 15
 
 
 @dataclass(frozen=True)
@@ -28,3 +33,10 @@ def count_by_theme(families: Iterable[Family]) -> dict[str, CorpusCount]:
     for f in families:
         themes[f.theme].append(f)
     return {theme: count_corpus(rows) for theme, rows in themes.items()}
+
+
+def theme_percents(families: Iterable[Family]) -> dict[str, float]:
+    """Each theme's percentage of the counted rows, largest first."""
+    counts = {theme: c.rows for theme, c in count_by_theme(families).items()}
+    total = sum(counts.values())
+    return dict(sorted(((t, 100 * n / total) for t, n in counts.items()), key=lambda item: -item[1]))

@@ -9,6 +9,7 @@ import json
 
 from ..format import Metric
 from .realdata import balanced, clean, need, package_file, source, table_family, unique_inverse
+from .wording import Wording
 
 THEME = "countries"
 ISO, CLDR = source("pycountry"), source("babel")
@@ -122,6 +123,128 @@ def _calling_codes() -> dict[str, str]:
     return _by_country(code)
 
 
+# How people ask for each row's operation, poured into the training frames beside its own descriptions
+# (realdata.worded).
+WORDINGS = {
+    "country_to_alpha2": Wording(
+        ("give the two-letter ISO code of the country", "write the country's ISO 3166-1 alpha-2 code",
+         "abbreviate the country name to its two-letter code"),
+        ("What is the two-letter code of this country?", "Which ISO alpha-2 code does the country have?"),
+        ("alpha-2 code", "2-letter country code"),
+    ),
+    "alpha2_to_country": Wording(
+        ("name the country that has this two-letter code", "write the country for the ISO alpha-2 code",
+         "expand the two-letter code into the country's name"),
+        ("Which country does this two-letter code stand for?", "What country has this alpha-2 code?"),
+        ("alpha-2 to country", "country for the code"),
+    ),
+    "country_to_alpha3": Wording(
+        ("give the three-letter ISO code of the country", "write the country's ISO 3166-1 alpha-3 code",
+         "abbreviate the country name to its three-letter code"),
+        ("What is the three-letter code of this country?", "Which ISO alpha-3 code does the country have?"),
+        ("alpha-3 code", "3-letter country code"),
+    ),
+    "alpha3_to_country": Wording(
+        ("name the country that has this three-letter code", "write the country for the ISO alpha-3 code",
+         "expand the three-letter code into the country's name"),
+        ("Which country does this three-letter code stand for?", "What country has this alpha-3 code?"),
+        ("alpha-3 to country", "country for the 3 letters"),
+    ),
+    "country_to_numeric_code": Wording(
+        ("give the three-digit ISO numeric code of the country",
+         "write the country's ISO 3166-1 numeric code, keeping leading zeros",
+         "look up the numeric code of the country"),
+        ("What is this country's numeric ISO code?", "Which three-digit number does ISO give the country?"),
+        ("numeric country code", "ISO number"),
+    ),
+    "country_to_currency_code": Wording(
+        ("give the ISO 4217 code of the country's currency",
+         "write the three-letter code of the money the country uses", "name the currency code of the country"),
+        ("What is the code of this country's currency?", "Which ISO currency code does the country use?"),
+        ("currency code of the country", "its currency code"),
+    ),
+    "currency_code_to_name": Wording(
+        ("give the English name of the currency with this code", "write out the currency the ISO code stands for",
+         "expand the three-letter currency code into its name"),
+        ("Which currency has this code?", "What is this currency called?"),
+        ("currency code to name", "name of the currency"),
+    ),
+    "currency_name_to_code": Wording(
+        ("give the three-letter ISO code of the currency", "write the ISO 4217 code for the named currency",
+         "abbreviate the currency name to its code"),
+        ("What is the ISO code of this currency?", "Which three letters stand for this currency?"),
+        ("code of the currency", "currency name to code"),
+    ),
+    "currency_symbol": Wording(
+        ("give the symbol of the currency with this code", "write the sign used for the currency",
+         "replace the currency code with its symbol"),
+        ("What symbol does this currency use?", "Which sign stands for this currency?"),
+        ("symbol for the code", "currency sign"),
+    ),
+    "country_official_language": Wording(
+        ("name the official language of the country", "give the one language that is official in the country",
+         "write the English name of the country's official language"),
+        ("Which language is official in this country?", "What language does the country use officially?"),
+        ("its official language", "country's language"),
+    ),
+    "language_to_iso639": Wording(
+        ("give the two-letter ISO 639-1 code of the language", "write the language's two-letter code in lowercase",
+         "abbreviate the language name to its ISO code"),
+        ("What is the ISO 639-1 code of this language?", "Which two letters stand for this language?"),
+        ("639-1 code", "language code"),
+    ),
+    "iso639_to_language": Wording(
+        ("name the language with this two-letter code",
+         "write the English name of the language the ISO 639-1 code stands for",
+         "expand the two-letter language code into the language's name"),
+        ("Which language has this code?", "What language does this two-letter code stand for?"),
+        ("code to language", "language for the code"),
+    ),
+    "script_code_to_name": Wording(
+        ("name the writing system with this ISO 15924 code", "write the script the four-letter code stands for",
+         "expand the four-letter script code into the script's name"),
+        ("Which script has this code?", "What writing system does this code stand for?"),
+        ("ISO 15924 to script", "script for the code"),
+    ),
+    "script_name_to_code": Wording(
+        ("give the four-letter ISO 15924 code of the script",
+         "write the code of the writing system, with a capital first letter",
+         "abbreviate the script name to its four-letter code"),
+        ("What is the ISO 15924 code of this script?", "Which four letters stand for this writing system?"),
+        ("script code", "ISO 15924 code"),
+    ),
+    "country_capital": Wording(
+        ("name the city that is the capital of the country", "write the country's capital",
+         "give the national capital of the country"),
+        ("What city is the capital of this country?", "Which city is this country governed from?"),
+        ("the capital", "capital of the country"),
+    ),
+    "capital_to_country": Wording(
+        ("name the country whose capital is this city", "give the country that has this city as its capital",
+         "write the country governed from this capital"),
+        ("Which country is this the capital of?", "What country has this city as its capital?"),
+        ("country of the capital", "whose capital"),
+    ),
+    "country_region": Wording(
+        ("give the world region of the country: Africa, Americas, Asia, Europe or Oceania",
+         "name the continent the country is in", "say which of the five world regions the country belongs to"),
+        ("Which region of the world is this country in?", "On what continent does the country lie?"),
+        ("world region", "region of the country"),
+    ),
+    "country_calling_code": Wording(
+        ("give the international calling code of the country, with a plus sign",
+         "write the telephone prefix for calls to the country", "look up the dialling code of the country"),
+        ("What is this country's calling code?", "Which code do you dial to call this country?"),
+        ("phone code", "calling code of the country"),
+    ),
+    "country_demonym": Wording(
+        ("give the word for a person from the country", "write the nationality adjective of the country",
+         "name what the people of the country are called"),
+        ("What do you call the people of this country?", "What is the demonym of this country?"),
+        ("nationality word", "people of the country"),
+    ),
+}
+
 FAMILIES = [
     table_family("country_to_alpha2", THEME, Metric.EXACT, lambda: _country_field(1), (
         "Give the country's two-letter ISO code.",
@@ -136,7 +259,7 @@ FAMILIES = [
         "Two-letter code, please.",
         "Code of the country (two letters)?",
         "Tell me the short country code used in internet domains and passports, in capitals, for the given country.",
-    ), ISO),
+    ), ISO, wording=WORDINGS["country_to_alpha2"]),
     table_family("alpha2_to_country", THEME, Metric.NORMALIZED, lambda: unique_inverse(_country_field(1)), (
         "Which country has this two-letter ISO code?",
         "Name the country for the ISO alpha-2 code.",
@@ -150,7 +273,7 @@ FAMILIES = [
         "Whose code is this?",
         "Country name from its two-letter code.",
         "Look up the two-letter code in the ISO list of countries and write the English name of the country it belongs to.",
-    ), ISO),
+    ), ISO, wording=WORDINGS["alpha2_to_country"]),
     table_family("country_to_alpha3", THEME, Metric.EXACT, lambda: _country_field(2), (
         "Give the country's three-letter ISO code.",
         "What is the ISO 3166 alpha-3 code of this country?",
@@ -164,7 +287,7 @@ FAMILIES = [
         "Three-letter code, please.",
         "Code of the country (three letters)?",
         "Tell me the three-letter country code, the one seen on passports and at sports events, for the given country.",
-    ), ISO),
+    ), ISO, wording=WORDINGS["country_to_alpha3"]),
     table_family("alpha3_to_country", THEME, Metric.NORMALIZED, lambda: unique_inverse(_country_field(2)), (
         "Which country has this three-letter ISO code?",
         "Name the country for the ISO alpha-3 code.",
@@ -178,7 +301,7 @@ FAMILIES = [
         "Which country does the three-letter code mean?",
         "Country name from its three-letter code.",
         "Look up the three-letter code in the ISO list of country codes and write the English name of its country.",
-    ), ISO),
+    ), ISO, wording=WORDINGS["alpha3_to_country"]),
     table_family("country_to_numeric_code", THEME, Metric.EXACT, lambda: _country_field(3), (
         "Give the country's ISO numeric code.",
         "What is the three-digit ISO 3166 number of this country?",
@@ -192,7 +315,7 @@ FAMILIES = [
         "Three-digit country number.",
         "Tell me the country's numeric code.",
         "Find the country in the ISO 3166-1 table and reply with the three-digit numeric code written in its row.",
-    ), ISO),
+    ), ISO, wording=WORDINGS["country_to_numeric_code"]),
     table_family("country_to_currency_code", THEME, Metric.EXACT, _currencies, (
         "Which currency code does this country use?",
         "Give the ISO 4217 code of the country's currency.",
@@ -206,7 +329,7 @@ FAMILIES = [
         "Currency of the country, ISO code only.",
         "Look up the currency code.",
         "Tell me the code a bank would use for the currency of this country, three capital letters and nothing more.",
-    ), ISO_AND_CLDR),
+    ), ISO_AND_CLDR, wording=WORDINGS["country_to_currency_code"]),
     table_family("currency_code_to_name", THEME, Metric.NORMALIZED, _currency_names, (
         "What currency does this code stand for?",
         "Give the English name of the currency with this ISO code.",
@@ -220,7 +343,7 @@ FAMILIES = [
         "Full name of the currency?",
         "Currency name from its code.",
         "Write out the name of the currency that a foreign exchange board lists under this three-letter code.",
-    ), ISO_AND_CLDR),
+    ), ISO_AND_CLDR, wording=WORDINGS["currency_code_to_name"]),
     table_family("currency_name_to_code", THEME, Metric.EXACT, lambda: unique_inverse(_currency_names()), (
         "Give the ISO code of the currency.",
         "What is the three-letter code for this currency?",
@@ -234,7 +357,7 @@ FAMILIES = [
         "ISO 4217 code, please.",
         "Which code does this currency trade under?",
         "Tell me the three capital letters that banks and exchanges use to identify the currency named in the input.",
-    ), ISO_AND_CLDR),
+    ), ISO_AND_CLDR, wording=WORDINGS["currency_name_to_code"]),
     table_family("currency_symbol", THEME, Metric.EXACT, _currency_symbols, (
         "Give the symbol of the currency.",
         "What sign is used for this currency?",
@@ -248,7 +371,7 @@ FAMILIES = [
         "Currency sign, please.",
         "Symbol for the code?",
         "Replace the three-letter currency code with the short symbol that is printed in front of prices in that currency.",
-    ), ISO_AND_CLDR),
+    ), ISO_AND_CLDR, wording=WORDINGS["currency_symbol"]),
     table_family("country_official_language", THEME, Metric.NORMALIZED, _official_languages, (
         "What is the official language of this country?",
         "Name the country's official language.",
@@ -262,7 +385,7 @@ FAMILIES = [
         "Tell me the country's language.",
         "Official tongue of this country?",
         "Look up which language the government of the given country uses officially and write its name in English.",
-    ), ISO_AND_CLDR),
+    ), ISO_AND_CLDR, wording=WORDINGS["country_official_language"]),
     table_family("language_to_iso639", THEME, Metric.EXACT, _iso639_1, (
         "Give the two-letter ISO 639-1 code of the language.",
         "What is the language code of this language?",
@@ -276,7 +399,7 @@ FAMILIES = [
         "Two-letter language code, please.",
         "Code for this language?",
         "Tell me the short lowercase code that software locale settings use for the language named in the input.",
-    ), ISO),
+    ), ISO, wording=WORDINGS["language_to_iso639"]),
     table_family("iso639_to_language", THEME, Metric.NORMALIZED, lambda: unique_inverse(_iso639_1()), (
         "Which language has this ISO 639-1 code?",
         "Name the language for the two-letter code.",
@@ -290,7 +413,7 @@ FAMILIES = [
         "Language name, please.",
         "Which language does the code mean?",
         "Look up the two lowercase letters in the ISO 639-1 table and write the name of the language they identify.",
-    ), ISO),
+    ), ISO, wording=WORDINGS["iso639_to_language"]),
     table_family("script_code_to_name", THEME, Metric.NORMALIZED, _scripts, (
         "Which writing system has this ISO 15924 code?",
         "Name the script for the four-letter code.",
@@ -304,7 +427,7 @@ FAMILIES = [
         "Writing system name, please.",
         "Which alphabet or script does the code mean?",
         "Look the four-letter code up in the ISO 15924 list of writing systems and answer with the script's English name.",
-    ), ISO),
+    ), ISO, wording=WORDINGS["script_code_to_name"]),
     table_family("script_name_to_code", THEME, Metric.EXACT, lambda: unique_inverse(_scripts()), (
         "Give the ISO 15924 code of the script.",
         "What is the four-letter code for this writing system?",
@@ -318,7 +441,7 @@ FAMILIES = [
         "Four-letter script code, please.",
         "Code of the writing system?",
         "Tell me the short four-letter tag that Unicode locale identifiers use for the writing system named in the input.",
-    ), ISO),
+    ), ISO, wording=WORDINGS["script_name_to_code"]),
     table_family("country_capital", THEME, Metric.NORMALIZED, _capitals, (
         "Which city is this country's capital?",
         "Give the capital of the country.",
@@ -332,7 +455,7 @@ FAMILIES = [
         "Capital, please.",
         "Name its capital.",
         "Look the country up in an atlas and write the name of the city that is its national capital, nothing else.",
-    ), FACTS, operation="capital_of_country"),
+    ), FACTS, operation="capital_of_country", wording=WORDINGS["country_capital"]),
     table_family("capital_to_country", THEME, Metric.NORMALIZED, lambda: unique_inverse(_capitals()), (
         "Which country has this city as its capital?",
         "Name the country whose capital this is.",
@@ -346,7 +469,7 @@ FAMILIES = [
         "Country of the capital?",
         "Capital of which country?",
         "The city in the input is a national capital: reply with the usual English name of the country governed from it.",
-    ), FACTS),
+    ), FACTS, wording=WORDINGS["capital_to_country"]),
     table_family("country_region", THEME, Metric.CHOICE, lambda: _by_country(lambda r: r.get("region")), (
         "On which continent is this country?",
         "Name the world region of the country.",
@@ -360,7 +483,7 @@ FAMILIES = [
         "Region, please.",
         "Continent of the country?",
         "Place the country on the map of the world and say which of the five regions, as the UN groups them, it belongs to.",
-    ), FACTS, choices=REGIONS, sample=balanced),
+    ), FACTS, choices=REGIONS, sample=balanced, wording=WORDINGS["country_region"]),
     table_family("country_calling_code", THEME, Metric.NORMALIZED, _calling_codes, (
         "What is the country's international calling code?",
         "Give the telephone country code.",
@@ -374,7 +497,7 @@ FAMILIES = [
         "Calling code, please.",
         "Country code for phone calls.",
         "Tell me what to type after the plus sign when phoning someone in the given country from abroad, with the plus sign.",
-    ), FACTS),
+    ), FACTS, wording=WORDINGS["country_calling_code"]),
     table_family("country_demonym", THEME, Metric.NORMALIZED, lambda: _by_country(lambda r: r.get("demonym")), (
         "What are the people of this country called?",
         "Give the demonym of the country.",
@@ -388,5 +511,5 @@ FAMILIES = [
         "Nationality, please.",
         "People of the country are called?",
         "Fill in 'a ... citizen' for the given country with the usual English adjective of nationality, capitalized.",
-    ), FACTS),
+    ), FACTS, wording=WORDINGS["country_demonym"]),
 ]

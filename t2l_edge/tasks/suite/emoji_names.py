@@ -6,6 +6,7 @@ import functools
 
 from ..format import Metric
 from .realdata import need, source, table_family, unique_inverse
+from .wording import Wording
 
 THEME = "emoji_names"
 EMOJI, FLAGS = source("emoji"), source("pycountry")
@@ -37,6 +38,35 @@ def _flags() -> dict[str, str]:
     return unique_inverse(unique_inverse(out))
 
 
+# How people ask for each row's operation, poured into the training frames beside its own descriptions
+# (realdata.worded).
+WORDINGS = {
+    "emoji_to_name": Wording(
+        ("give the official name of the emoji", "write the Unicode short name of the emoji",
+         "say what the emoji is called, in lowercase words"),
+        ("What is this emoji called?", "Which name does Unicode give this emoji?"),
+        ("emoji to name", "name it"),
+    ),
+    "name_to_emoji": Wording(
+        ("write the emoji that has this name", "give the emoji character for the short name",
+         "type the emoji with this Unicode name"),
+        ("Which emoji is called this?", "What emoji goes with this name?"),
+        ("the emoji", "name to its emoji"),
+    ),
+    "flag_to_country": Wording(
+        ("say which country the flag emoji belongs to", "give the country whose flag this is",
+         "write the English name of the flag's country"),
+        ("Which country flies this flag?", "What country is this flag for?"),
+        ("flag's country", "whose flag"),
+    ),
+    "country_to_flag": Wording(
+        ("give the flag emoji of the country", "write the country's flag as an emoji",
+         "turn the country name into its flag emoji"),
+        ("What flag emoji does this country have?", "Which flag goes with this country?"),
+        ("its flag emoji", "country to flag"),
+    ),
+}
+
 FAMILIES = [
     table_family("emoji_to_name", THEME, Metric.NORMALIZED, _names, (
         "What is the name of this emoji?",
@@ -51,7 +81,7 @@ FAMILIES = [
         "Which emoji is this?",
         "Official emoji name, please.",
         "Look at the pictograph and write the short English name the Unicode standard gives it, like the tooltip on a phone keyboard.",
-    ), EMOJI),
+    ), EMOJI, wording=WORDINGS["emoji_to_name"]),
     table_family("name_to_emoji", THEME, Metric.EXACT, lambda: unique_inverse(_names()), (
         "Write the emoji with this name.",
         "Which emoji has this name?",
@@ -65,7 +95,7 @@ FAMILIES = [
         "Emoji, please.",
         "Give the matching emoji.",
         "Find the pictograph that the Unicode standard calls by the given short name and reply with that single character.",
-    ), EMOJI),
+    ), EMOJI, wording=WORDINGS["name_to_emoji"]),
     table_family("flag_to_country", THEME, Metric.NORMALIZED, _flags, (
         "Which country's flag is this?",
         "Name the country of the flag emoji.",
@@ -79,7 +109,7 @@ FAMILIES = [
         "Country of the flag?",
         "Name the flag's country.",
         "Look at the flag emoji and write the name of the country or territory that flies it, in English.",
-    ), FLAGS),
+    ), FLAGS, wording=WORDINGS["flag_to_country"]),
     table_family("country_to_flag", THEME, Metric.EXACT, lambda: unique_inverse(_flags()), (
         "Write the flag emoji of the country.",
         "What is this country's flag emoji?",
@@ -93,5 +123,5 @@ FAMILIES = [
         "Flag, please.",
         "Which flag emoji belongs to this country?",
         "Reply with only the emoji flag that a phone keyboard offers for the country named in the input, nothing else.",
-    ), FLAGS),
+    ), FLAGS, wording=WORDINGS["country_to_flag"]),
 ]

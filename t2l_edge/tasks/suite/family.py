@@ -9,7 +9,7 @@ from typing import Callable
 
 from ..format import Example, Metric
 
-MIN_DESCRIPTIONS = 12
+MIN_DESCRIPTIONS = 32
 MAX_INPUT_CHARS = 48
 MAX_OUTPUT_CHARS = 48
 
@@ -33,6 +33,9 @@ class Family:
     # instances are the row's test vectors (tests/fixtures/sni/) and, given a checkout of the T2L reference, the
     # paper's descriptions of that task join the row's training descriptions (tasks/sni.py).
     sni: str | None = None
+    # A row of the first suite: its descriptions as the first suite's v1 splits read them (its original ones; the
+    # later ones sit among the training descriptions, before the held-out last few). None for the other rows.
+    descriptions_v1: tuple[str, ...] | None = None
 
     def __post_init__(self):
         if len(self.descriptions) < MIN_DESCRIPTIONS or len(set(self.descriptions)) != len(self.descriptions):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from ..format import Metric
-from .family import Family
 from .lexicons import DOMAINS, EXTENSIONS, FIRST_NAMES, LAST_NAMES, SHORT_WORDS, WORDS, number_list, phrase
+from .rows import hand_written
+from .wording import Wording
 
 THEME = "formatting"
 
@@ -58,7 +59,7 @@ def _last_name_first(s: str) -> str:
 
 
 FAMILIES = [
-    Family(
+    hand_written(
         "snake_to_camel", THEME, Metric.EXACT, _snake, _snake_to_camel,
         descriptions=(
             "Convert snake_case to camelCase.",
@@ -76,8 +77,14 @@ FAMILIES = [
             'Convert the name from snake case to camel case. For example "user_id" becomes "userId".',
             "snake_case in, camelCase out",
         ),
+        wording=Wording(
+            ("convert the snake_case name to camelCase", "rewrite the identifier in camelCase",
+             "turn the underscore-separated name into camelCase"),
+            ("What is this name in camelCase?", "How is this identifier written in camel case?"),
+            ("to camelCase", "snake_case to camelCase"),
+        ),
     ),
-    Family(
+    hand_written(
         "camel_to_snake", THEME, Metric.EXACT, _camel, _camel_to_snake,
         descriptions=(
             "Convert camelCase to snake_case.",
@@ -95,8 +102,14 @@ FAMILIES = [
             'Convert the name from camel case to snake case. For example "userId" becomes "user_id".',
             "camelCase in, snake_case out",
         ),
+        wording=Wording(
+            ("convert the camelCase name to snake_case", "rewrite the identifier in snake_case",
+             "turn the camelCase name into lowercase words joined by underscores"),
+            ("What is this name in snake_case?", "How is this identifier written in snake case?"),
+            ("to snake_case", "camelCase to snake_case"),
+        ),
     ),
-    Family(
+    hand_written(
         "words_to_snake", THEME, Metric.EXACT, lambda rng: phrase(rng, 2, 4, SHORT_WORDS), lambda s: "_".join(s.split()),
         descriptions=(
             "Join the words with underscores.",
@@ -114,8 +127,14 @@ FAMILIES = [
             'Write the phrase in snake case. For example "hot tea" becomes "hot_tea".',
             "words → snake_case",
         ),
+        wording=Wording(
+            ("join the words with underscores", "turn the phrase into a snake_case name",
+             "replace each space in the phrase with an underscore"),
+            ("What is the phrase with underscores instead of spaces?", "How does the phrase look in snake_case?"),
+            ("underscores for spaces", "make it snake_case"),
+        ),
     ),
-    Family(
+    hand_written(
         "extract_numbers", THEME, Metric.NORMALIZED, _text_with_numbers, lambda s: number_list(re.findall(r"\d+", s)),
         descriptions=(
             "Extract all the numbers from the text.",
@@ -133,8 +152,14 @@ FAMILIES = [
             'Write the numbers found in the text. For example "red 7 blue 40" gives "7, 40".',
             "What numbers does the input contain?",
         ),
+        wording=Wording(
+            ("list the numbers that appear in the text, separated by commas",
+             "pull every number out of the text, in order", "keep only the numbers of the text"),
+            ("What numbers appear in the text?", "Which numbers does this text mention, in order?"),
+            ("numbers in the text", "pull out the numbers"),
+        ),
     ),
-    Family(
+    hand_written(
         "email_domain", THEME, Metric.NORMALIZED, _email, lambda s: s.split("@", 1)[1],
         descriptions=(
             "What is the domain of the e-mail address?",
@@ -151,8 +176,14 @@ FAMILIES = [
             'Pull the domain out of the address. For example "tom_king@mail.org" gives "mail.org".',
             "Get the mail server part of the address.",
         ),
+        wording=Wording(
+            ("give the domain of the e-mail address", "write the part of the address after the @ sign",
+             "extract the domain from the e-mail address"),
+            ("What is the domain of this address?", "Which part of the e-mail comes after the @?"),
+            ("the domain", "domain of the e-mail"),
+        ),
     ),
-    Family(
+    hand_written(
         "file_extension", THEME, Metric.NORMALIZED, _file_name, lambda s: s.rsplit(".", 1)[1],
         descriptions=(
             "What is the file extension?",
@@ -169,8 +200,14 @@ FAMILIES = [
             'Tell me the file extension. For example "photo_cat.jpg" gives "jpg".',
             "Get the file type suffix.",
         ),
+        wording=Wording(
+            ("give the extension of the file name, without the dot",
+             "write the part of the file name after the last dot", "extract the file extension"),
+            ("What is the extension of this file?", "Which extension does this file name have?"),
+            ("the extension", "file type"),
+        ),
     ),
-    Family(
+    hand_written(
         "initials", THEME, Metric.EXACT, _full_name, lambda s: "".join(w[0].upper() + "." for w in s.split()),
         descriptions=(
             "Write the initials of the name.",
@@ -188,8 +225,14 @@ FAMILIES = [
             'Turn the full name into initials. For example "Anna Lopez" becomes "A.L.".',
             "Just the initials.",
         ),
+        wording=Wording(
+            ("give the initials of the name, each followed by a period",
+             "abbreviate the name to its initials with dots", "write the first letter of each name, each with a dot"),
+            ("What are this person's initials?", "How is this name written as initials?"),
+            ("initials only", "name as initials"),
+        ),
     ),
-    Family(
+    hand_written(
         "last_name_first", THEME, Metric.EXACT, _full_name, _last_name_first,
         descriptions=(
             "Write the name as last name, comma, first name.",
@@ -207,8 +250,15 @@ FAMILIES = [
             'Rewrite the name with the last name first. For example "Anna Lopez" becomes "Lopez, Anna".',
             "Family name, then first name.",
         ),
+        wording=Wording(
+            ("write the name with the last name first, then a comma and the other names",
+             "put the surname in front, followed by a comma and the given names",
+             "reorder the name as surname, comma, first names"),
+            ("How is this name written surname first?", "What is the name in last-name-first order?"),
+            ("surname, given names", "last name first"),
+        ),
     ),
-    Family(
+    hand_written(
         "thousands_separator", THEME, Metric.EXACT, lambda rng: str(rng.randint(1000, 9_999_999)), lambda s: f"{int(s):,}",
         descriptions=(
             "Add commas as thousands separators.",
@@ -225,6 +275,13 @@ FAMILIES = [
             "Comma-format the number.",
             'Write the number with commas. For example "45000" becomes "45,000".',
             "Digits grouped in threes, please.",
+        ),
+        wording=Wording(
+            ("add commas between groups of three digits", "write the number with thousands separators",
+             "format the number with a comma every three digits from the right"),
+            ("What is the number with commas as thousands separators?",
+             "How is this number written with digit grouping?"),
+            ("commas every 3 digits", "group the digits"),
         ),
     ),
 ]

@@ -9,7 +9,8 @@ import random
 
 from ..format import Metric
 from .family import Family
-from .realdata import Table, common_words, need, source, table_family, unique_inverse
+from .realdata import Table, common_words, need, source, table_family, unique_inverse, worded
+from .wording import Wording
 
 THEME = "inflection"
 LEMM = source("lemminflect", "pyspellchecker")
@@ -94,9 +95,100 @@ def _count_noun(x: str) -> str:
     return need("inflect").engine().no(noun, int(n))
 
 
-def _family(name, load, descriptions, src=LEMM, metric=Metric.EXACT, operation=""):
-    return table_family(name, THEME, metric, load, descriptions, src, operation=operation)
+def _family(name, load, descriptions, src=LEMM, metric=Metric.EXACT, operation="", wording=None):
+    return table_family(name, THEME, metric, load, descriptions, src, operation=operation, wording=wording)
 
+
+# How people ask for each row's operation, poured into the training frames beside its own descriptions
+# (realdata.worded).
+WORDINGS = {
+    "verb_past_tense": Wording(
+        ("write the simple past of the verb", "turn the base verb into its past simple form",
+         "change the verb to the form for something that already happened"),
+        ("What is the simple past of this verb?", "How is this verb written in the past simple?"),
+        ("past simple", "verb in the past"),
+    ),
+    "past_participle": Wording(
+        ("give the past participle of the verb", "write the form of the verb that follows \"have\"",
+         "turn the verb into its perfect participle"),
+        ("Which form of this verb comes after \"have\"?", "What is this verb's past participle?"),
+        ("participle form", "perfect participle"),
+    ),
+    "ing_form": Wording(
+        ("add -ing to the verb with the right spelling", "give the present participle of the verb",
+         "turn the verb into its -ing form"),
+        ("What is the -ing form of this verb?", "How is this verb spelled with -ing?"),
+        ("-ing form", "verb + ing"),
+    ),
+    "third_person_singular": Wording(
+        ("give the form of the verb used with he, she or it", "write the third person singular present of the verb",
+         "add the present-tense -s ending to the verb, spelled correctly"),
+        ("What form does the verb take after \"she\"?", "How is this verb written for he or she?"),
+        ("third person -s", "she form"),
+    ),
+    "past_to_base_verb": Wording(
+        ("turn the past-tense verb back into its base form", "write the infinitive of the verb in the past tense",
+         "undo the past tense and give the plain verb"),
+        ("What is the base form of this past-tense verb?", "Which plain verb is this the past of?"),
+        ("past to infinitive", "base verb"),
+    ),
+    "ing_to_base_verb": Wording(
+        ("turn the -ing form back into the plain verb", "write the base verb of the present participle",
+         "strip the -ing and fix the spelling of the verb"),
+        ("What is the base verb of this -ing form?", "Which verb is this -ing word made from?"),
+        ("-ing to verb", "plain verb"),
+    ),
+    "comparative": Wording(
+        ("give the comparative of the adjective", "write the -er form of the adjective, or its irregular comparative",
+         "turn the adjective into its one-word comparative"),
+        ("What is the comparative of this adjective?", "How do you say more of this adjective in one word?"),
+        ("comparative form", "adjective + er"),
+    ),
+    "superlative": Wording(
+        ("give the superlative of the adjective",
+         "write the -est form of the adjective, or its irregular superlative",
+         "turn the adjective into its one-word superlative"),
+        ("What is the superlative of this adjective?", "How do you say the most of this adjective in one word?"),
+        ("superlative form", "adjective + est"),
+    ),
+    "comparative_to_base": Wording(
+        ("give the plain adjective the comparative is made from", "turn the comparative back into the base adjective",
+         "undo the comparative and write the adjective"),
+        ("What is the plain form of this comparative?", "Which adjective does this comparative come from?"),
+        ("comparative to base", "plain adjective"),
+    ),
+    "noun_plural": Wording(
+        ("make the noun plural, even when the plural is irregular", "write the form of the noun for more than one",
+         "pluralize the noun"),
+        ("What is the plural form of this noun?", "How do you say several of these?"),
+        ("noun plural", "pluralize it"),
+    ),
+    "noun_singular": Wording(
+        ("make the noun singular, even when the plural is irregular", "write the form of the noun for just one",
+         "singularize the noun"),
+        ("What is the singular form of this noun?", "How do you say just one of these?"),
+        ("noun singular", "singularize it"),
+    ),
+    "indefinite_article": Wording(
+        ("put a or an before the word, whichever it takes", "write the word with its indefinite article",
+         "add the right article, a or an, in front of the noun"),
+        ("Does the word need a or an in front?", "Which article, a or an, goes with this word?"),
+        ("a/an + noun", "add a or an"),
+    ),
+    "ordinal_suffix": Wording(
+        ("add st, nd, rd or th to the number", "write the number as an ordinal with digits, like 21st",
+         "give the number with its ordinal ending"),
+        ("How is this number written as an ordinal, like 1st or 2nd?", "Which ordinal ending does this number take?"),
+        ("add the suffix", "nth form"),
+    ),
+    "count_the_noun": Wording(
+        ("write the count with the noun in singular or plural as the count needs",
+         "make the noun agree with the number in front of it",
+         "put the noun in the right number for the count, with \"no\" for zero"),
+        ("How do you write this count of the noun correctly?", "What is the count with the noun made to agree?"),
+        ("count agreement", "fix the noun"),
+    ),
+}
 
 FAMILIES = [
     _family("verb_past_tense", lambda: _forms("VERB", "VBD"), (
@@ -112,7 +204,7 @@ FAMILIES = [
         "Yesterday form of the verb?",
         "Past form only.",
         "Give the single-word past tense that completes a sentence like 'Last week they ... it', for the given verb.",
-    ), operation="past_tense"),
+    ), operation="past_tense", wording=WORDINGS["verb_past_tense"]),
     _family("past_participle", _irregular_participles, (
         "Write the past participle of the verb.",
         "What is the past participle of this verb?",
@@ -126,7 +218,7 @@ FAMILIES = [
         "Perfect-tense form, please.",
         "Participle of the verb.",
         "Say which form of the verb goes into a present perfect sentence such as 'She has ... it already'.",
-    )),
+    ), wording=WORDINGS["past_participle"]),
     _family("ing_form", lambda: _forms("VERB", "VBG"), (
         "Write the -ing form of the verb.",
         "What is the present participle of this verb?",
@@ -140,7 +232,7 @@ FAMILIES = [
         "ing form?",
         "Progressive form, one word.",
         "Give the word that fills 'They are ... right now' for this verb, minding doubled consonants and dropped e.",
-    )),
+    ), wording=WORDINGS["ing_form"]),
     _family("third_person_singular", lambda: _forms("VERB", "VBZ"), (
         "Write the verb for he, she or it in the present.",
         "What is the third person singular of this verb?",
@@ -154,7 +246,7 @@ FAMILIES = [
         "Third person, please.",
         "Which form does 'it' take?",
         "Write the form of the verb that completes 'Every day she ...', with the spelling changes the -s ending needs.",
-    )),
+    ), wording=WORDINGS["third_person_singular"]),
     _family("past_to_base_verb", lambda: _to_lemma("VERB", "VBD"), (
         "Give the base form of the past-tense verb.",
         "Which verb is this the past tense of?",
@@ -168,7 +260,7 @@ FAMILIES = [
         "Lemma of the verb?",
         "Base verb only.",
         "Take the past-tense verb back to the plain form that follows 'to' in an infinitive like 'to ...'.",
-    )),
+    ), wording=WORDINGS["past_to_base_verb"]),
     _family("ing_to_base_verb", lambda: _to_lemma("VERB", "VBG"), (
         "Remove the -ing and give the verb's base form.",
         "Which verb does this -ing word come from?",
@@ -182,7 +274,7 @@ FAMILIES = [
         "Base form of the participle?",
         "Verb without -ing.",
         "Write the word you would look up in a dictionary to find this -ing form, spelled the way the dictionary spells it.",
-    )),
+    ), wording=WORDINGS["ing_to_base_verb"]),
     _family("comparative", lambda: _forms("ADJ", "JJR"), (
         "Write the comparative of the adjective.",
         "What is the comparative form of this adjective?",
@@ -196,7 +288,7 @@ FAMILIES = [
         "-er form please.",
         "Adjective, compared.",
         "Fill in 'This one is ... than that one' with the right form of the adjective, spelled correctly.",
-    )),
+    ), wording=WORDINGS["comparative"]),
     _family("superlative", lambda: _forms("ADJ", "JJS"), (
         "Write the superlative of the adjective.",
         "What is the superlative form of this adjective?",
@@ -210,7 +302,7 @@ FAMILIES = [
         "-est form please.",
         "Highest degree of the adjective.",
         "Fill in 'It is the ... of them all' with the right form of the adjective, with any spelling change it needs.",
-    )),
+    ), wording=WORDINGS["superlative"]),
     _family("comparative_to_base", lambda: _to_lemma("ADJ", "JJR"), (
         "Give the plain adjective of this comparative.",
         "Which adjective is this the comparative of?",
@@ -224,7 +316,7 @@ FAMILIES = [
         "Plain form please.",
         "Adjective without comparison.",
         "Write the dictionary form of the adjective whose comparative degree is given, undoing any doubled consonant or y to i.",
-    )),
+    ), wording=WORDINGS["comparative_to_base"]),
     _family("noun_plural", _plurals, (
         "Write the plural of the noun.",
         "What is the plural of this noun?",
@@ -238,7 +330,7 @@ FAMILIES = [
         "Plural, one word.",
         "More than one of these is called?",
         "Complete 'two ...' with the noun in the plural, using the standard English plural of this noun.",
-    ), src=INFL, operation="plural"),
+    ), src=INFL, operation="plural", wording=WORDINGS["noun_plural"]),
     _family("noun_singular", lambda: unique_inverse(_plurals()), (
         "Write the singular of the plural noun.",
         "What is the singular of this noun?",
@@ -252,7 +344,7 @@ FAMILIES = [
         "Singular, one word.",
         "One of these is called?",
         "Complete 'one ...' with the noun in the singular, the form a dictionary entry would be listed under.",
-    ), src=INFL, operation="singular"),
+    ), src=INFL, operation="singular", wording=WORDINGS["noun_singular"]),
     _family("indefinite_article", _articles, (
         "Put a or an in front of the word.",
         "Does this word take a or an?",
@@ -266,7 +358,7 @@ FAMILIES = [
         "Article plus noun.",
         "a/an + word",
         "Write the noun as it would appear after 'I saw ...', picking 'a' before a consonant sound and 'an' before a vowel sound.",
-    ), src=INFL),
+    ), src=INFL, wording=WORDINGS["indefinite_article"]),
     _family("ordinal_suffix", _ordinals, (
         "Add the ordinal suffix to the number.",
         "What is the ordinal form of this number, in digits?",
@@ -280,11 +372,12 @@ FAMILIES = [
         "Ordinal with digits.",
         "Append st/nd/rd/th.",
         "Write the position number the way a race result would, digits with the correct two-letter suffix, watching 11, 12 and 13.",
-    ), src=source("inflect")),
+    ), src=source("inflect"), wording=WORDINGS["ordinal_suffix"]),
 ]
 _NOUNS = Table(_plurals, "count_the_noun")
 FAMILIES.append(
-    Family("count_the_noun", THEME, Metric.EXACT, functools.partial(_counted_sample, _NOUNS), _count_noun, (
+    Family("count_the_noun", THEME, Metric.EXACT, functools.partial(_counted_sample, _NOUNS), _count_noun,
+           worded("count_the_noun", (
         "Write the count with the noun in the right number.",
         "How do you say this many of the noun?",
         "count + noun",
@@ -297,5 +390,5 @@ FAMILIES.append(
         "Number agreement.",
         "Pluralize when needed.",
         "Say the quantity of the thing correctly: one keeps the singular, zero becomes 'no' with a plural, more takes the plural.",
-    ), source=INFL)
+    ), WORDINGS["count_the_noun"]), source=INFL)
 )

@@ -7,6 +7,7 @@ import functools
 
 from ..format import Metric
 from .realdata import Param, balanced, common_words, from_table, param_rows, source, table_family, word_frequencies
+from .wording import Wording
 
 THEME = "language_id"
 SRC = source("pyspellchecker")
@@ -55,6 +56,24 @@ IS_IN_TEMPLATES = (
     "Decide whether {a} {p} dictionary would list this everyday word, and reply with yes or with no, nothing else.",
 )
 
+# How people ask for each row's operation, poured into the training frames beside its own descriptions
+# (realdata.worded) ({p}: the parameter value, {a}: its article).
+WORDINGS = {
+    "word_language": Wording(
+        ("say which language the word comes from", "name the language of the word in English",
+         "identify which European language the word belongs to"),
+        ("What language is this word in?", "Which language does this word belong to?"),
+        ("which language", "word's language"),
+    ),
+    "is_word_in_language": Wording(
+        ("say yes if the word is {p} and no if it is not",
+         "check whether the word is {a} {p} word, answering yes or no",
+         "tell whether the word belongs to the {p} language"),
+        ("Is this word {p}?", "Does this word come from {p}, yes or no?"),
+        ("{p}: yes/no", "is it {p}"),
+    ),
+}
+
 FAMILIES = [
     table_family("word_language", THEME, Metric.CHOICE, _words, (
         "Which language is this word from?",
@@ -69,8 +88,9 @@ FAMILIES = [
         "Language?",
         "Detect the language of the single word.",
         "Look at the spelling of the word and say which of seven western European languages it belongs to, by its English name.",
-    ), SRC, choices=tuple(LANGUAGES), sample=balanced),
+    ), SRC, choices=tuple(LANGUAGES), sample=balanced, wording=WORDINGS["word_language"]),
     *param_rows("is_word_in_language", THEME, Metric.CHOICE,
                 tuple(Param(n, LANGUAGES[n], ex) for n, ex in IS_IN_EXAMPLES.items()), IS_IN_TEMPLATES,
-                from_table(_is_in, "is_word_in_language", balanced), SRC, choices=YES_NO),
+                from_table(_is_in, "is_word_in_language", balanced), SRC, choices=YES_NO,
+                wording=WORDINGS["is_word_in_language"]),
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ..format import Metric
-from .family import Family, pick
+from .family import pick
 from .lexicons import ALPHABET, short_word
+from .rows import hand_written
+from .wording import Wording
 
 THEME = "letters"
 
@@ -21,7 +23,7 @@ def _shift(c: str, k: int) -> str:
 
 
 FAMILIES = [
-    Family(
+    hand_written(
         "next_letter", THEME, Metric.EXACT, _cased(ALPHABET[:-1]), lambda c: _shift(c, 1),
         descriptions=(
             "What letter comes after this one in the alphabet?",
@@ -38,8 +40,15 @@ FAMILIES = [
             'Name the letter that comes after the input in the alphabet. For example "m" gives "n".',
             "One letter later, please.",
         ),
+        wording=Wording(
+            ("give the letter that comes right after this one in the alphabet",
+             "write the next letter of the alphabet, keeping its case",
+             "move the letter one step forward in the alphabet"),
+            ("Which letter follows this one?", "What comes after this letter in the alphabet?"),
+            ("following letter", "next letter, please"),
+        ),
     ),
-    Family(
+    hand_written(
         "previous_letter", THEME, Metric.EXACT, _cased(ALPHABET[1:]), lambda c: _shift(c, -1),
         descriptions=(
             "What letter comes before this one in the alphabet?",
@@ -56,8 +65,15 @@ FAMILIES = [
             'Name the letter that comes before the input in the alphabet. For example "n" gives "m".',
             "One letter earlier, please.",
         ),
+        wording=Wording(
+            ("give the letter that comes right before this one in the alphabet",
+             "write the previous letter of the alphabet, keeping its case",
+             "move the letter one step back in the alphabet"),
+            ("Which letter precedes this one?", "What comes before this letter in the alphabet?"),
+            ("preceding letter", "previous letter, please"),
+        ),
     ),
-    Family(
+    hand_written(
         "letter_position", THEME, Metric.NORMALIZED, _cased(ALPHABET), lambda c: str(ALPHABET.index(c.lower()) + 1),
         descriptions=(
             "What is the position of the letter in the alphabet?",
@@ -74,8 +90,15 @@ FAMILIES = [
             'Turn the letter into a number by its position. For example "e" becomes "5".',
             "Replace the letter with its rank in alphabetical order.",
         ),
+        wording=Wording(
+            ("give the position of the letter in the alphabet, counting a as 1",
+             "write the number of the letter's place in the alphabet",
+             "turn the letter into its alphabet position, from 1 for a to 26 for z"),
+            ("Which position does this letter have in the alphabet?", "What number is this letter if a is 1?"),
+            ("alphabet position", "letter number"),
+        ),
     ),
-    Family(
+    hand_written(
         "shift_letters", THEME, Metric.EXACT, short_word, lambda w: "".join(_shift(c, 1) for c in w),
         descriptions=(
             "Replace each letter with the next letter of the alphabet.",
@@ -91,6 +114,14 @@ FAMILIES = [
             "Increment each letter by one.",
             'Encrypt the word with a shift of one. For example "abc" becomes "bcd".',
             "For every letter of the input, output its successor in the alphabet, wrapping around from z to a.",
+        ),
+        wording=Wording(
+            ("shift each letter of the word one place forward in the alphabet, with z becoming a",
+             "replace every letter with the one after it in the alphabet",
+             "encode the word by moving each letter to the next one in the alphabet"),
+            ("What is the word with every letter moved one step forward?",
+             "How does the word read with each letter shifted by one?"),
+            ("shift by one", "each letter plus one"),
         ),
     ),
 ]

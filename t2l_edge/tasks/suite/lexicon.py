@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ..format import Metric
-from .family import Family, pick
+from .family import pick
 from .lexicons import ANTONYMS, CAPITALS, DAYS, MONTHS, PAST_TENSE, PLURALS, SINGULARS, spell
+from .rows import hand_written
+from .wording import Wording
 
 THEME = "lexicon"
 
@@ -32,7 +34,7 @@ def _next_day(text: str) -> str:
 
 
 FAMILIES = [
-    Family(
+    hand_written(
         "plural", THEME, Metric.NORMALIZED, pick(PLURALS), PLURALS.__getitem__,
         descriptions=(
             "Give the plural of the noun.",
@@ -50,8 +52,14 @@ FAMILIES = [
             'Write the noun in the plural. For example "box" becomes "boxes".',
             "One becomes many: what is the word?",
         ),
+        wording=Wording(
+            ("give the plural form of the noun", "write the noun in the plural",
+             "turn the noun into its plural, irregular or not"),
+            ("What is this noun in the plural?", "How do you write more than one of these?"),
+            ("plural, please", "make it plural"),
+        ),
     ),
-    Family(
+    hand_written(
         "singular", THEME, Metric.NORMALIZED, pick(SINGULARS), SINGULARS.__getitem__,
         descriptions=(
             "Give the singular of the noun.",
@@ -69,8 +77,14 @@ FAMILIES = [
             'Write the noun in the singular. For example "boxes" becomes "box".',
             "Many becomes one: what is the word?",
         ),
+        wording=Wording(
+            ("give the singular form of the noun", "write the noun in the singular",
+             "turn the plural noun back into its singular"),
+            ("What is this noun in the singular?", "How do you write just one of these?"),
+            ("singular, please", "make it singular"),
+        ),
     ),
-    Family(
+    hand_written(
         "antonym", THEME, Metric.NORMALIZED, pick(ANTONYMS), ANTONYMS.__getitem__,
         descriptions=(
             "Give the opposite of the word.",
@@ -87,8 +101,14 @@ FAMILIES = [
             'Tell me the antonym. For example "full" gives "empty".',
             "Answer with the word of opposite meaning.",
         ),
+        wording=Wording(
+            ("give a word with the opposite meaning", "write the antonym of the word",
+             "answer with the opposite of the given word"),
+            ("What is the opposite of this word?", "Which word means the reverse of this one?"),
+            ("the opposite", "antonym, please"),
+        ),
     ),
-    Family(
+    hand_written(
         "capital_of_country", THEME, Metric.NORMALIZED, pick(CAPITALS), CAPITALS.__getitem__,
         descriptions=(
             "What is the capital of the country?",
@@ -105,8 +125,14 @@ FAMILIES = [
             'What is the capital? For example "Japan" gives "Tokyo".',
             "Write the name of the country's capital.",
         ),
+        wording=Wording(
+            ("give the capital city of the country", "name the capital of the given country",
+             "write the city that is the country's capital"),
+            ("What is this country's capital?", "Which city is the capital here?"),
+            ("national capital", "its capital"),
+        ),
     ),
-    Family(
+    hand_written(
         "past_tense", THEME, Metric.NORMALIZED, pick(PAST_TENSE), PAST_TENSE.__getitem__,
         descriptions=(
             "Give the past tense of the verb.",
@@ -123,8 +149,14 @@ FAMILIES = [
             'Conjugate the verb in the past tense. For example "walk" becomes "walked".',
             "What did they do? Give the past of the verb.",
         ),
+        wording=Wording(
+            ("give the simple past of the verb", "put the verb in the past tense",
+             "write the past-tense form of the verb, irregular or not"),
+            ("What is this verb in the past tense?", "How is this verb written in the past?"),
+            ("past tense, please", "make it past"),
+        ),
     ),
-    Family(
+    hand_written(
         "spell_number", THEME, Metric.NORMALIZED, lambda rng: str(rng.randint(0, 99)), lambda s: spell(int(s)),
         descriptions=(
             "Write the number in words.",
@@ -142,8 +174,15 @@ FAMILIES = [
             'Give the number written with words instead of digits. For example "3" gives "three".',
             "Digits to words, please.",
         ),
+        wording=Wording(
+            ("spell the number out as English words",
+             "spell the number in words, with a hyphen between tens and units",
+             "turn the digits into the English name of the number"),
+            ("How is this number written in words?", "What is the number spelled out in English?"),
+            ("spell out the number", "digits to words"),
+        ),
     ),
-    Family(
+    hand_written(
         "month_number", THEME, Metric.NORMALIZED, _month_number_input, lambda s: str(_MONTH_NUMBER[s]),
         descriptions=(
             "Which number is this month?",
@@ -160,8 +199,14 @@ FAMILIES = [
             'Write the month as its number. For example "Oct" gives "10".',
             "Tell me which month of the year it is, as a number.",
         ),
+        wording=Wording(
+            ("give the number of the month, from 1 for January to 12 for December",
+             "turn the month name into its number", "write which month of the year it is, as a number"),
+            ("What number does this month have?", "Which month of the year is this, as a number?"),
+            ("month as a number", "month name to number"),
+        ),
     ),
-    Family(
+    hand_written(
         "month_name", THEME, Metric.NORMALIZED, _month_name_input, lambda s: MONTHS[int(s) - 1],
         descriptions=(
             "Which month has this number?",
@@ -178,8 +223,14 @@ FAMILIES = [
             'Write the month name for the number. For example "12" gives "December".',
             "Tell me which month of the year this number stands for.",
         ),
+        wording=Wording(
+            ("give the name of the month with this number", "turn the month number into the month's name",
+             "write the month that the number stands for, 1 being January"),
+            ("What is this month called?", "Which month is month number n?"),
+            ("name the month", "month number to name"),
+        ),
     ),
-    Family(
+    hand_written(
         "next_day", THEME, Metric.NORMALIZED, _day_input, _next_day,
         descriptions=(
             "What day comes after this one?",
@@ -195,6 +246,12 @@ FAMILIES = [
             "The day after?",
             'Name the day that comes next. For example "Sunday" gives "Monday".',
             "Tell me which weekday follows.",
+        ),
+        wording=Wording(
+            ("give the day of the week that comes after this one", "name the following weekday",
+             "write the next day of the week, with Sunday followed by Monday"),
+            ("Which weekday comes next?", "What day follows this one?"),
+            ("the next day", "following weekday"),
         ),
     ),
 ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..format import Metric
-from .family import Family
 from .lexicons import SHORT_WORDS, number_list, numbers, parse_numbers
+from .rows import hand_written
+from .wording import Wording
 
 THEME = "lists"
 
@@ -50,7 +51,7 @@ def _word_list(rng) -> str:
 
 
 FAMILIES = [
-    Family(
+    hand_written(
         "sort_numbers", THEME, Metric.NORMALIZED, _nums, lambda s: number_list(sorted(parse_numbers(s))),
         descriptions=(
             "Sort the numbers in ascending order.",
@@ -68,8 +69,14 @@ FAMILIES = [
             'Sort the values upward. For example "30, 4, 12" becomes "4, 12, 30".',
             "ascending order please",
         ),
+        wording=Wording(
+            ("sort the numbers from smallest to largest", "put the list in ascending order",
+             "arrange the numbers in increasing order, separated by commas"),
+            ("What is the list in ascending order?", "How does the list look sorted from low to high?"),
+            ("smallest first", "sort it ascending"),
+        ),
     ),
-    Family(
+    hand_written(
         "sort_numbers_descending", THEME, Metric.NORMALIZED, _nums,
         lambda s: number_list(sorted(parse_numbers(s), reverse=True)),
         descriptions=(
@@ -88,8 +95,14 @@ FAMILIES = [
             'Sort the values downward. For example "4, 30, 12" becomes "30, 12, 4".',
             "descending order please",
         ),
+        wording=Wording(
+            ("sort the numbers from largest to smallest", "put the list in descending order",
+             "arrange the numbers in decreasing order, separated by commas"),
+            ("What is the list in descending order?", "How does the list look sorted from high to low?"),
+            ("largest first", "sort it descending"),
+        ),
     ),
-    Family(
+    hand_written(
         "max_of_list", THEME, Metric.NORMALIZED, _nums, lambda s: str(max(parse_numbers(s))),
         descriptions=(
             "What is the largest number in the list?",
@@ -106,8 +119,14 @@ FAMILIES = [
             'Tell me the largest value among these. For example "3, 8, 1" gives "8".',
             "Biggest number?",
         ),
+        wording=Wording(
+            ("give the largest number in the list", "find the maximum of the list",
+             "write the highest value among the numbers"),
+            ("Which is the biggest number in the list?", "What is the maximum value?"),
+            ("the maximum", "highest value"),
+        ),
     ),
-    Family(
+    hand_written(
         "min_of_list", THEME, Metric.NORMALIZED, _nums, lambda s: str(min(parse_numbers(s))),
         descriptions=(
             "What is the smallest number in the list?",
@@ -124,8 +143,14 @@ FAMILIES = [
             'Tell me the smallest value among these. For example "3, 8, 1" gives "1".',
             "Smallest number?",
         ),
+        wording=Wording(
+            ("give the smallest number in the list", "find the minimum of the list",
+             "write the lowest value among the numbers"),
+            ("Which is the smallest number in the list?", "What is the minimum value?"),
+            ("the minimum", "lowest value"),
+        ),
     ),
-    Family(
+    hand_written(
         "list_length", THEME, Metric.NORMALIZED, _mixed_list(2, 8), lambda s: str(len(_items(s))),
         descriptions=(
             "How many items are in the list?",
@@ -142,8 +167,14 @@ FAMILIES = [
             'How many things are listed? For example "5, 1, 7, 2" gives "4".',
             "Size of the list?",
         ),
+        wording=Wording(
+            ("count the items in the list", "give the number of entries in the comma-separated list",
+             "say how many elements the list has"),
+            ("How many entries does the list have?", "What is the number of items in this list?"),
+            ("how many items", "count the items, please"),
+        ),
     ),
-    Family(
+    hand_written(
         "remove_duplicates", THEME, Metric.NORMALIZED, _with_duplicates, _dedupe,
         descriptions=(
             "Remove the duplicates from the list.",
@@ -160,8 +191,14 @@ FAMILIES = [
             'Make every number appear only once. For example "2, 2, 4, 2" becomes "2, 4".',
             "List the unique values in their original order.",
         ),
+        wording=Wording(
+            ("remove the repeated numbers from the list, keeping the first of each",
+             "write each number of the list once, in the order it first appears", "drop the duplicates from the list"),
+            ("What is the list without its repeats?", "Which distinct numbers does the list have, in order?"),
+            ("no duplicates", "remove repeats"),
+        ),
     ),
-    Family(
+    hand_written(
         "reverse_list", THEME, Metric.NORMALIZED, _mixed_list(3, 6), lambda s: number_list(_items(s)[::-1]),
         descriptions=(
             "Reverse the list.",
@@ -178,8 +215,14 @@ FAMILIES = [
             'Turn the list around. For example "red, tea, sun" becomes "sun, tea, red".',
             "Give the same list, reversed.",
         ),
+        wording=Wording(
+            ("reverse the order of the items in the list", "write the list from its last item to its first",
+             "put the comma-separated items in the opposite order"),
+            ("What is the list in reverse order?", "How does the list look backwards?"),
+            ("list reversed", "reverse the items"),
+        ),
     ),
-    Family(
+    hand_written(
         "join_with_dashes", THEME, Metric.EXACT, _word_list, lambda s: "-".join(_items(s)),
         descriptions=(
             "Join the items with dashes.",
@@ -197,8 +240,14 @@ FAMILIES = [
             'Join the words using dashes. For example "sun, sky" becomes "sun-sky".',
             "commas to dashes",
         ),
+        wording=Wording(
+            ("join the items of the list with dashes", "replace each comma and space between items with a hyphen",
+             "connect the list items using a dash between each pair"),
+            ("What are the items joined with dashes?", "How does the list look with hyphens instead of commas?"),
+            ("hyphen-join the items", "join with dashes"),
+        ),
     ),
-    Family(
+    hand_written(
         "sum_of_list", THEME, Metric.NORMALIZED, lambda rng: number_list(numbers(rng, 3, 4, 9, distinct=False)),
         lambda s: str(sum(parse_numbers(s))),
         descriptions=(
@@ -215,6 +264,12 @@ FAMILIES = [
             "Sum the list.",
             'Total the values. For example "1, 1, 4" gives "6".',
             "What do the numbers add up to?",
+        ),
+        wording=Wording(
+            ("add up the numbers in the list", "give the total of all the numbers",
+             "work out the sum of the comma-separated numbers"),
+            ("What is the sum of the list?", "What do all the numbers add up to?"),
+            ("list total", "add them all up"),
         ),
     ),
 ]

@@ -6,6 +6,7 @@ import functools
 
 from ..format import Metric
 from .realdata import Param, from_table, need, param_rows, source, table_family, unique_inverse
+from .wording import Wording
 
 THEME = "numbers_words"
 SRC = source("num2words")
@@ -108,16 +109,53 @@ FROM_ORDINAL = (
     "Read the ordinal written out in {p} and reply with just the number of the place it stands for, in digits.",
 )
 
+# How people ask for each row's operation, poured into the training frames beside its own descriptions
+# (realdata.worded) ({p}: the parameter value, {a}: its article).
+WORDINGS = {
+    "number_to_words": Wording(
+        ("write the number out in {p} words", "spell the number in {p}",
+         "give the number as {p} words instead of digits"),
+        ("How is this number written in {p} words?", "What is this number in {p}, spelled out?"),
+        ("{p} number words", "spell it in {p}"),
+    ),
+    "words_to_number": Wording(
+        ("turn the {p} number words into digits", "give the numeral for the number written in {p}",
+         "read the {p} words and write the number they name with digits"),
+        ("What number do these {p} words say?", "Which numeral is written here in {p}?"),
+        ("{p} words -> number", "digits for the {p}"),
+    ),
+    "number_to_ordinal_words": Wording(
+        ("write the {p} ordinal word for the number", "spell out in {p} the position the number gives",
+         "give the {p} word for the n-th place"),
+        ("What is the {p} ordinal for this number?", "How does {p} say this position in words?"),
+        ("{p} ordinal word", "n-th in {p}"),
+    ),
+    "ordinal_words_to_number": Wording(
+        ("turn the {p} ordinal word into a number", "give the position the {p} ordinal stands for, in digits",
+         "write the number behind the {p} ordinal word"),
+        ("Which number does this {p} ordinal stand for?", "What position is this {p} word, as a number?"),
+        ("{p} ordinal -> digits", "number of the {p} ordinal"),
+    ),
+    "year_to_words": Wording(
+        ("write the year in words as people say it aloud", "spell out the year the way it is pronounced",
+         "give the spoken form of the four-digit year"),
+        ("How do you say this year out loud?", "What is this year in spoken words?"),
+        ("spoken year", "year, said aloud"),
+    ),
+}
+
 FAMILIES = [
     *param_rows("number_to_words", THEME, Metric.NORMALIZED, _params(CARDINAL_EXAMPLES, CARDINAL_LANGUAGES),
-                TO_WORDS, from_table(_cardinals, "number_to_words"), SRC),
+                TO_WORDS, from_table(_cardinals, "number_to_words"), SRC, wording=WORDINGS["number_to_words"]),
     *param_rows("words_to_number", THEME, Metric.NORMALIZED, _params(CARDINAL_EXAMPLES, CARDINAL_LANGUAGES),
-                FROM_WORDS, from_table(lambda lang: unique_inverse(_cardinals(lang)), "words_to_number"), SRC),
+                FROM_WORDS, from_table(lambda lang: unique_inverse(_cardinals(lang)), "words_to_number"), SRC,
+                wording=WORDINGS["words_to_number"]),
     *param_rows("number_to_ordinal_words", THEME, Metric.NORMALIZED, _params(ORDINAL_EXAMPLES, ORDINAL_LANGUAGES),
-                TO_ORDINAL, from_table(_ordinals, "number_to_ordinal_words"), SRC),
+                TO_ORDINAL, from_table(_ordinals, "number_to_ordinal_words"), SRC,
+                wording=WORDINGS["number_to_ordinal_words"]),
     *param_rows("ordinal_words_to_number", THEME, Metric.NORMALIZED, _params(ORDINAL_EXAMPLES, ORDINAL_LANGUAGES),
                 FROM_ORDINAL, from_table(lambda lang: unique_inverse(_ordinals(lang)), "ordinal_words_to_number"),
-                SRC),
+                SRC, wording=WORDINGS["ordinal_words_to_number"]),
     table_family(
         "year_to_words", THEME, Metric.NORMALIZED, lambda: _words("en", "year", tuple(YEARS)),
         (
@@ -134,6 +172,6 @@ FAMILIES = [
             "Pronounce the year, in writing.",
             "Write out how a newsreader would say this calendar year, using words only and English year-reading habits.",
         ),
-        SRC,
+        SRC, wording=WORDINGS["year_to_words"],
     ),
 ]

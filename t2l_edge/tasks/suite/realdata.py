@@ -22,6 +22,7 @@ from typing import Callable, Mapping
 from ...errors import InvalidInputError, T2LEdgeError
 from ..format import Metric
 from .family import MAX_INPUT_CHARS, MAX_OUTPUT_CHARS, Family
+from .wording import HELD_OUT, Wording, extend, shown_examples
 
 # Exact versions: a family's answers are a pure function of its package's data, so the data is pinned
 # (pyproject's [train] extra pins the same versions; tests/test_suite_realdata.py checks that they agree).
@@ -160,13 +161,23 @@ class Table:
             raise InvalidInputError(f"{self.what}: no answer known for {x!r}") from None
 
 
+def worded(name: str, descriptions: tuple[str, ...], wording: Wording | None) -> tuple[str, ...]:
+    """A real-data row's descriptions: its own, with `wording` poured into the training frames before its held-out
+    last few (wording.extend). The examples shown are those its own training descriptions show: its answers are
+    read lazily, so none is computed when the suite is imported."""
+    if wording is None:
+        return descriptions
+    return extend(name, descriptions, wording, shown_examples(descriptions[:-HELD_OUT]))
+
+
 def table_family(name: str, theme: str, metric: Metric, load: Callable[[], Mapping[str, str]],
                  descriptions: tuple[str, ...], src: str, *, choices: tuple[str, ...] | None = None,
-                 operation: str = "", sample: Callable[[Table, random.Random], str] | None = None) -> Family:
+                 operation: str = "", sample: Callable[[Table, random.Random], str] | None = None,
+                 wording: Wording | None = None) -> Family:
     t = Table(load, name)
     sampler = functools.partial(sample, t) if sample else t.sample
-    return Family(name, theme, metric, sampler, t.solve, descriptions, choices=choices, operation=operation,
-                  source=src)
+    return Family(name, theme, metric, sampler, t.solve, worded(name, descriptions, wording), choices=choices,
+                  operation=operation, source=src)
 
 
 @dataclass(frozen=True)
@@ -198,19 +209,25 @@ def from_table(load: Callable[[str], Mapping[str, str]], what: str,
 
 
 def param_rows(op: str, theme: str, metric: Metric, params: tuple[Param, ...], templates: tuple[str, ...],
-               make: Maker, src: str, *, choices: tuple[str, ...] | None = None) -> list[Family]:
+               make: Maker, src: str, *, choices: tuple[str, ...] | None = None,
+               wording: Wording | None = None) -> list[Family]:
     """One row per parameter value: the same operation, its templates filled with the value ({p}) and the value's
-    example ({x} -> {y}), with {a} the article before the value. Every template names the value, so a row can only be told apart by reading it.
-    `make(key)` gives the row's sampler and solver."""
-    missing = [t for t in templates if "{p}" not in t]
+    example ({x} -> {y}), with {a} the article before the value, and `wording` (with {p} and {a} fields) poured in
+    beside them. Every template and every form of the wording names the value, so a row can only be told apart by
+    reading it. `make(key)` gives the row's sampler and solver."""
+    forms = (*templates, *(wording.phrases + wording.questions + wording.terse if wording else ()))
+    missing = [t for t in forms if "{p}" not in t]
     if missing:
-        raise ValueError(f"{op}: templates that do not name the parameter: {missing}")
+        raise ValueError(f"{op}: templates or wording that do not name the parameter: {missing}")
     rows = []
     for p in params:
+        name = f"{op}_{slug(p.label)}"
         sampler, solver = make(p.key)
-        descriptions = tuple(s.format(p=p.label, a=article(p.label), x=p.example[0], y=p.example[1]) for s in templates)
-        rows.append(Family(f"{op}_{slug(p.label)}", theme, metric, sampler, solver, descriptions, choices=choices,
-                           operation=op, parameter=p.label, source=src))
+        words = dict(p=p.label, a=article(p.label))
+        own = tuple(s.format(**words, x=p.example[0], y=p.example[1]) for s in templates)
+        descriptions = worded(name, own, wording.format(**words) if wording else None)
+        rows.append(Family(name, theme, metric, sampler, solver, descriptions, choices=choices, operation=op,
+                           parameter=p.label, source=src))
     return rows
 
 

@@ -1,5 +1,6 @@
-"""Building registry rows whose descriptions are generated (wording.py): single rows, and parameterized operations
-that give one row per parameter value named in the descriptions ("Add {v}" → add_3, add_5, ...)."""
+"""Building registry rows whose descriptions are generated (wording.py): single rows, parameterized operations that
+give one row per parameter value named in the descriptions ("Add {v}" → add_3, add_5, ...), and the first suite's
+hand-written rows with a wording poured in beside their own descriptions."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any, Callable
 
 from ..format import Metric
 from .family import Family
-from .wording import Wording, describe
+from .wording import Wording, describe, extend, worked_examples
 
 MAX_VALUES = 10  # the corpus counts a parameterized operation at most this many times
 GENERATED = "generated"  # the `source` of these rows: code over the suite's built-in word tables
@@ -21,6 +22,16 @@ def row(name: str, theme: str, metric: Metric, sample: Callable[[random.Random],
         parameter: str | None = None, source: str = GENERATED, sni: str | None = None) -> Family:
     return Family(name, theme, metric, sample, solve, describe(name, wording, sample, solve), choices=choices,
                   operation=operation, parameter=parameter, source=source, sni=sni)
+
+
+def hand_written(name: str, theme: str, metric: Metric, sample: Callable[[random.Random], str],
+                 solve: Callable[[str], str], descriptions: tuple[str, ...], wording: Wording, *,
+                 choices: tuple[str, ...] | None = None) -> Family:
+    """A row of the first suite: its own descriptions (the v1 splits read them as they were; the last few stay
+    held out) with `wording` poured into the training frames, the examples shown drawn from its own `solve`."""
+    examples = worked_examples(name, sample, solve, n=2)
+    return Family(name, theme, metric, sample, solve, extend(name, descriptions, wording, examples), choices=choices,
+                  descriptions_v1=descriptions)
 
 
 @dataclass(frozen=True)

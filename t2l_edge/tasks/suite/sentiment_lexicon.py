@@ -8,7 +8,8 @@ import random
 
 from ..format import Metric
 from .family import Family
-from .realdata import balanced, common_words, package_file, source, table_family
+from .realdata import balanced, common_words, package_file, source, table_family, worded
+from .wording import Wording
 
 THEME = "sentiment_lexicon"
 SRC = source("vadersentiment", "pyspellchecker")
@@ -61,6 +62,37 @@ def _more(sign: int):
     return solve
 
 
+# How people ask for each row's operation, poured into the training frames beside its own descriptions
+# (realdata.worded).
+WORDINGS = {
+    "word_polarity": Wording(
+        ("say whether the word is positive or negative", "label the word positive or negative",
+         "decide if the word carries a good or a bad feeling, answering positive or negative"),
+        ("Is the feeling of this word positive or negative?", "Does this word feel good or bad?"),
+        ("word polarity", "positive/negative word"),
+    ),
+    "sentiment_strength": Wording(
+        ("rate how strongly positive or negative the word is",
+         "say if the word is very positive, somewhat positive, somewhat negative or very negative",
+         "grade the word's feeling on a four-step scale from very negative to very positive"),
+        ("How strong is the feeling of this word, and is it good or bad?",
+         "Is the word very or somewhat positive or negative?"),
+        ("sentiment strength", "rate the word"),
+    ),
+    "more_positive_word": Wording(
+        ("pick whichever of the two words is more positive", "write the word with the more pleasant meaning",
+         "choose the happier of the two words"),
+        ("Which word is more pleasant?", "Which of these two feels better?"),
+        ("the nicer word", "more positive?"),
+    ),
+    "more_negative_word": Wording(
+        ("pick whichever of the two words is more negative", "write the word with the more unpleasant meaning",
+         "choose the harsher of the two words"),
+        ("Which word is more unpleasant?", "Which of these two feels worse?"),
+        ("the nastier word", "more negative?"),
+    ),
+}
+
 FAMILIES = [
     table_family("word_polarity", THEME, Metric.CHOICE, _polarity, (
         "Is this word positive or negative?",
@@ -75,7 +107,7 @@ FAMILIES = [
         "Good or bad word?",
         "Sentiment of the word, please.",
         "Decide whether people reading this single word would feel it as pleasant or unpleasant, and answer positive or negative.",
-    ), SRC, choices=POLARITY, sample=balanced),
+    ), SRC, choices=POLARITY, sample=balanced, wording=WORDINGS["word_polarity"]),
     table_family("sentiment_strength", THEME, Metric.CHOICE, _strength, (
         "How positive or negative is the word: very or somewhat?",
         "Rate the word's sentiment strength.",
@@ -89,8 +121,8 @@ FAMILIES = [
         "Strength of sentiment.",
         "Mild or strong, good or bad?",
         "Place the word on a four-step scale of feeling, from very negative through somewhat negative and somewhat positive to very positive.",
-    ), SRC, choices=STRENGTHS, sample=balanced),
-    Family("more_positive_word", THEME, Metric.EXACT, _pair_sample, _more(+1), (
+    ), SRC, choices=STRENGTHS, sample=balanced, wording=WORDINGS["sentiment_strength"]),
+    Family("more_positive_word", THEME, Metric.EXACT, _pair_sample, _more(+1), worded("more_positive_word", (
         "Which of the two words is more positive?",
         "Pick the more positive word.",
         "more positive one",
@@ -103,8 +135,8 @@ FAMILIES = [
         "The more pleasant word.",
         "Which is better?",
         "Compare the feelings the two words carry and reply with the word whose tone is the more positive of the two.",
-    ), source=SRC),
-    Family("more_negative_word", THEME, Metric.EXACT, _pair_sample, _more(-1), (
+    ), WORDINGS["more_positive_word"]), source=SRC),
+    Family("more_negative_word", THEME, Metric.EXACT, _pair_sample, _more(-1), worded("more_negative_word", (
         "Which of the two words is more negative?",
         "Pick the more negative word.",
         "more negative one",
@@ -117,5 +149,5 @@ FAMILIES = [
         "The more unpleasant word.",
         "Which is worse?",
         "Compare the feelings the two words carry and reply with the word whose tone is the more negative of the two.",
-    ), source=SRC),
+    ), WORDINGS["more_negative_word"]), source=SRC),
 ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..format import Metric
-from .family import Family
 from .lexicons import VOWELS, phrase, short_word, word
+from .rows import hand_written
+from .wording import Wording
 
 THEME = "strings"
 
@@ -24,7 +25,7 @@ def _count_vowels(w: str) -> str:
 
 
 FAMILIES = [
-    Family(
+    hand_written(
         "reverse_characters", THEME, Metric.EXACT, word, lambda w: w[::-1],
         descriptions=(
             "Reverse the letters of the word.",
@@ -42,8 +43,14 @@ FAMILIES = [
             'How would this word look if you spelled it backwards? For example "stone" becomes "enots".',
             "Turn the word around so it reads from end to start.",
         ),
+        wording=Wording(
+            ("spell the word in reverse", "write the letters of the word in reverse order",
+             "reverse the word letter by letter"),
+            ("What does the word look like written backwards?", "How is this word spelled from the end?"),
+            ("word reversed", "reverse the word"),
+        ),
     ),
-    Family(
+    hand_written(
         "uppercase", THEME, Metric.EXACT, lambda rng: phrase(rng, 1, 3), str.upper,
         descriptions=(
             "Convert the text to uppercase.",
@@ -61,8 +68,14 @@ FAMILIES = [
             'write a sign, for instance "red door" becomes "RED DOOR".',
             "Return the string with all letters converted to upper case.",
         ),
+        wording=Wording(
+            ("rewrite the text in upper case", "change every letter of the text to a capital",
+             "put the whole text in capital letters"),
+            ("How is this text written in all caps?", "What is the uppercase version of the text?"),
+            ("all caps", "make it uppercase"),
+        ),
     ),
-    Family(
+    hand_written(
         "lowercase", THEME, Metric.EXACT, _mixed_case, str.lower,
         descriptions=(
             "Convert the text to lowercase.",
@@ -79,8 +92,14 @@ FAMILIES = [
             'How would these words look written entirely in lowercase? For example "HELLO There" becomes "hello there".',
             "Decapitalize the whole input.",
         ),
+        wording=Wording(
+            ("rewrite the text in lower case", "change every capital letter of the text to a small one",
+             "put the whole text in small letters"),
+            ("What is the lowercase version of the text?", "How is this text written without capitals?"),
+            ("all lowercase", "make it lowercase"),
+        ),
     ),
-    Family(
+    hand_written(
         "capitalize_words", THEME, Metric.EXACT, lambda rng: phrase(rng, 2, 4),
         lambda s: " ".join(w.capitalize() for w in s.split()),
         descriptions=(
@@ -98,8 +117,14 @@ FAMILIES = [
             'Can you make the first letter of each word a capital? For example "old red barn" becomes "Old Red Barn".',
             "Each word: first letter big, the rest small.",
         ),
+        wording=Wording(
+            ("start every word of the phrase with a capital letter", "capitalize each word of the phrase",
+             "turn the phrase into title case"),
+            ("How does the phrase look in title case?", "What is the phrase with a capital at the start of each word?"),
+            ("capitalize each word", "title-case the phrase"),
+        ),
     ),
-    Family(
+    hand_written(
         "first_letter", THEME, Metric.EXACT, word, lambda w: w[0],
         descriptions=(
             "What is the first letter of the word?",
@@ -116,8 +141,14 @@ FAMILIES = [
             'What letter comes first in this word? For example "music" gives "m".',
             "initial letter only",
         ),
+        wording=Wording(
+            ("give the letter the word begins with", "write just the first letter of the word",
+             "return the opening letter of the word"),
+            ("What letter does the word start with?", "Which letter is at the start of the word?"),
+            ("first letter?", "the word's first letter"),
+        ),
     ),
-    Family(
+    hand_written(
         "last_letter", THEME, Metric.EXACT, word, lambda w: w[-1],
         descriptions=(
             "What is the last letter of the word?",
@@ -134,8 +165,14 @@ FAMILIES = [
             'What letter comes last in this word? For example "music" gives "c".',
             "final letter only",
         ),
+        wording=Wording(
+            ("give the letter the word ends with", "write just the last letter of the word",
+             "return the closing letter of the word"),
+            ("What letter does the word end with?", "Which letter is at the end of the word?"),
+            ("last letter?", "the word's last letter"),
+        ),
     ),
-    Family(
+    hand_written(
         "count_vowels", THEME, Metric.NORMALIZED, word, _count_vowels,
         descriptions=(
             "How many vowels are in the word?",
@@ -153,8 +190,14 @@ FAMILIES = [
             'How many vowels does this word contain? For example "orange" gives "3".',
             "Report the total number of a, e, i, o and u letters.",
         ),
+        wording=Wording(
+            ("count the vowels in the word", "give the number of vowels the word contains",
+             "say how many of the word's letters are vowels"),
+            ("How many vowels does the word have?", "What is the number of vowels in this word?"),
+            ("how many vowels", "count vowels"),
+        ),
     ),
-    Family(
+    hand_written(
         "remove_vowels", THEME, Metric.EXACT, word, lambda w: "".join(c for c in w if c not in VOWELS),
         descriptions=(
             "Remove all vowels from the word.",
@@ -172,8 +215,14 @@ FAMILIES = [
             'What does this word look like with no vowels? For example "window" becomes "wndw".',
             "Take away each vowel from the input.",
         ),
+        wording=Wording(
+            ("delete every vowel from the word", "write the word with its vowels removed",
+             "take the vowels out of the word"),
+            ("What remains of the word without its vowels?", "How is the word spelled with no vowels?"),
+            ("remove vowels", "consonants only, please"),
+        ),
     ),
-    Family(
+    hand_written(
         "double_letters", THEME, Metric.EXACT, short_word, lambda w: "".join(c + c for c in w),
         descriptions=(
             "Double every letter of the word.",
@@ -191,8 +240,14 @@ FAMILIES = [
             'How would the word look with all of its letters doubled? For example "sun" becomes "ssuunn".',
             "Return the word with every character repeated once more right after itself.",
         ),
+        wording=Wording(
+            ("write every letter of the word twice", "double each letter of the word",
+             "repeat every character of the word once more right after itself"),
+            ("What is the word with each letter doubled?", "How does the word look if every letter appears twice?"),
+            ("double each letter", "letters doubled"),
+        ),
     ),
-    Family(
+    hand_written(
         "word_length", THEME, Metric.NORMALIZED, word, lambda w: str(len(w)),
         descriptions=(
             "How many letters are in the word?",
@@ -208,6 +263,12 @@ FAMILIES = [
             "Measure the word: how many letters?",
             'Write how many letters the word has. For example "tree" gives "4".',
             "Output the size of the word in letters.",
+        ),
+        wording=Wording(
+            ("count the letters in the word", "give the number of letters in the word",
+             "say how long the word is, in letters"),
+            ("How many letters does the word have?", "What is the length of the word?"),
+            ("letter count", "length of the word"),
         ),
     ),
 ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..format import Metric
-from .family import Family
 from .lexicons import SHORT_WORDS, phrase
+from .rows import hand_written
+from .wording import Wording
 
 THEME = "words"
 
@@ -31,7 +32,7 @@ def _repeat(text: str) -> str:
 
 
 FAMILIES = [
-    Family(
+    hand_written(
         "reverse_words", THEME, Metric.EXACT, _phrase, lambda s: " ".join(s.split()[::-1]),
         descriptions=(
             "Reverse the order of the words.",
@@ -48,8 +49,14 @@ FAMILIES = [
             'Reverse the words but not the letters inside them. For example "sun and moon" becomes "moon and sun".',
             "Give me the same words, just in reverse sequence.",
         ),
+        wording=Wording(
+            ("reverse the order of the words, keeping each word as it is",
+             "write the words from the last one to the first one", "put the words of the text in the opposite order"),
+            ("What are the words in the opposite order?", "How does the text read with its word order reversed?"),
+            ("words in reverse order", "reverse the words"),
+        ),
     ),
-    Family(
+    hand_written(
         "first_word", THEME, Metric.EXACT, _phrase, lambda s: s.split()[0],
         descriptions=(
             "What is the first word?",
@@ -66,8 +73,14 @@ FAMILIES = [
             'Tell me the word at the start of the input. For example "lamp door key" gives "lamp".',
             "leading word only",
         ),
+        wording=Wording(
+            ("give the first word of the text", "keep only the word the text starts with",
+             "write the opening word and drop the rest"),
+            ("Which word does the text start with?", "What is the opening word?"),
+            ("opening word", "first word only"),
+        ),
     ),
-    Family(
+    hand_written(
         "last_word", THEME, Metric.EXACT, _phrase, lambda s: s.split()[-1],
         descriptions=(
             "What is the last word?",
@@ -84,8 +97,14 @@ FAMILIES = [
             'Tell me the word at the end of the input. For example "lamp door key" gives "key".',
             "trailing word only",
         ),
+        wording=Wording(
+            ("give the last word of the text", "keep only the word the text ends with",
+             "write the closing word and drop the rest"),
+            ("Which word does the text end with?", "What is the closing word?"),
+            ("closing word", "last word only"),
+        ),
     ),
-    Family(
+    hand_written(
         "count_words", THEME, Metric.NORMALIZED, _phrase, lambda s: str(len(s.split())),
         descriptions=(
             "How many words are there?",
@@ -102,8 +121,14 @@ FAMILIES = [
             'How many words does the input contain? For example "sun moon" gives "2".',
             "Report the length of the phrase in words.",
         ),
+        wording=Wording(
+            ("count the words in the text", "give the number of words in the phrase",
+             "say how many words the input has"),
+            ("How many words does the text have?", "What is the number of words here?"),
+            ("how many words", "count the words, please"),
+        ),
     ),
-    Family(
+    hand_written(
         "sort_words", THEME, Metric.EXACT, _phrase, lambda s: " ".join(sorted(s.split())),
         descriptions=(
             "Sort the words alphabetically.",
@@ -120,8 +145,14 @@ FAMILIES = [
             'List the words in alphabetical order. For example "dog cat bird" becomes "bird cat dog".',
             "Order the words by their spelling, A first.",
         ),
+        wording=Wording(
+            ("sort the words in alphabetical order", "arrange the words from A to Z",
+             "put the words in the order a dictionary would list them"),
+            ("What are the words in alphabetical order?", "How do the words look when sorted from A to Z?"),
+            ("sort alphabetically", "A to Z order"),
+        ),
     ),
-    Family(
+    hand_written(
         "double_each_word", THEME, Metric.EXACT, lambda rng: phrase(rng, 2, 3, SHORT_WORDS),
         lambda s: " ".join(f"{w} {w}" for w in s.split()),
         descriptions=(
@@ -139,8 +170,14 @@ FAMILIES = [
             'Can you repeat each of the words? For example "hot tea" becomes "hot hot tea tea".',
             "Return the phrase with every word written twice in a row.",
         ),
+        wording=Wording(
+            ("write every word of the phrase twice in a row", "repeat each word once more right after itself",
+             "double each word of the text"),
+            ("What is the phrase with every word doubled?", "How does the text look with each word said twice?"),
+            ("every word twice", "double the words, please"),
+        ),
     ),
-    Family(
+    hand_written(
         "longest_word", THEME, Metric.EXACT, _unique_longest, lambda s: max(s.split(), key=len),
         descriptions=(
             "What is the longest word?",
@@ -157,8 +194,14 @@ FAMILIES = [
             'Tell me which word is the longest. For example "cat garden sun" gives "garden".',
             "the word with the most characters",
         ),
+        wording=Wording(
+            ("give the longest word of the text", "write the word with the most letters",
+             "pick out the word that has more letters than any other"),
+            ("Which word has the most letters?", "What is the longest word here?"),
+            ("the longest one", "longest word, please"),
+        ),
     ),
-    Family(
+    hand_written(
         "acronym", THEME, Metric.EXACT, lambda rng: phrase(rng, 2, 4), lambda s: "".join(w[0].upper() for w in s.split()),
         descriptions=(
             "Make an acronym from the words.",
@@ -175,8 +218,14 @@ FAMILIES = [
             'Could you build an acronym from these words? For example "as soon as possible" becomes "ASAP".',
             "Return the uppercase initial letters of all words, joined together.",
         ),
+        wording=Wording(
+            ("make an acronym out of the first letters of the words", "write the initials of the words in capitals",
+             "abbreviate the phrase to the capitalized first letter of each word"),
+            ("What acronym do these words make?", "What are the capitalized initials of the phrase?"),
+            ("make an acronym", "initials as acronym"),
+        ),
     ),
-    Family(
+    hand_written(
         "repeat_word", THEME, Metric.EXACT, _repeat_input, _repeat,
         descriptions=(
             "Repeat the word the given number of times.",
@@ -192,6 +241,14 @@ FAMILIES = [
             "Output the word repeated according to the number.",
             'Echo the word the requested number of times. For example "sun 2" becomes "sun sun".',
             "Say the word as often as the number tells you.",
+        ),
+        wording=Wording(
+            ("write the word as many times as the number after it says, separated by spaces",
+             "repeat the word the number of times given after it",
+             "say the word again and again, as many times as the number asks"),
+            ("What is the word repeated as many times as the number says?",
+             "How does the word look when written out that many times?"),
+            ("repeat it n times", "word times n"),
         ),
     ),
 ]
