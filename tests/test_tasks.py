@@ -21,6 +21,7 @@ from t2l_edge.tasks.splits import (
     HELDOUT_FAMILIES_V1, ROW_SPLITS, instances, is_heldout_instance, split_descriptions, split_families,
 )
 from t2l_edge.tasks.suite import lexicons
+from t2l_edge.tasks.suite.family import MAX_INPUT_CHARS, MAX_INPUT_WORDS
 from cli_helpers import run, assert_one_line_error
 
 
@@ -82,7 +83,7 @@ def test_generator_deterministic_varied_short_single_line(name):
     assert len({x for x, _ in samples(f, 3, 60)}) >= 8, "too few distinct inputs"
     for x, y in samples(f, 4, 200):
         assert isinstance(x, str) and isinstance(y, str)
-        assert x.strip() and len(x) <= 48 and len(x.split()) <= 12 and "\n" not in x, x
+        assert x.strip() and len(x) <= MAX_INPUT_CHARS and len(x.split()) <= MAX_INPUT_WORDS and "\n" not in x, x
         assert y.strip() == y and y and len(y) <= 48 and "\n" not in y and "\r" not in y, (x, y)
         assert f.solve(x) == y  # the answer is a function of the input alone
         if f.choices:
