@@ -169,6 +169,19 @@ def _greeting_language(text: str) -> str:
     return LANGUAGE_OF[m.group(1)]
 
 
+# what the descriptions show (hand-written: drawing them would import Faker when the suite is imported)
+EXAMPLES = {
+    "request_intent": (("Set a timer for 12 minutes.", "timer"), ("Will it rain in Dublin tomorrow?", "weather")),
+    "message_priority": (("URGENT: the server is not working, please fix it now.", "high"),
+                         ("When you have a moment: the printer is slow.", "low")),
+    "ticket_category": (("I was charged $30.00 twice this month.", "billing"),
+                        ("Please reset the password for ana@example.com.", "account")),
+    "review_sentiment": (("The kettle works perfectly, worth every penny.", "positive"),
+                         ("One star: my blender arrived damaged.", "negative")),
+    "value_type": (("ana@example.com", "email"), ("12 May 2025", "date")),
+    "greeting_language": (("Guten Morgen, Jonas!", "German"), ("Muchas gracias!", "Spanish")),
+}
+
 FAMILIES = [
     row("request_intent", THEME, Metric.CHOICE, _balanced(REQUESTS, tuple(INTENTS)), REQUESTS.label, Wording(
         ("classify the request's intent as alarm, timer, weather, call, message, music, navigation or reminder",
@@ -181,7 +194,8 @@ FAMILIES = [
          "Which intent is this request?", "What is the intent of this voice command?",
          "Which assistant feature should handle this request?"),
         ("intent label", "intent of the request", "classify the intent")),
-        choices=tuple(INTENTS), source=SRC + "; " + HAND),
+        choices=tuple(INTENTS), source=SRC + "; " + HAND,
+        examples=EXAMPLES["request_intent"]),
     row("message_priority", THEME, Metric.CHOICE, _balanced(MESSAGES, tuple(PRIORITIES)), MESSAGES.label, Wording(
         ("rate the message's priority as high or low", "say whether the request is high or low priority",
          "triage the report: high if it must be handled now, low if it can wait",
@@ -190,7 +204,8 @@ FAMILIES = [
         ("Is this message high or low priority?", "How urgent is this request, high or low?",
          "Does this need to be handled now (high) or can it wait (low)?", "What priority should this ticket get?"),
         ("priority: high/low", "urgency level", "high or low priority")),
-        choices=tuple(PRIORITIES), source=SRC + "; " + HAND),
+        choices=tuple(PRIORITIES), source=SRC + "; " + HAND,
+        examples=EXAMPLES["message_priority"]),
     row("ticket_category", THEME, Metric.CHOICE, _balanced(TICKET_TEXTS, tuple(TICKETS)), TICKET_TEXTS.label, Wording(
         ("sort the support ticket into billing, delivery, account or technical",
          "classify the customer's message as billing, delivery, account or technical",
@@ -202,7 +217,8 @@ FAMILIES = [
          "Which team should handle this customer message?", "What kind of support request is this?",
          "Is this a billing, delivery, account or technical problem?"),
         ("ticket category", "route the ticket", "support category")),
-        choices=tuple(TICKETS), source=SRC + "; " + HAND),
+        choices=tuple(TICKETS), source=SRC + "; " + HAND,
+        examples=EXAMPLES["ticket_category"]),
     row("review_sentiment", THEME, Metric.CHOICE, _balanced(REVIEW_TEXTS, tuple(REVIEWS)), REVIEW_TEXTS.label, Wording(
         ("classify the product review as positive or negative", "say whether the customer liked the product",
          "label the review's sentiment: positive or negative", "decide if the buyer's review is positive or negative",
@@ -211,7 +227,8 @@ FAMILIES = [
         ("Is this review positive or negative?", "Did the customer like the product?",
          "What is the sentiment of this product review?", "Would you call this review positive or negative?"),
         ("review sentiment", "positive or negative review", "rate the review")),
-        choices=tuple(REVIEWS), source=HAND),
+        choices=tuple(REVIEWS), source=HAND,
+        examples=EXAMPLES["review_sentiment"]),
     row("value_type", THEME, Metric.CHOICE, _value, _kind, Wording(
         ("say what kind of value this is: email, phone number, URL, date, time, money or percentage",
          "classify the string as an email, a phone number, a URL, a date, a time, money or a percentage",
@@ -222,7 +239,8 @@ FAMILIES = [
          "Is this an email, a phone number, a URL, a date, a time, money or a percentage?",
          "Which type of data is this string?", "What field type does this value belong to?"),
         ("type of value", "field type", "what kind of value")),
-        choices=tuple(VALUE_KINDS), source="; ".join((FAKER, source("babel")))),
+        choices=tuple(VALUE_KINDS), source="; ".join((FAKER, source("babel"))),
+        examples=EXAMPLES["value_type"]),
     row("greeting_language", THEME, Metric.CHOICE, _greeting, _greeting_language, Wording(
         ("name the language of the greeting", "say which language the message is written in",
          "detect the language of the greeting: English, French, Spanish, German, Italian, Portuguese or Dutch",
@@ -232,5 +250,6 @@ FAMILIES = [
          "In which language did the user say this?", "Is this English, French, Spanish, German, Italian, Portuguese "
          "or Dutch?"),
         ("language of the greeting", "detect language", "which language")),
-        choices=tuple(GREETINGS), source=FAKER + "; hand-checked greetings table (t2l-edge, Apache-2.0)"),
+        choices=tuple(GREETINGS), source=FAKER + "; hand-checked greetings table (t2l-edge, Apache-2.0)",
+        examples=EXAMPLES["greeting_language"]),
 ]

@@ -55,7 +55,33 @@ def _iso_date(message: str) -> str:
 
 
 def _extract(name: str, field: str, wording: Wording, solve=None, metric: Metric = Metric.NORMALIZED):
-    return row(name, THEME, metric, _with(field), solve or MESSAGES.slot(field), wording, source=SRC)
+    return row(name, THEME, metric, _with(field), solve or MESSAGES.slot(field), wording, source=SRC,
+               examples=EXAMPLES[name])
+
+
+# what the descriptions show (hand-written: drawing them would import Faker when the suite is imported)
+EXAMPLES = {
+    "extract_email": (("Send the invoice for $120.00 to anna.lee@example.com today.", "anna.lee@example.com"),
+                      ("Contact Tom Berg (tom.berg@example.org) about the Oslo office.", "tom.berg@example.org")),
+    "extract_phone_number": (("Call Maria Rossi at 555-201-4477 before 5:30 PM.", "555-201-4477"),
+                             ("Visit https://www.shop.com/ or call +44 20 7946 0018 for help.", "+44 20 7946 0018")),
+    "extract_url": (("Tickets cost $25.00 at https://www.fest.org/ until May 3, 2025.", "https://www.fest.org/"),
+                    ("Book at http://hotel-rio.com/ before 18:00 and save 15%.", "http://hotel-rio.com/")),
+    "extract_date": (("Your flight to Lisbon leaves at 07:45 on 12 June 2025.", "12 June 2025"),
+                     ("Jan Novak paid €89.90 on March 3, 2024.", "March 3, 2024")),
+    "extract_date_iso": (("Your flight to Lisbon leaves at 07:45 on 12 June 2025.", "2025-06-12"),
+                         ("Jan Novak paid €89.90 on March 3, 2024.", "2024-03-03")),
+    "extract_time": (("Please pick up Ana Silva at the Madrid airport at 9:15 PM.", "9:15 PM"),
+                     ("Forward the report to kim@example.net and call 0161 496 0631 after 14:30.", "14:30")),
+    "extract_amount": (("Interest is 4.5% a year on loans over $10,000.00.", "$10,000.00"),
+                       ("The Rome hotel costs £145.50 a night from 2025-08-01.", "£145.50")),
+    "extract_person_name": (("New message from Lena Fischer: call me back on 030 1234567.", "Lena Fischer"),
+                            ("Meeting with Omar Haddad in Cairo on 4 May 2026 at 10:00.", "Omar Haddad")),
+    "extract_city": (("Rents in Buenos Aires rose 12% since 2023-01-01.", "Buenos Aires"),
+                     ("Text Emma Clark on 555 201 9988 when you land in Tokyo.", "Tokyo")),
+    "extract_percentage": (("Reply to sales@example.com by 1 July 2025 to keep your 20% discount.", "20%"),
+                           ("Prices drop 35% on 2025-11-28, see https://deals.com/ for more.", "35%")),
+}
 
 
 FAMILIES = [

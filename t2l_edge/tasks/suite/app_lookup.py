@@ -106,8 +106,22 @@ def _days_in_month(text: str) -> str:
     return str(calendar.monthrange(int(year), MONTHS.index(month.capitalize()) + 1)[1])
 
 
+# what the descriptions show, hand-written (their answers read package data: not at import)
+EXAMPLES = {
+    "element_symbol": (("oxygen", "O"), ("Iron", "Fe")),
+    "element_from_symbol": (("Na", "Sodium"), ("Au", "Gold")),
+    "atomic_number": (("carbon", "6"), ("Neon", "10")),
+    "unit_symbol": (("kilometre", "km"), ("megawatt", "MW")),
+    "http_status_phrase": (("404", "Not Found"), ("503", "Service Unavailable")),
+    "http_status_code": (("Not Found", "404"), ("Too Many Requests", "429")),
+    "country_currency_name": (("Japan", "Japanese Yen"), ("Germany", "Euro")),
+    "date_weekday": (("2024-03-15", "Friday"), ("July 4, 1976", "Sunday")),
+    "days_in_month": (("February 2024", "29"), ("April 2025", "30")),
+}
+
+
 def _lookup(name: str, table: Table, wording: Wording, src: str, metric: Metric = Metric.NORMALIZED, sample=None):
-    return row(name, THEME, metric, sample or table.sample, table.solve, wording, source=src)
+    return row(name, THEME, metric, sample or table.sample, table.solve, wording, source=src, examples=EXAMPLES[name])
 
 
 FAMILIES = [
@@ -170,12 +184,13 @@ FAMILIES = [
         ("What day of the week is this date?", "Which weekday does this date fall on?",
          "On what day of the week was or will this date be?", "Is this date a Monday, a Tuesday...?"),
         ("weekday of the date", "date -> weekday", "which day")), source=GENERATED + " (Gregorian calendar); "
-        + source("babel")),
+        + source("babel"), examples=EXAMPLES["date_weekday"]),
     row("days_in_month", THEME, Metric.NORMALIZED, _month_of_year, _days_in_month, Wording(
         ("give the number of days in the month of that year", "write how many days the month has in the given year",
          "count the days of this month, leap years included", "return the length of the month in days",
          "look up how many days are in the month", "tell the last day number of the month in that year"),
         ("How many days does this month have?", "How many days are in this month that year?",
          "What number is the last day of this month?", "How long is this month, in days?"),
-        ("days in month", "month length", "count the month's days")), source=GENERATED + " (Gregorian calendar)"),
+        ("days in month", "month length", "count the month's days")), source=GENERATED + " (Gregorian calendar)",
+        examples=EXAMPLES["days_in_month"]),
 ]

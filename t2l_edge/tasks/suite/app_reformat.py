@@ -126,11 +126,29 @@ MONEY_WORDING = Wording(
     ("as {v}", "{v} format", "money format: {v}"))
 
 
+# what the descriptions show, hand-written (their answers read package data: not at import)
+EXAMPLES = {
+    "us_date_to_iso": (("07/04/2026", "2026-07-04"), ("12/25/2024", "2024-12-25")),
+    "iso_to_us_date": (("2025-01-31", "01/31/2025"), ("2024-02-29", "02/29/2024")),
+    "written_date_to_iso": (("March 5, 2024", "2024-03-05"), ("21 October 2025", "2025-10-21")),
+    "phone_to_us_format": (("415.555.0132", "(415) 555-0132"), ("2125550199", "(212) 555-0199")),
+    "phone_to_e164": (("(415) 555-0132", "+14155550132"), ("+1 212 555 0199", "+12125550199")),
+    "last_name_initial": (("Maria Lopez", "Lopez, M."), ("John Smith", "Smith, J.")),
+    "slugify_title": (("How to Enable Out-of-the-box Metrics", "how-to-enable-out-of-the-box-metrics"),
+                      ("Why Open Source Matters!", "why-open-source-matters")),
+    "format_money_usd": (("1234.5", "$1,234.50"), ("8", "$8.00")),
+    "format_money_gbp": (("1234.5", "£1,234.50"), ("99.99", "£99.99")),
+    "format_money_eur_de": (("1234.5", "1.234,50 €"), ("8", "8,00 €")),
+    "format_money_eur_fr": (("1234.5", "1 234,50 €"), ("99.99", "99,99 €")),
+}
+
+
 def _money_rows() -> list:
     return [row(f"format_money_{slug}", THEME, Metric.EXACT, _amount,
                 lambda x, loc=locale, cur=currency: _format_money(loc, cur, x), MONEY_WORDING.format(v=label),
-                operation="format_money", parameter=label, source=CLDR)
+                operation="format_money", parameter=label, source=CLDR, examples=EXAMPLES[f"format_money_{slug}"])
             for slug, (label, locale, currency) in CURRENCY_FORMATS.items()]
+
 
 
 FAMILIES = [
@@ -141,7 +159,8 @@ FAMILIES = [
          "store the American date in the database's YYYY-MM-DD format"),
         ("What is this US date in ISO format?", "How is this MM/DD/YYYY date written as YYYY-MM-DD?",
          "Can you convert this American date to year-month-day?", "What ISO date is this?"),
-        ("MM/DD/YYYY to ISO", "US date to ISO", "american date -> YYYY-MM-DD")), source=GENERATED),
+        ("MM/DD/YYYY to ISO", "US date to ISO", "american date -> YYYY-MM-DD")), source=GENERATED,
+        examples=EXAMPLES["us_date_to_iso"]),
     row("iso_to_us_date", THEME, Metric.EXACT, lambda rng: date_value(rng).isoformat(), _iso_to_us, Wording(
         ("convert the ISO date YYYY-MM-DD to MM/DD/YYYY", "rewrite the date in the American month/day/year style",
          "turn the year-month-day date into month-first slashes",
@@ -149,7 +168,8 @@ FAMILIES = [
          "format the stored ISO date for an American reader with two-digit month and day"),
         ("What is this ISO date in US format?", "How is this YYYY-MM-DD date written as MM/DD/YYYY?",
          "Can you convert this date to month/day/year?", "How would an American write this date?"),
-        ("ISO to MM/DD/YYYY", "ISO date to US", "YYYY-MM-DD -> american")), source=GENERATED),
+        ("ISO to MM/DD/YYYY", "ISO date to US", "YYYY-MM-DD -> american")), source=GENERATED,
+        examples=EXAMPLES["iso_to_us_date"]),
     row("written_date_to_iso", THEME, Metric.EXACT, _written, lambda x: parse_date(x).isoformat(), Wording(
         ("convert the written date to YYYY-MM-DD", "rewrite the date spelled with a month name in ISO format",
          "turn a date like March 5, 2024 into year-month-day with dashes",
@@ -157,7 +177,8 @@ FAMILIES = [
          "store the date typed in words in the YYYY-MM-DD format"),
         ("What is this date in ISO format?", "How is this written date expressed as YYYY-MM-DD?",
          "Can you convert this date with a month name to year-month-day?", "What ISO date does this text mean?"),
-        ("written date to ISO", "month name date -> ISO", "date to YYYY-MM-DD")), source=CLDR),
+        ("written date to ISO", "month name date -> ISO", "date to YYYY-MM-DD")), source=CLDR,
+        examples=EXAMPLES["written_date_to_iso"]),
     row("phone_to_us_format", THEME, Metric.EXACT, _phone, _us_phone, Wording(
         ("format the US phone number as (555) 123-4567", "rewrite the phone number in the standard American "
          "(area code) exchange-line format", "normalize the ten-digit number to the (XXX) XXX-XXXX style",
@@ -165,7 +186,8 @@ FAMILIES = [
          "clean up the North American number into (NNN) NNN-NNNN", "display the phone number the US way"),
         ("How is this number written in the (555) 123-4567 format?", "What does this phone number look like in US "
          "format?", "Can you format this phone number as (XXX) XXX-XXXX?", "How would a US contact card show it?"),
-        ("format US phone", "(XXX) XXX-XXXX", "phone: US style")), source=GENERATED),
+        ("format US phone", "(XXX) XXX-XXXX", "phone: US style")), source=GENERATED,
+        examples=EXAMPLES["phone_to_us_format"]),
     row("phone_to_e164", THEME, Metric.EXACT, _phone, _e164, Wording(
         ("format the US phone number in E.164", "rewrite the phone number as +1 followed by its ten digits",
          "normalize the North American number to international E.164 form",
@@ -174,7 +196,8 @@ FAMILIES = [
          "store the US number in E.164 with no spaces"),
         ("What is this phone number in E.164 format?", "How is this number written with +1 and no spaces?",
          "Can you convert this phone number to international format?", "What would an SMS API expect here?"),
-        ("to E.164", "phone as +1NNNNNNNNNN", "international format")), source=GENERATED),
+        ("to E.164", "phone as +1NNNNNNNNNN", "international format")), source=GENERATED,
+        examples=EXAMPLES["phone_to_e164"]),
     row("last_name_initial", THEME, Metric.EXACT, person, _last_initial, Wording(
         ("write the name as last name, comma, first initial", "format the full name as 'Last, F.'",
          "turn the first and last name into the surname followed by a comma and the first initial with a dot",
@@ -182,7 +205,7 @@ FAMILIES = [
          "format the person's name for a citation, surname first", "rewrite the name as Surname, I."),
         ("How is this name written as 'Last, F.'?", "What is the surname-first form with the initial?",
          "Can you write this name as last name and first initial?", "How would a reference list show this name?"),
-        ("Last, F.", "surname, initial", "name as Last, F.")), source=FAKER),
+        ("Last, F.", "surname, initial", "name as Last, F.")), source=FAKER, examples=EXAMPLES["last_name_initial"]),
     row("slugify_title", THEME, Metric.EXACT, _title, _slug, Wording(
         ("turn the title into a URL slug", "make a lowercase, hyphen-separated slug from the headline",
          "convert the post title to a slug: lowercase words and digits joined by hyphens, punctuation dropped",
@@ -190,6 +213,6 @@ FAMILIES = [
          "write the title as a web-address slug with dashes between the words"),
         ("What is the URL slug for this title?", "How would this headline look as a slug?",
          "Can you make a slug out of this title?", "What slug should this blog post get?"),
-        ("slugify", "title to slug", "url slug")), source=FAKER),
+        ("slugify", "title to slug", "url slug")), source=FAKER, examples=EXAMPLES["slugify_title"]),
     *_money_rows(),
 ]

@@ -98,11 +98,31 @@ UNIT_WORDING = Wording(
     ("{sa} to {sb}", "{a} -> {b}", "{sa} to {sb}, one decimal"))
 
 
+# what the descriptions show, hand-written (their answers read package data: not at import)
+EXAMPLES = {
+    "km_to_miles": (("10 km", "6.2"), ("42.2 km", "26.2")),
+    "miles_to_km": (("10 mi", "16.1"), ("26 mi", "41.8")),
+    "kg_to_pounds": (("70 kg", "154.3"), ("5 kg", "11.0")),
+    "pounds_to_kg": (("150 lb", "68.0"), ("10 lb", "4.5")),
+    "cm_to_inches": (("30 cm", "11.8"), ("100 cm", "39.4")),
+    "inches_to_cm": (("12 in", "30.5"), ("5.5 in", "14.0")),
+    "feet_to_metres": (("6 ft", "1.8"), ("100 ft", "30.5")),
+    "metres_to_feet": (("2 m", "6.6"), ("10 m", "32.8")),
+    "litres_to_us_gallons": (("20 L", "5.3"), ("1 L", "0.3")),
+    "us_gallons_to_litres": (("5 gal", "18.9"), ("1 gal", "3.8")),
+    "kmh_to_mph": (("100 km/h", "62.1"), ("50 km/h", "31.1")),
+    "mph_to_kmh": (("60 mph", "96.6"), ("30 mph", "48.3")),
+    "ounces_to_grams": (("8 oz", "226.8"), ("1 oz", "28.3")),
+    "grams_to_ounces": (("100 g", "3.5"), ("500 g", "17.6")),
+}
+
+
 def _conversion(src: str, dst: str):
     a, b = UNITS[src], UNITS[dst]
     return row(NAMES[src], THEME, Metric.NORMALIZED, functools.partial(_sample, src, dst),
                functools.partial(convert, src, dst), UNIT_WORDING.format(a=a.plural, b=b.plural, sa=src, sb=dst),
-               source=PINT)
+               source=PINT, examples=EXAMPLES[NAMES[src]])
+
 
 
 FAMILIES = [_conversion(s, d) for x, y in PAIRS for s, d in ((x, y), (y, x))]

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Callable, Mapping
 
 from ...errors import InvalidInputError
-from .family import MAX_INPUT_CHARS, MAX_INPUT_WORDS
+from .family import MAX_INPUT_CHARS, MAX_INPUT_WORDS, MAX_OUTPUT_CHARS
 
 SLOT = re.compile(r"\{(\w+)\}")
 DRAWS = 200  # a sampler gives up after this many sentences over the length limits (a template that cannot fit)
@@ -88,3 +88,15 @@ class Sentences:
 
     def label(self, sentence: str) -> str:
         return self.parse(sentence)[0].label
+
+
+def short_answers(sample: Filler, solve: Callable[[str], str]) -> Filler:
+    """A sampler that draws again while the answer is over the output limit ("is playing chess with the
+    neighbours" can be one word too long)."""
+    def draw(rng: random.Random) -> str:
+        for _ in range(DRAWS):
+            x = sample(rng)
+            if len(solve(x)) <= MAX_OUTPUT_CHARS:
+                return x
+        raise ValueError(f"no answer within {MAX_OUTPUT_CHARS} characters after {DRAWS} draws")
+    return draw
