@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import re
 
+from ...errors import InvalidInputError
 from ..format import Metric
 from .appdata import CITIES, FAKER, FILLERS, PATTERNS, faker, written_date, date_value
 from .realdata import source
@@ -129,8 +130,10 @@ def _value(rng: random.Random) -> str:
 
 
 def _kind(value: str) -> str:
-    (kind,) = [k for k, slot in VALUE_KINDS.items() if re.fullmatch(PATTERNS[slot], value)]
-    return kind
+    kinds = [k for k, slot in VALUE_KINDS.items() if re.fullmatch(PATTERNS[slot], value)]
+    if len(kinds) != 1:
+        raise InvalidInputError(f"{value!r} is {len(kinds)} kinds of value, not one")
+    return kinds[0]
 
 
 # Greetings and courtesies, each said in one language only (hand-checked): with a first name from that language's
@@ -165,7 +168,7 @@ def _greeting(rng: random.Random) -> str:
 def _greeting_language(text: str) -> str:
     m = GREETING.fullmatch(text)
     if not m:
-        raise ValueError(f"not a greeting: {text!r}")
+        raise InvalidInputError(f"not a greeting of the table: {text!r}")
     return LANGUAGE_OF[m.group(1)]
 
 

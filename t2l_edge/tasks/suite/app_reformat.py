@@ -8,6 +8,7 @@ import random
 import re
 from decimal import Decimal
 
+from ...errors import InvalidInputError
 from ..format import Metric
 from .appdata import FAKER, date_value, faker, money, parse_date, person, written_date
 from .family import MAX_OUTPUT_CHARS
@@ -55,7 +56,7 @@ def _phone(rng: random.Random) -> str:
 def _phone_parts(text: str) -> tuple[str, str, str]:
     m = NANP.fullmatch(text)
     if not m:
-        raise ValueError(f"not a North American phone number: {text!r}")
+        raise InvalidInputError(f"not a North American phone number: {text!r}")
     return m.groups()
 
 

@@ -12,6 +12,7 @@ import functools
 import random
 import re
 
+from ...errors import InvalidInputError
 from .lexicons import MONTHS
 from .realdata import clean, need, source
 
@@ -122,7 +123,7 @@ def parse_date(text: str) -> dt.date:
     elif m := re.fullmatch(r"(\d{1,2}) ([A-Z][a-z]+) (\d{4})", text):
         day, month, year = m.groups()
     else:
-        raise ValueError(f"not a date: {text!r}")
+        raise InvalidInputError(f"not a date in a known style: {text!r}")
     return dt.date(int(year), MONTHS.index(month) + 1, int(day))
 
 

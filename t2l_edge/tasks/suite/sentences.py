@@ -62,8 +62,10 @@ class Sentences:
         pool = [t for t in self.templates if where(t)]
         for _ in range(DRAWS):
             t = rng.choice(pool)
-            sentence = t.fill({slot: self.fillers[slot](rng) for slot in t.slots})
-            if fits(sentence):
+            values = {slot: self.fillers[slot](rng) for slot in t.slots}
+            sentence = t.fill(values)
+            # each value once: no "Pick up Douglas Lee at the Douglas airport", where a name is also the city
+            if fits(sentence) and all(sentence.count(v) == 1 for v in values.values()):
                 return sentence
         raise ValueError(f"{self.what}: no sentence within the limits after {DRAWS} draws")
 
