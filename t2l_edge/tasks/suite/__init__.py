@@ -15,6 +15,9 @@ from . import (
 from . import compositions, directions, parameterized
 # Super-NaturalInstructions tasks implemented as generators (Family.sni names the task)
 from . import sni_lexicon, sni_lists, sni_numbers, sni_strings
+# what app developers ask an on-device model for: extract, classify, reformat, convert, look up, translate, rewrite,
+# answer from a list (real values from Faker, pint, periodictable, babel; appdata.py, sentences.py)
+from . import app_classify, app_extract, app_lists, app_lookup, app_reformat, app_rewrite, app_translate, app_units
 from .family import Family
 
 HAND_WRITTEN_MODULES = (strings, letters, words, arithmetic, lists, classify, lexicon, formatting, conversions)
@@ -23,7 +26,8 @@ REAL_DATA_MODULES = (
 )
 GENERATED_MODULES = (directions, parameterized, compositions)
 SNI_MODULES = (sni_lists, sni_numbers, sni_strings, sni_lexicon)
-THEME_MODULES = HAND_WRITTEN_MODULES + REAL_DATA_MODULES + GENERATED_MODULES + SNI_MODULES
+APP_MODULES = (app_extract, app_classify, app_reformat, app_units, app_lookup, app_translate, app_rewrite, app_lists)
+THEME_MODULES = HAND_WRITTEN_MODULES + REAL_DATA_MODULES + GENERATED_MODULES + SNI_MODULES + APP_MODULES
 
 
 def _themes(module) -> tuple[str, ...]:

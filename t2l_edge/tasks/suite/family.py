@@ -10,7 +10,8 @@ from typing import Callable
 from ..format import Example, Metric
 
 MIN_DESCRIPTIONS = 32
-MAX_INPUT_CHARS = 48
+MAX_INPUT_CHARS = 80  # one sentence an app hands the model ("Call Ann at 555-0100 before 5 PM.")
+MAX_INPUT_WORDS = 16
 MAX_OUTPUT_CHARS = 48
 
 

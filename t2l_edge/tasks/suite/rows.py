@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from ..format import Metric
 from .family import Family
-from .wording import Wording, describe, extend, worked_examples
+from .wording import EXAMPLES, Wording, describe, extend, worked_examples
 
 MAX_VALUES = 10  # the corpus counts a parameterized operation at most this many times
 GENERATED = "generated"  # the `source` of these rows: code over the suite's built-in word tables
@@ -19,9 +19,18 @@ GENERATED = "generated"  # the `source` of these rows: code over the suite's bui
 
 def row(name: str, theme: str, metric: Metric, sample: Callable[[random.Random], str], solve: Callable[[str], str],
         wording: Wording, *, choices: tuple[str, ...] | None = None, operation: str = "",
-        parameter: str | None = None, source: str = GENERATED, sni: str | None = None) -> Family:
-    return Family(name, theme, metric, sample, solve, describe(name, wording, sample, solve), choices=choices,
-                  operation=operation, parameter=parameter, source=source, sni=sni)
+        parameter: str | None = None, source: str = GENERATED, sni: str | None = None,
+        examples: tuple[tuple[str, str], tuple[str, str]] | None = None) -> Family:
+    """`examples`: two hand-written (input, answer) pairs for the descriptions to show. Without them the examples
+    are drawn and solved at import, so a row whose sampler or solver reads package data must give them."""
+    if examples is None:
+        shown_sample, shown_solve = sample, solve
+    else:
+        shown = dict(examples)
+        shown_sample, shown_solve = (lambda rng: rng.choice(sorted(shown))), shown.__getitem__
+    n = len(examples) if examples is not None else EXAMPLES
+    return Family(name, theme, metric, sample, solve, describe(name, wording, shown_sample, shown_solve, n),
+                  choices=choices, operation=operation, parameter=parameter, source=source, sni=sni)
 
 
 def hand_written(name: str, theme: str, metric: Metric, sample: Callable[[random.Random], str],

@@ -27,7 +27,7 @@ from .countries import _countries, _facts
 from .realdata import need, package_file, source
 from .family import Family, pick
 from .rows import row
-from .wording import Wording, describe
+from .wording import EXAMPLES, Wording, describe
 
 THEME = "sni-lexicon"
 MAX_INPUT, MAX_ANSWER = 80, 48
@@ -46,7 +46,7 @@ def lazy_row(name: str, task: str, metric: Metric, sample, solve, wording: Wordi
              *dists: str, choices: tuple[str, ...] | None = None) -> Family:
     """A row whose data is read on first use: its descriptions show hand-picked examples (checked against the data by
     the tests), so that importing the suite reads no package (see realdata.py)."""
-    descriptions = describe(name, wording, pick(examples), examples.__getitem__)
+    descriptions = describe(name, wording, pick(examples), examples.__getitem__, min(len(examples), EXAMPLES))
     return Family(name, THEME, metric, sample, solve, descriptions, choices=choices, source=_source(task, *dists),
                   sni=task)
 
@@ -371,7 +371,7 @@ FAMILIES = [
                  "look up the phone country code and prefix it with +",
                  "tell the international dialing prefix of the named country",
                  "output the country calling code of the nation"),
-                ("What is this country's calling code?", "Which plus-prefixed code do you dial for this country?",
+                ("What is the calling code of this country?", "Which plus-prefixed code do you dial for this country?",
                  "Can you tell me the country's phone prefix?", "What telephone code belongs to this country?"),
                 ("country dialing code", "phone prefix", "calling code, with +")),
             {"France": "+33", "Japan": "+81"},

@@ -293,7 +293,7 @@ FAMILIES = [
                  "What do you get when @ stands for + and # stands for -?",
                  "What is the answer with @ as plus and # as minus?",
                  "What does this come to once @ and # are read as + and -?"),
-                ("@ is +, # is -", "evaluate @ and #", "at-plus hash-minus")),
+                ("@ plus, # minus", "evaluate @ and #", "at-plus hash-minus")),
     ),
     sni_row(
         "is_prime", "task092_check_prime_classification", Metric.CHOICE, _prime_or_not,

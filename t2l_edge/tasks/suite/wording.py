@@ -228,9 +228,10 @@ def _check(name: str, out: tuple[str, ...]) -> tuple[str, ...]:
     return out
 
 
-def describe(name: str, wording: Wording, sample, solve) -> tuple[str, ...]:
-    """The descriptions of a single-operation row, one per frame."""
-    examples = worked_examples(name, sample, solve)
+def describe(name: str, wording: Wording, sample, solve, n_examples: int = EXAMPLES) -> tuple[str, ...]:
+    """The descriptions of a single-operation row, one per frame (`n_examples` ≥ 2 worked examples: fewer where
+    they are hand-picked, the last only in a held-out frame)."""
+    examples = worked_examples(name, sample, solve, n_examples)
     return _check(name, tuple(_pour(FRAMES, wording, examples, keep_last=True)))
 
 
