@@ -3,11 +3,13 @@
 # shipped weights, q4_0 adapters unless said, the Q4_K_M base, greedy):
 #
 #   examples/evaluate_default.sh OUT_DIR MULTITASK_LORA [EXTRA evaluate OPTIONS...]
-#   python examples/evaluation_targets.py OUT_DIR
+#   python examples/evaluation_targets.py OUT_DIR            (add --markdown for the model card's table)
 #
-# MULTITASK_LORA is `t2l-edge train-lora --multitask --config examples/train_corpus_gemma.toml --steps N -o DIR`.
-# Each split is exported with its own seed-1 instances; nothing here was used to choose a checkpoint. Results that
-# exist are kept, so a stopped run resumes; PART=families or PART=descriptions runs one half (two cores: both at once).
+# MULTITASK_LORA is `t2l-edge train-lora --multitask --config examples/train_default_v3.toml -o DIR` (the same batches
+# and steps as the hypernetwork, every prompt instructed). The two prompt modes are conditions: `t2l` is the bare
+# mode (adapter only), `t2l+desc` the instructed one (the description in the prompt too). Each split is exported with
+# its own seed-1 instances; nothing here was used to choose a checkpoint. Results that exist are kept, so a stopped
+# run resumes; PART=families or PART=descriptions runs one half (two cores: both at once).
 set -euo pipefail
 out=$1; multitask=$2; shift 2
 mkdir -p "$out"
@@ -23,15 +25,13 @@ export_split heldout-descriptions-v1 8
 
 part=${PART:-all}
 if [ "$part" != descriptions ]; then
-evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,icl,t2l+card --shots 3 "$@"
-evaluate compositions --tasks "$out/heldout-compositions.jsonl" --conditions base+desc,t2l "$@"
-evaluate parameters --tasks "$out/heldout-parameters.jsonl" --conditions base+desc,t2l "$@"
+evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,t2l+desc,multitask \
+  --multitask "$multitask" "$@"
+evaluate compositions --tasks "$out/heldout-compositions.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
+evaluate parameters --tasks "$out/heldout-parameters.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
 fi
 if [ "$part" != families ]; then
-evaluate descriptions --tasks "$out/heldout-descriptions.jsonl" --conditions t2l,mismatched "$@"
+evaluate descriptions --tasks "$out/heldout-descriptions.jsonl" --conditions t2l,t2l+desc,mismatched "$@"
 evaluate descriptions-f16 --tasks "$out/heldout-descriptions.jsonl" --conditions t2l -q f16 "$@"
-evaluate descriptions-v1 --tasks "$out/heldout-descriptions-v1.jsonl" --conditions base+desc,t2l "$@"
+evaluate descriptions-v1 --tasks "$out/heldout-descriptions-v1.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
 fi
-[ "$part" = descriptions ] && exit 0
-# last: the multitask LoRA trains longest (t2l again beside it, for evaluate's paired interval)
-evaluate families-multitask --tasks "$out/heldout-families.jsonl" --conditions t2l,multitask --multitask "$multitask" "$@"
