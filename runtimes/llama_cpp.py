@@ -285,3 +285,48 @@ class LlamaCompleter:
             self.runner.use(adapter)
             self.current = adapter
         return self.runner.generate(prompt, max_tokens=max_tokens, stop=self.stop)  # too long: InvalidInputError
+
+
+class CardReader:
+    """Card features (t2l_edge/card_features.py) from the base model through llama.cpp: a second context on the same
+    base GGUF in embedding mode (memory-mapped: the weights are shared with a generating runner's pages), one forward
+    pass per card, its final-layer states pooled. `reader(texts)` -> (N, F) float32."""
+
+    def __init__(self, base_model: str | os.PathLike | None = None, n_ctx: int = 1024, n_threads: int | None = None):
+        from t2l_edge.card_features import CARD_FEATURES, n_card_features
+
+        llama_cpp = import_llama_cpp()
+        _quiet_logs(llama_cpp, False)
+        self.model_path = resolve_base_model(base_model)
+        try:
+            self.llm = llama_cpp.Llama(
+                model_path=str(self.model_path), embedding=True, pooling_type=llama_cpp.LLAMA_POOLING_TYPE_NONE,
+                n_ctx=n_ctx, n_batch=n_ctx, n_ubatch=n_ctx, n_threads=n_threads or min(4, os.cpu_count() or 1),
+                use_mmap=True, verbose=False,
+            )
+        except ValueError as e:
+            raise RuntimeBackendError(f"{self.model_path}: llama.cpp could not load the base model ({quote(e, 120)})") from None
+        self.name = CARD_FEATURES
+        self.n_features = n_card_features(self.llm.n_embd())
+        self.n_ctx = n_ctx
+
+    def states(self, text: str) -> np.ndarray:
+        """(T, d) final-layer hidden states of the text's tokens (BOS first)."""
+        tokens = self.llm.tokenize(text.encode("utf-8"), add_bos=True, special=False)
+        if len(tokens) > self.n_ctx:
+            raise InvalidInputError(f"the task card is {len(tokens)} tokens, the card reader reads at most {self.n_ctx}")
+        return np.asarray(self.llm.embed(text, normalize=False), dtype=np.float32)
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        from t2l_edge.card_features import pool_card_states
+
+        return np.stack([pool_card_states(self.states(t)) for t in texts]) if texts else np.zeros((0, self.n_features), np.float32)
+
+    def close(self) -> None:
+        self.llm.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

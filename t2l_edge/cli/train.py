@@ -94,16 +94,21 @@ def train(
         raise InvalidInputError(f"no output directory: pass --output or set [run] output in {config}")
     from ..train.loop import Trainer
 
+    def card_reader():  # built only when a card pool must be computed: llama.cpp over the base GGUF
+        from ..runtimes.llama_cpp import CardReader
+
+        return CardReader(cfg.base.model, n_threads=cfg.run.threads)
+
     main = _is_main_rank()
     if main:
         with console.status("loading the base model, the encoder and the data"):
-            trainer = Trainer(cfg, mode_, out, resume=resume)
+            trainer = Trainer(cfg, mode_, out, resume=resume, card_reader=card_reader)
         with _Progress(mode_.value) as progress:
             result = trainer.fit(progress)
         shown = " · ".join(f"{k} {v:.4f}" for k, v in result.items() if k.startswith(("loss", "eval")))
         console.print(f"trained to step {result['step']} ({shown}); checkpoints in {out}")
     else:
-        Trainer(cfg, mode_, out, resume=resume).fit()
+        Trainer(cfg, mode_, out, resume=resume, card_reader=card_reader).fit()
 
 
 def train_lora(

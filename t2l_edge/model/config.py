@@ -39,7 +39,7 @@ _HEAD_OUTPUTS = {
 }
 
 
-ADDED_FIELDS = {"prompt_mode": LEGACY_PROMPT_MODE.value}  # field -> the value configs without it mean
+ADDED_FIELDS = {"prompt_mode": LEGACY_PROMPT_MODE.value, "card_features": 0}  # field -> the value configs without it mean
 
 
 @dataclass
@@ -65,6 +65,9 @@ class HypernetConfig:
     extra: dict[str, str] = field(default_factory=dict)  # free-form provenance (training run, dataset)
     # How prompts are rendered for its adapters (prompts.PromptMode); checkpoints before modes were trained bare.
     prompt_mode: str = LEGACY_PROMPT_MODE.value
+    # Width of the card features it reads beside the text embedding (card_features.py: the base model's hidden states
+    # over a task card's examples); 0: it reads the text embedding alone.
+    card_features: int = 0
 
     def __post_init__(self):
         if not isinstance(self.target, TargetSpec):
@@ -87,6 +90,8 @@ class HypernetConfig:
         self.dropout = float(self.dropout)
         get_prompt_format(self.prompt_format)  # raises naming the known formats
         self.prompt_mode = parse_prompt_mode(self.prompt_mode, "prompt_mode").value
+        if not isinstance(self.card_features, int) or isinstance(self.card_features, bool) or self.card_features < 0:
+            raise InvalidInputError(f"card_features must be an integer ≥ 0, got {self.card_features!r}")
         if not isinstance(self.encoder, str) or not self.encoder:
             raise InvalidInputError(f"encoder must be a non-empty name, got {self.encoder!r}")
 

@@ -50,6 +50,22 @@ class ResidualBlock(nn.Module):
         return x + self.drop(self.fc2(self.drop(F.silu(self.fc1(self.norm(x))))))
 
 
+class CardNet(nn.Module):
+    """Card features (the base model's hidden states pooled over a task card, card_features.py) -> a change of the
+    task embedding: the hypernetwork reads `embedding + CardNet(features)` for a card with examples. Its last layer
+    starts at zero, so a hypernetwork given one generates exactly what it generated before."""
+
+    def __init__(self, n_features: int, embedding_dim: int, width: int = 256):
+        super().__init__()
+        self.net = nn.Sequential(nn.LayerNorm(n_features), nn.Linear(n_features, width), nn.SiLU(),
+                                 nn.Linear(width, embedding_dim))
+        nn.init.zeros_(self.net[-1].weight)
+        nn.init.zeros_(self.net[-1].bias)
+
+    def forward(self, features: Tensor) -> Tensor:  # (B, F) -> (B, d_emb)
+        return self.net(features)
+
+
 class LoraHead(nn.Module):
     """Linear head with zero weight and a bias that is a standard LoRA init (bias-HyperInit).
 
@@ -130,9 +146,17 @@ class HyperNetwork(nn.Module):
             nn.LayerNorm(c.latent_size), nn.Linear(c.latent_size, c.head_width), nn.SiLU(), nn.Dropout(c.dropout)
         )
         self.heads = nn.ModuleDict({kind.value: LoraHead(c, kind) for kind in self.kinds})
+        self.card_net = CardNet(c.card_features, c.embedding_dim) if c.card_features else None
         self._hash_cache: tuple[tuple[int, ...], str] | None = None
 
     # -- forward ------------------------------------------------------------------------------------------------
+
+    def card_embeddings(self, embeddings: Tensor, features: Tensor, has_card: Tensor) -> Tensor:
+        """The embeddings the heads read for task cards: `embeddings` (B, d_emb) moved by the card features
+        (B, F) where `has_card` (B,) is true (a card with examples), unchanged elsewhere."""
+        if self.card_net is None:
+            raise InvalidInputError("this hypernetwork reads no card features (card_features = 0)")
+        return embeddings + self.card_net(features) * has_card.to(embeddings.dtype)[:, None]
 
     def forward(self, embeddings: Tensor) -> LoraTensors:
         """embeddings (B, d_emb) -> {kind: (A (B, L, r, in), B (B, L, out, r))}."""
@@ -204,13 +228,17 @@ class HyperNetwork(nn.Module):
         """
         head_bias = [h.bias for h in self.heads.values()]
         head_weight = [h.weight for h in self.heads.values()]
-        taken = {id(p) for p in head_bias + head_weight}
+        card = list(self.card_net.parameters()) if self.card_net is not None else []
+        taken = {id(p) for p in head_bias + head_weight + card}
         rest = [p for p in self.parameters() if id(p) not in taken]
-        return [
+        groups = [
             {"name": "head_bias", "params": head_bias, "lr": lr},
             {"name": "head_weight", "params": head_weight, "lr": lr / 100},
             {"name": "trunk", "params": rest, "lr": lr / 10},
         ]
+        if card:  # what reads the card features: trunk-like, at the trunk's rate
+            groups.append({"name": "card", "params": card, "lr": lr / 10})
+        return groups
 
     def num_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())

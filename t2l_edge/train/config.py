@@ -153,6 +153,7 @@ class HypernetSection:
     modules: list[str] = field(default_factory=lambda: [ModuleKind.Q.value, ModuleKind.V.value])
     prompt_format: str = DEFAULT_PROMPT_FORMAT
     prompt_mode: str = LEGACY_PROMPT_MODE.value  # what its adapters record; [data] instructed must train it
+    card_reader: bool = False  # read card features (the base's hidden states over a card's examples) too
 
     def __post_init__(self):
         names = _str_list(self.modules, "modules")
@@ -167,10 +168,12 @@ class HypernetSection:
         self.scale_rule = _enum(ScaleRule, self.scale_rule, "scale_rule").value
         self.hypernet_config(_DUMMY_TARGET, "check", 1)  # HypernetConfig checks the rest, naming the field
 
-    def hypernet_config(self, target: TargetSpec, encoder: str, embedding_dim: int, extra=None) -> HypernetConfig:
-        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "modules"}
+    def hypernet_config(self, target: TargetSpec, encoder: str, embedding_dim: int, extra=None,
+                        card_features: int = 0) -> HypernetConfig:
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("modules", "card_reader")}
         return HypernetConfig(
-            target=target, encoder=encoder, embedding_dim=embedding_dim, extra=dict(extra or {}), **values
+            target=target, encoder=encoder, embedding_dim=embedding_dim, extra=dict(extra or {}),
+            card_features=card_features, **values
         )
 
 
@@ -209,6 +212,13 @@ class DataSection:
     card_no_description: float = 0.1  # chance that a card with examples drops its description (examples alone)
     instructed: float = 0.0  # chance that a sample's prompt carries its card's description (PromptMode.INSTRUCTED)
     sni_descriptions: str | None = None  # a checkout of SakanaAI/text-to-lora: its tasks/lol_*/metadata.yaml
+    # Cards with examples from a pool computed once (train/card_pool.py): the file (built when missing), its size,
+    # and the share of samples that take one of their task's pool cards instead of a description alone.
+    card_pool: str | None = None
+    card_pool_cards: int = 8  # cards per training task
+    card_pool_queries: int = 4  # teacher-answered queries per card
+    card_pool_k: list[int] = field(default_factory=lambda: [1, 2, 3])  # examples per pool card
+    card_share: float = 0.0
 
     def __post_init__(self):
         from ..tasks.splits import parse_split
@@ -242,6 +252,16 @@ class DataSection:
             _int(k, "card_examples", 0)
         self.card_no_description = _float(self.card_no_description, "card_no_description", at_most=1.0)
         self.instructed = _float(self.instructed, "instructed", at_most=1.0)
+        self.card_pool = _optional_str(self.card_pool, "card_pool")
+        _int(self.card_pool_cards, "card_pool_cards", 1)
+        _int(self.card_pool_queries, "card_pool_queries", 1)
+        if not isinstance(self.card_pool_k, list) or not self.card_pool_k:
+            raise InvalidInputError(f"field 'card_pool_k': must be a non-empty list of integers ≥ 1, got {self.card_pool_k!r}")
+        for k in self.card_pool_k:
+            _int(k, "card_pool_k", 1)
+        self.card_share = _float(self.card_share, "card_share", at_most=1.0)
+        if self.card_share and self.card_pool is None:
+            raise InvalidInputError("field 'card_share': needs 'card_pool' (the file the pool is kept in)")
         self.sni_descriptions = _optional_str(self.sni_descriptions, "sni_descriptions")
 
     def card_mix(self) -> "CardMix":
@@ -260,6 +280,7 @@ class OptimSection:
     betas: list[float] = field(default_factory=lambda: [0.9, 0.999])
     eps: float = 1e-8
     l2: float = 1e-4  # SFT: weight of the mean squared generated A and B
+    distill: float = 0.0  # SFT with a card pool: weight of the in-context teacher's top-k (per answer token)
     steps: int = 1000
 
     def __post_init__(self):
@@ -276,6 +297,7 @@ class OptimSection:
         self.betas = [float(b) for b in self.betas]
         _float(self.eps, "eps", positive=True)
         _float(self.l2, "l2")
+        self.distill = _float(self.distill, "distill")
         _int(self.steps, "steps", 1)
         self.lr, self.min_lr_ratio, self.clip = float(self.lr), float(self.min_lr_ratio), float(self.clip)
         self.weight_decay, self.eps, self.l2 = float(self.weight_decay), float(self.eps), float(self.l2)
@@ -324,10 +346,12 @@ class RunSection:
     output: str | None = None  # run directory (the CLI's --output wins)
     threads: int | None = None  # torch CPU threads per process; None: torch's default
     device: str = Device.AUTO.value
+    init: str | None = None  # start from this checkpoint's weights (a fine-tune); new parts start fresh
 
     def __post_init__(self):
         _int(self.seed, "seed", 0)
         self.output = _optional_str(self.output, "output")
+        self.init = _optional_str(self.init, "init")
         if self.threads is not None:
             _int(self.threads, "threads", 1)
         self.device = _enum(Device, self.device, "device").value
@@ -347,9 +371,9 @@ SECTIONS: dict[str, type] = {
 PATH_FIELDS = {
     "base": ("model",),
     "encoder": ("path", "cache"),
-    "data": ("tasks", "library", "sni_descriptions"),
+    "data": ("tasks", "library", "sni_descriptions", "card_pool"),
     "eval": ("tasks", "library"),
-    "run": ("output",),
+    "run": ("output", "init"),
 }
 
 
@@ -409,6 +433,8 @@ class TrainConfig:
 
     def _check_prompt_mode(self) -> None:
         """The mode the adapters record must be one the hypernetwork is trained in."""
+        if self.data.card_share and not self.hypernet.card_reader:
+            raise InvalidInputError(f"{self.source}: [data] card_share needs [hypernet] card_reader = true")
         mode, share = PromptMode(self.hypernet.prompt_mode), self.data.instructed
         if (mode is PromptMode.INSTRUCTED and share == 0) or (mode is PromptMode.BARE and share == 1):
             raise InvalidInputError(

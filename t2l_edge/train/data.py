@@ -67,10 +67,14 @@ class PromptTokenizer:
         return hit
 
     def _encode(self, example: Example, description: str | None) -> Encoded:
-        prompt = list(self.tokenizer(self.format.prompt(example.input, description)).input_ids)
-        answer = list(self.tokenizer(self.format.target(example.output), add_special_tokens=False).input_ids)
+        return self.encode_text(self.format.prompt(example.input, description), example.output)
+
+    def encode_text(self, prompt_text: str, output: str) -> Encoded:
+        """A prompt already rendered (e.g. a few-shot prompt) and the answer, as `encode` tokenizes them."""
+        prompt = list(self.tokenizer(prompt_text).input_ids)
+        answer = list(self.tokenizer(self.format.target(output), add_special_tokens=False).input_ids)
         if not answer:
-            raise InvalidInputError(f"the answer {example.output!r} tokenizes to nothing")
+            raise InvalidInputError(f"the answer {output!r} tokenizes to nothing")
         limit = self.max_length
         if len(answer) > limit - 2:
             answer = answer[: limit - 2]
@@ -105,6 +109,7 @@ class Sample:
     description: str | None
     shots: tuple[int, ...] = ()
     instructed: bool = False  # the prompt carries the description (PromptMode.INSTRUCTED), else bare
+    pool: tuple[int, int] | None = None  # (card, query) of a card pool (train/card_pool.py): its features, teacher
 
     @property
     def prompt_description(self) -> str | None:

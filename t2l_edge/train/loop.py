@@ -51,9 +51,12 @@ RESUME_FREE = {("encoder", "cache")}  # changes nothing the run computes
 # computes what that run computed (None: any value, the field has no effect then).
 RESUME_ADDED = {("data", "card_examples"): [0], ("data", "card_no_description"): None,
                 ("data", "instructed"): 0.0, ("data", "sni_descriptions"): None,
-                ("hypernet", "prompt_mode"): LEGACY_PROMPT_MODE.value,
+                ("hypernet", "prompt_mode"): LEGACY_PROMPT_MODE.value, ("hypernet", "card_reader"): False,
+                ("data", "card_pool"): None, ("data", "card_pool_cards"): None, ("data", "card_pool_queries"): None,
+                ("data", "card_pool_k"): None, ("data", "card_share"): 0.0,
                 ("encoder", "train_layers"): 0, ("encoder", "lr"): None}
 RESUME_FIXED_OPTIM = ("lr", "warmup", "schedule", "min_lr_ratio", "clip", "weight_decay", "betas", "eps", "l2")
+RESUME_ADDED_OPTIM = {"distill": 0.0}
 
 
 def lr_factor(schedule: Schedule | str, step: int, warmup: int, steps: int, min_ratio: float) -> float:
@@ -169,7 +172,9 @@ class Trainer:
     """`Trainer(config, mode, output).fit()`; `resume=True` continues from the newest checkpoint in `output`."""
 
     def __init__(self, config: TrainConfig, mode: Objective | str, output: str | os.PathLike, resume: bool = False,
-                 full_logits: bool = False):
+                 full_logits: bool = False, card_reader: Callable[[], Any] | None = None):
+        """`card_reader`: makes the reader of card features (texts -> (N, F): runtimes.llama_cpp.CardReader) when a
+        card pool must be built; the caller wires the runtime."""
         self.config, self.mode = config, config.check_mode(mode)
         self.output = Path(output)
         existing = latest_checkpoint(self.output)
@@ -199,7 +204,7 @@ class Trainer:
                                     "in one process (not under torchrun)")
         build = {Objective.SFT: _build_sft, Objective.RECONSTRUCTION: _build_reconstruction}[self.mode]
         # Data first (bad task files fail before anything heavy loads); the encoder after.
-        self.objective, target, self.base_source = build(config, self.device, self._embed, full_logits)
+        self.objective, target, self.base_source = build(config, self.device, self._embed, full_logits, card_reader)
         # a fine-tuned encoder resumes from the weights its checkpoint carries
         source = checkpoint_encoder(existing) if tuned and resume else None
         encoder = TextEncoder(source or config.encoder.path, config.encoder.max_length,
@@ -218,9 +223,16 @@ class Trainer:
             extra["task_cards"] = {"format": CARD_FORMAT, "k": list(mix.k), "no_description": mix.no_description}
         if tuned:
             extra["encoder_train_layers"] = tuned
-        hcfg = config.hypernet.hypernet_config(target, encoder.name, encoder.dim, extra)
+        card_features = getattr(self.objective, "card_features", 0) if config.hypernet.card_reader else 0
+        if card_features:
+            from ..card_features import CARD_FEATURES
+
+            extra["card_features"] = CARD_FEATURES
+        hcfg = config.hypernet.hypernet_config(target, encoder.name, encoder.dim, extra, card_features)
         torch.manual_seed(config.run.seed)
         self.hypernet = HyperNetwork(hcfg).to(self.device)
+        if config.run.init is not None and not resume:
+            init_from(self.hypernet, config.run.init)
         o = config.optim
         groups = self.hypernet.param_groups(o.lr)
         if self.encoder_params:  # the last group: the encoder's unfrozen layers, at their own (lower) rate
@@ -261,11 +273,12 @@ class Trainer:
                         f"{self.config.source}: [{section}] field '{key}' is {value!r}, the checkpoint {directory.name} "
                         f"was trained with {saved.get(section, {}).get(key)!r}; an exact resume needs the same"
                     )
-        for key in RESUME_FIXED_OPTIM:
-            if saved.get("optim", {}).get(key) != now["optim"][key]:
+        for key in (*RESUME_FIXED_OPTIM, *RESUME_ADDED_OPTIM):
+            stored = saved.get("optim", {}).get(key, RESUME_ADDED_OPTIM.get(key))
+            if stored != now["optim"][key]:
                 raise InvalidInputError(
                     f"{self.config.source}: [optim] field '{key}' differs from the checkpoint {directory.name}'s "
-                    f"({saved.get('optim', {}).get(key)!r}); an exact resume needs the same"
+                    f"({stored!r}); an exact resume needs the same"
                 )
         loaded = load_checkpoint(directory, device=self.device)
         if loaded.config.to_dict() != self.hypernet.config.to_dict():
@@ -397,6 +410,25 @@ class Trainer:
         return result
 
 
+def init_from(hypernet: HyperNetwork, source: str | os.PathLike) -> None:
+    """A fine-tune's start: the weights of a checkpoint (or a run's newest) with the same architecture; parts it
+    lacks (a card reader added to a description-only hypernetwork) keep their fresh initialisation."""
+    from ..model.checkpoint import load_checkpoint
+
+    source = Path(source)
+    directory = latest_checkpoint(source) or source
+    loaded = load_checkpoint(directory)
+    ignore = ("card_features", "extra", "prompt_mode")
+    mine = {k: v for k, v in hypernet.config.to_dict().items() if k not in ignore}
+    theirs = {k: v for k, v in loaded.config.to_dict().items() if k not in ignore}
+    if mine != theirs:
+        differ = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+        raise InvalidInputError(f"[run] init: {directory} is another architecture (differs in {', '.join(differ)})")
+    missing, unexpected = hypernet.load_state_dict(loaded.state_dict(), strict=False)
+    if unexpected or any(not k.startswith("card_net.") for k in missing):
+        raise InvalidInputError(f"[run] init: {directory} does not fit: missing {missing[:3]}, unexpected {unexpected[:3]}")
+
+
 def _read_state(directory: Path) -> dict[str, Any]:
     path = directory / TRAINER_STATE
     try:
@@ -418,7 +450,7 @@ def _select(target, config: TrainConfig):
         raise InvalidInputError(f"{config.source}: [hypernet] field 'modules': {e}") from None
 
 
-def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bool):
+def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bool, card_reader=None):
     from ..model.base import LoraHooks, load_base_model
     from ..prompts import get_prompt_format
     from .data import PromptTokenizer, sft_tasks
@@ -432,10 +464,46 @@ def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bo
     hooks = LoraHooks(model, target, scale).register()
     prompt = PromptTokenizer(base.tokenizer, get_prompt_format(config.hypernet.prompt_format), config.data.max_length)
     d = config.data
+    from ..card_features import n_card_features
+
+    n_features = n_card_features(model.config.get_text_config().hidden_size)
+    pool = _card_pool(config, train, model, prompt, base, card_reader) if d.card_share else None
+    if pool is not None and pool.features.shape[1] != n_features:
+        raise InvalidInputError(f"{d.card_pool}: card features of width {pool.features.shape[1]}, the base's give "
+                                f"{n_features}")
     objective = SFTObjective(model, hooks, prompt, train, held, embed, d.batch_size, d.tasks_per_step,
                              config.run.seed, config.optim.l2, config.eval.n, device, full_logits, d.card_mix(),
-                             d.instructed)
+                             d.instructed, pool, d.card_share, config.optim.distill)
+    objective.card_features = n_features
     return objective, target, base.source
+
+
+POOL_TOP_K = 16
+
+
+def _card_pool(config: TrainConfig, train, model, prompt, base, card_reader):
+    """The run's card pool: read from [data] card_pool when it was built for these tasks and sizes, else built (the
+    features through `card_reader`, the teacher through the base) and saved there."""
+    from ..card_features import CARD_FEATURES
+    from ..prompts import get_prompt_format
+    from .card_pool import CardPool, PoolSpec, build_card_pool
+
+    d = config.data
+    spec = PoolSpec(tuple(t.name for t in train), d.card_pool_cards, d.card_pool_queries, tuple(d.card_pool_k),
+                    d.card_no_description, POOL_TOP_K, d.seed, CARD_FEATURES, Path(base.source).name)
+    path = Path(d.card_pool)
+    if path.is_file():
+        return CardPool.load(path, spec)
+    if card_reader is None:
+        raise InvalidInputError(f"{config.source}: [data] card_pool {path} does not exist and no card reader was given "
+                                "to build it")
+    reader = card_reader()
+    try:
+        pool = build_card_pool(spec, train, model, prompt, get_prompt_format(config.hypernet.prompt_format), reader)
+    finally:
+        getattr(reader, "close", lambda: None)()
+    pool.save(path)
+    return pool
 
 
 def base_target(source: str | os.PathLike | None):
@@ -451,7 +519,7 @@ def base_target(source: str | os.PathLike | None):
     return TargetSpec.from_gguf(path), path
 
 
-def _build_reconstruction(config: TrainConfig, device: torch.device, embed, full_logits: bool):
+def _build_reconstruction(config: TrainConfig, device: torch.device, embed, full_logits: bool, card_reader=None):
     from .reconstruction import ReconstructionObjective, load_library
 
     spec, source = base_target(config.base.model)

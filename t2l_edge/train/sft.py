@@ -8,6 +8,8 @@ way (the whole (B, T, V) logits) for comparison.
 
 from __future__ import annotations
 
+import dataclasses
+import random
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -36,6 +38,19 @@ def token_losses(model: nn.Module, batch: dict[str, Tensor], full_logits: bool =
 
     Position t predicts token t+1; a token counts when its label is not IGNORE_INDEX.
     """
+    losses, rows, _ = token_losses_and_logits(model, batch, full_logits)
+    return losses, rows
+
+
+def token_logits(model: nn.Module, batch: dict[str, Tensor]) -> tuple[Tensor, Tensor]:
+    """The logits predicting every answer token, (N, V), and the batch row each belongs to, (N,)."""
+    _, rows, logits = token_losses_and_logits(model, batch)
+    return logits, rows
+
+
+def token_losses_and_logits(model: nn.Module, batch: dict[str, Tensor],
+                            full_logits: bool = False) -> tuple[Tensor, Tensor, Tensor]:
+    """`token_losses` and the logits they came from, (N, V)."""
     ids, mask, labels = batch["input_ids"], batch["attention_mask"], batch["labels"]
     target = labels[:, 1:]  # (B, T-1)
     keep = target != IGNORE_INDEX  # (B, T-1)
@@ -50,7 +65,7 @@ def token_losses(model: nn.Module, batch: dict[str, Tensor], full_logits: bool =
             logits = torch.tanh(logits / softcap) * softcap
     losses = F.cross_entropy(logits.float(), target[keep], reduction="none")  # (N,)
     rows = keep.nonzero()[:, 0]  # (N,)
-    return losses, rows
+    return losses, rows, logits
 
 
 def generated_l2(lora: LoraTensors) -> Tensor:
@@ -70,11 +85,13 @@ class SFTObjective:
     def __init__(self, model: nn.Module, hooks: LoraHooks, prompt: PromptTokenizer, train: list[Task],
                  held: list[Task], embed, batch_size: int, tasks_per_step: int, seed: int, l2: float,
                  eval_n: int, device: torch.device, full_logits: bool = False, cards: CardMix | None = None,
-                 instructed: float = 0.0):
+                 instructed: float = 0.0, pool=None, card_share: float = 0.0, distill: float = 0.0):
         self.model, self.hooks, self.prompt = model, hooks, prompt
         self.train_tasks, self.held_tasks = train, held
         self.embed = embed  # (texts, store=True) -> (N, d) float32 tensor (an EmbeddingCache's get, or the encoder)
         self.batch_size, self.l2, self.device, self.full_logits = batch_size, l2, device, full_logits
+        self.seed, self.pool, self.card_share, self.distill = seed, pool, card_share, distill
+        self.pool_cards = pool.by_task() if pool is not None else {}
         self.sampler = TaskSampler(
             [len(t.examples) for t in train], [t.descriptions for t in train], batch_size, tasks_per_step, seed,
             cards, [[e.input for e in t.examples] for t in train], instructed,
@@ -93,12 +110,41 @@ class SFTObjective:
     def embed_cards(self, samples: Sequence[Sample], tasks: list[Task]) -> Tensor:
         """(b, d_emb) embeddings of the samples' task cards; cards with examples are seen once, so not cached."""
         texts = [s.card(tasks[s.task]) for s in samples]
-        if any(s.shots for s in samples):
+        if any(s.shots and s.pool is None for s in samples):
             return self.embed(texts, store=False)
         return self.embed(texts)
 
     def global_batch(self, step: int) -> list[Sample]:
-        return self.sampler.batch(step)
+        samples = self.sampler.batch(step)
+        if self.pool is not None and self.card_share:  # its own stream: the other draws stay those of a run without
+            rng = random.Random(f"t2l-edge-cardpool:{self.seed}:{step}")
+            samples = [self._pool_sample(s, rng) for s in samples]
+        return samples
+
+    def _pool_sample(self, sample: Sample, rng: random.Random) -> Sample:
+        """With chance `card_share`, the sample becomes one of its task's pool cards and one of that card's queries
+        (its prompt instructed when the sample's was and the card has a description)."""
+        take, pick, query = rng.random(), rng.random(), rng.random()
+        cards = self.pool_cards.get(sample.task)
+        if take >= self.card_share or not cards:
+            return sample
+        c = cards[int(pick * len(cards))]
+        card = self.pool.cards[c]
+        q = int(query * len(card.queries))
+        return dataclasses.replace(sample, example=card.queries[q], description=card.description, shots=card.shots,
+                                   instructed=sample.instructed and card.description is not None, pool=(c, q))
+
+    def task_embeddings(self, hypernet: nn.Module, samples: Sequence[Sample], tasks: list[Task]) -> Tensor:
+        """(b, d_emb): the cards' text embeddings, moved by their card features where the sample has a pool card and
+        the hypernetwork reads them."""
+        emb = self.embed_cards(samples, tasks).to(self.device)
+        net = getattr(hypernet, "module", hypernet)  # DDP wraps it
+        if getattr(net, "card_net", None) is None or self.pool is None:
+            return emb
+        has = torch.tensor([s.pool is not None for s in samples], device=self.device)
+        rows = [s.pool[0] if s.pool is not None else 0 for s in samples]
+        features = torch.from_numpy(self.pool.features[rows]).to(self.device)  # (b, F)
+        return net.card_embeddings(emb, features, has)
 
     def encode(self, samples: Sequence[Sample], tasks: list[Task]) -> list[Encoded]:
         return [self.prompt.encode(tasks[s.task].examples[s.example], s.prompt_description) for s in samples]
@@ -110,17 +156,37 @@ class SFTObjective:
         total = sum(e.n_answer for e in every)
         mine = self.encode(shard, self.train_tasks)
         batch = collate(mine, self.prompt.pad_id, self.device)
-        emb = self.embed_cards(shard, self.train_tasks).to(self.device)  # (b, d_emb)
+        emb = self.task_embeddings(hypernet, shard, self.train_tasks)  # (b, d_emb)
         lora = hypernet(emb)
         self.hooks.set(lora)
         try:
-            losses, _ = token_losses(self.model, batch, self.full_logits)
+            losses, rows, logits = token_losses_and_logits(self.model, batch, self.full_logits)
         finally:
             self.hooks.clear()
-        loss = losses.sum() * (world / total)
+        summed = losses.sum()
+        if self.distill and any(s.pool is not None for s in shard):
+            summed = summed + self.distill * self._distillation(shard, rows, logits).sum()
+        loss = summed * (world / total)
         if self.l2:
             loss = loss + self.l2 * generated_l2(lora).mean()
         return loss, SFTStats(tokens=sum(len(e.input_ids) for e in every), answer_tokens=total)
+
+    def _distillation(self, samples: Sequence[Sample], rows: Tensor, logits: Tensor) -> Tensor:
+        """Per answer token of the pool samples: the cross-entropy against their stored in-context teacher."""
+        from .card_pool import distillation_loss
+
+        keep, ids, lps = [], [], []
+        for j, s in enumerate(samples):
+            if s.pool is None:
+                continue
+            c, q = s.pool
+            mine = (rows == j).nonzero()[:, 0]  # (n_j,) this sample's answer positions, in order
+            n = min(len(mine), int(self.pool.answer_tokens[c, q]))
+            keep.append(mine[:n])
+            ids.append(torch.from_numpy(self.pool.teacher_ids[c, q, :n]))
+            lps.append(torch.from_numpy(self.pool.teacher_logprobs[c, q, :n]))
+        index = torch.cat(keep)
+        return distillation_loss(logits[index], torch.cat(ids).to(self.device), torch.cat(lps).to(self.device))
 
     @torch.no_grad()
     def sample_losses(self, hypernet: nn.Module | None, samples: Sequence[Sample], tasks: list[Task]) -> tuple[Tensor, Tensor]:
