@@ -133,6 +133,26 @@ def hypernet_spec(hypernet, encoder) -> GraphSpec:
     )
 
 
+def card_spec(hypernet) -> GraphSpec:
+    """A card-reading hypernetwork's `CardNet` -> graph spec: card_features (batch, F) -> embedding_delta (batch, d).
+    Small: kept in float32 whatever the bundle's precision."""
+    torch = _torch()
+    width = hypernet.config.card_features
+
+    def features(batch: int):
+        return (torch.randn(batch, width, generator=torch.Generator().manual_seed(batch)) * 3,)
+
+    return GraphSpec(
+        role=BundleGraph.CARD,
+        file=BundleFiles.CARD_ONNX,
+        inputs=(BundleGraph.CARD_FEATURES,),
+        outputs=(BundleGraph.EMBEDDING_DELTA,),
+        dynamic_axes={BundleGraph.CARD_FEATURES: {0: "batch"}, BundleGraph.EMBEDDING_DELTA: {0: "batch"}},
+        dummy_inputs=lambda: features(2),
+        validation_inputs=lambda: [features(1), features(3)],
+    )
+
+
 def graph_modules(hypernet, encoder):
     """The two nn.Modules the graphs are exported from (flat tensor inputs and outputs)."""
     torch = _torch()
@@ -357,6 +377,7 @@ def build_bundle(
     optimize = _wants_optimization(target, precision) if optimize is None else optimize
     enc_module, hyp_module = graph_modules(hypernet, text_encoder)
     specs = [(enc_module, encoder_spec(text_encoder)), (hyp_module, hypernet_spec(hypernet, text_encoder))]
+    card = (hypernet.card_net.eval(), card_spec(hypernet)) if hypernet.card_net is not None else None
 
     with atomic_dir(output, BUNDLE_PATTERNS, force) as out, temp_dir_beside(output) as work_dir:
         work = Path(work_dir)
@@ -374,6 +395,9 @@ def build_bundle(
             elif precision is Precision.FP16:
                 path = convert_fp16(path, work / f"fp16.{spec.file}")
             graph_files[spec.role] = path
+        if card is not None:  # float32 in every bundle: a few hundred kilobytes, read once per card
+            card_path = export_graph(card[0], card[1], work / card[1].file)
+            problems += validate_graph(card[0], card[1], card_path, Precision.FP32)
         if problems:
             raise ExportValidationError("exported graphs disagree with PyTorch: " + "; ".join(problems))
         import onnx
@@ -400,6 +424,13 @@ def build_bundle(
             shutil.copyfile(graph_files[BundleGraph.GGUF], out / BundleFiles.GGUF_ONNX)
             graphs[BundleGraph.GGUF] = GraphInfo(BundleFiles.GGUF_ONNX, *gguf_io)
             files.append(BundleFiles.GGUF_ONNX)
+        if card is not None:  # the same .onnx file in every target: its few operators are the encoder's too
+            from t2l_edge.card_features import CARD_FEATURES
+
+            shutil.copyfile(card_path, out / BundleFiles.CARD_ONNX)
+            graphs[BundleGraph.CARD] = GraphInfo(BundleFiles.CARD_ONNX, card[1].inputs, card[1].outputs)
+            files.append(BundleFiles.CARD_ONNX)
+            extra[BundleExtra.CARD_FEATURES] = {"name": CARD_FEATURES, "width": config.card_features}
         # Check the final graphs (quantized, fp16, ORT format) as the device will run them.
         for module, spec in specs:
             problems += validate_graph(module, spec, out / graphs[spec.role].file, precision)

@@ -24,7 +24,7 @@ from t2l_edge.choices import Precision
 from t2l_edge.errors import InvalidAdapterError, InvalidInputError
 from t2l_edge.keys import BundleFiles, BundleGraph
 from t2l_edge.prompts import check_task_texts
-from t2l_edge.task_card import TaskCard, TaskInput, task_texts
+from t2l_edge.task_card import CARD_READER_NEEDED, TaskCard, TaskInput, task_texts, with_examples
 from t2l_edge.text import require_utf8
 
 
@@ -49,9 +49,12 @@ def check_texts(texts: TaskInput) -> list[str]:
 
 
 class BundleGenerator(ABC):
-    """Text -> `LoraAdapter` from a bundle: tokenize (manifest settings), encoder graph, hypernetwork graph."""
+    """Text -> `LoraAdapter` from a bundle: tokenize (manifest settings), encoder graph, hypernetwork graph. A
+    card-reading bundle (a `card` graph) moves the embedding of a task card with examples by its card features, read
+    by `card_reader` (texts -> (N, F): runtimes.llama_cpp.CardReader over the base the app has loaded)."""
 
     batch_size = 32
+    card_reader = None
 
     def __init__(self, bundle: Bundle):
         from tokenizers import Tokenizer
@@ -72,6 +75,35 @@ class BundleGenerator(ABC):
     @abstractmethod
     def run_hypernet(self, embedding: np.ndarray) -> Mapping[str, np.ndarray]:
         """embedding (B, d) float32 -> {lora_A.<module>: (B, L, r, in), lora_B.<module>: (B, L, out, r)}."""
+
+    def run_card(self, features: np.ndarray) -> np.ndarray:
+        """card_features (B, F) float32 -> embedding_delta (B, d): the bundle's card graph, in ONNX Runtime on the
+        CPU (a few hundred kilobytes, once per card)."""
+        if getattr(self, "_card", None) is None:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.log_severity_level = 3
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            self._card = ort.InferenceSession(str(self.bundle.file(BundleGraph.CARD)), options,
+                                              providers=["CPUExecutionProvider"])
+        return self._card.run([BundleGraph.EMBEDDING_DELTA], {BundleGraph.CARD_FEATURES: features})[0]
+
+    @property
+    def reads_cards(self) -> bool:
+        return BundleGraph.CARD in self.manifest.graphs
+
+    def card_embeddings(self, embedding: np.ndarray, texts: Sequence[str], examples: Sequence[bool]) -> np.ndarray:
+        """The embeddings moved by the card features where a card shows examples (unchanged without a card graph)."""
+        if not self.reads_cards or not any(examples):
+            return embedding
+        if self.card_reader is None:
+            raise InvalidInputError(CARD_READER_NEEDED)
+        rows = [i for i, e in enumerate(examples) if e]
+        features = np.asarray(self.card_reader([texts[i] for i in rows]), dtype=np.float32)
+        embedding = embedding.copy()
+        embedding[rows] += self.run_card(features)
+        return embedding
 
     # -- shared -----------------------------------------------------------------------------------------------------
 
@@ -112,6 +144,7 @@ class BundleGenerator(ABC):
     def generate(self, texts: TaskInput, batch_size: int | None = None) -> list[LoraAdapter]:
         """One adapter per task text or `TaskCard`, in order; texts go through both graphs in batches of
         `batch_size`."""
+        examples = with_examples(texts)
         texts = check_texts(texts)
         overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
         check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
@@ -119,7 +152,7 @@ class BundleGenerator(ABC):
         adapters: list[LoraAdapter] = []
         for start in range(0, len(texts), size):
             chunk = texts[start : start + size]
-            embedding = self.embed(chunk)  # (b, d)
+            embedding = self.card_embeddings(self.embed(chunk), chunk, examples[start : start + size])  # (b, d)
             adapters.extend(adapters_from_outputs(self.manifest, self.run_hypernet(embedding), chunk))
         return adapters
 
@@ -134,7 +167,8 @@ class BundleGenerator(ABC):
 
         info = self.manifest.gguf
         recipe = parse_recipe(quantization or (info.recipe if info is not None else "q4_0"))
-        if info is None or recipe.value != info.recipe:
+        card_read = self.reads_cards and with_examples(text)[0]  # the card graph sits between the encoder and the rest
+        if info is None or recipe.value != info.recipe or card_read:
             return to_gguf_bytes(self.generate([text])[0], recipe)
         texts = check_texts(text)
         encoding = self.tokenizer.encode(texts[0])
@@ -226,6 +260,7 @@ def open_generator(
     threads: int | None = None,
     progress: Callable[[str], None] | None = None,
     verify: bool = True,
+    card_reader: Callable[[Sequence[str]], np.ndarray] | None = None,
 ) -> AdapterGenerator:
     """The generator for a bundle (by its target: ONNX Runtime or TensorRT), for a checkpoint (the PyTorch reference,
     with `encoder`), or without either the shipped hypernetwork's bundle."""
@@ -234,8 +269,11 @@ def open_generator(
     if checkpoint is not None:
         from t2l_edge.train.generate import TorchGenerator
 
-        return TorchGenerator(checkpoint, encoder)
-    if encoder is not None:
-        raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
-    b = open_bundle(bundle, verify, progress)
-    return OPENERS[b.manifest.engine_target](b, providers, threads)
+        generator = TorchGenerator(checkpoint, encoder)
+    else:
+        if encoder is not None:
+            raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
+        b = open_bundle(bundle, verify, progress)
+        generator = OPENERS[b.manifest.engine_target](b, providers, threads)
+    generator.card_reader = card_reader
+    return generator

@@ -70,6 +70,7 @@ class BundleFiles:
     HYPERNET_ENGINE = "hypernet.engine"
     GGUF_ONNX = "gguf.onnx"  # hypernetwork outputs -> the adapter's GGUF tensor data (export/gguf_graph.py)
     GGUF_ORT = "gguf.ort"
+    CARD_ONNX = "card.onnx"  # card features -> change of the task embedding (a card-reading hypernetwork's CardNet)
     GGUF_TEMPLATE = "gguf_template.bin"  # the adapter's GGUF header with an empty task name (docs/gguf-template.md)
 
 
@@ -86,6 +87,9 @@ class BundleGraph:
     GGUF = "gguf"
     GGUF_DATA = "gguf_data"  # (batch, layers, words per layer) uint16: each row's buffer is an adapter's data section
     FINITE = "finite"  # (batch,) float32: 0, or NaN where a hypernetwork output was not finite
+    CARD = "card"
+    CARD_FEATURES = "card_features"  # (batch, F) float32: card_features.py
+    EMBEDDING_DELTA = "embedding_delta"  # (batch, d) float32: added to the text embedding of a card with examples
 
 
 class BundleExtra:
@@ -94,6 +98,7 @@ class BundleExtra:
     ENGINES = "engines"  # TensorRT bundles: graph role -> serialized engine file
     OPTIMIZED_ENCODER = "optimized_encoder"
     CHECKPOINT = "checkpoint"
+    CARD_FEATURES = "card_features"  # a card-reading bundle: how its card features are made (card_features.py)
     ENCODER_FINE_TUNED = "encoder_fine_tuned"  # a checkpoint's fine-tuned encoder: {"name", "base", "train_layers"}
 
 

@@ -109,6 +109,18 @@ def card_description(text: str) -> str | None:
 TaskInput = str | TaskCard | Sequence[str | TaskCard]  # what a generator's generate() takes
 
 
+def with_examples(items: TaskInput) -> list[bool]:
+    """Per item of `task_texts`' input: a `TaskCard` that shows examples (what a card-reading generator reads with the
+    base model too)."""
+    if isinstance(items, (str, TaskCard)):
+        items = [items]
+    return [isinstance(item, TaskCard) and item.k > 0 for item in items]
+
+
+CARD_READER_NEEDED = ("this generator reads a card's examples with the base model: give it a card reader "
+                      "(runtimes.llama_cpp.CardReader on the base GGUF)")
+
+
 def task_texts(items: TaskInput) -> list[str]:
     """What every generator's encoder reads: each item a task text (a description) or a `TaskCard`, rendered."""
     if isinstance(items, (str, TaskCard)):

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+import torch
+
 from ..adapter import LoraAdapter
 from ..batch import INDEX_FILE, TaskLine, read_batch_file  # noqa: F401  (their home before batch.py)
 from ..errors import InvalidInputError
 from ..runs import resolve_checkpoint
 from ..prompts import check_task_texts
-from ..task_card import TaskInput, task_texts
+from ..task_card import CARD_READER_NEEDED, TaskInput, task_texts, with_examples
 
 
 class Generator:
@@ -51,14 +54,29 @@ class Generator:
 
     def generate(self, texts: TaskInput, batch_size: int = 64) -> list[LoraAdapter]:
         """One adapter per task text or `TaskCard` (rendered by `task_texts`, as every generator does)."""
+        examples = with_examples(texts)
         texts = task_texts(texts)
         encodings = self.encoder.tokenizer.encode_batch(list(texts))
         check_task_texts(texts, [bool(e.overflowing) for e in encodings], self.encoder.spec.max_length)
         out: list[LoraAdapter] = []
         for start in range(0, len(texts), batch_size):
             chunk = list(texts[start : start + batch_size])
-            out.extend(self.hypernet.generate(self.encoder.encode(chunk), tasks=chunk))
+            out.extend(self.hypernet.generate(self._embeddings(chunk, examples[start : start + batch_size]), tasks=chunk))
         return out
+
+    card_reader = None  # texts -> (N, F) card features, for a card-reading hypernetwork (runtimes.llama_cpp.CardReader)
+
+    @torch.no_grad()
+    def _embeddings(self, texts: list[str], examples: list[bool]):
+        embedding = self.encoder.encode(texts)
+        if self.hypernet.card_net is None or not any(examples):
+            return embedding
+        if self.card_reader is None:
+            raise InvalidInputError(CARD_READER_NEEDED)
+        features = np.zeros((len(texts), self.hypernet.config.card_features), np.float32)
+        rows = [i for i, e in enumerate(examples) if e]
+        features[rows] = self.card_reader([texts[i] for i in rows])
+        return self.hypernet.card_embeddings(embedding, torch.from_numpy(features), torch.tensor(examples))
 
 
 TorchGenerator = Generator  # the name runtimes use for it
