@@ -290,25 +290,36 @@ class LlamaCompleter:
 class CardReader:
     """Card features (t2l_edge/card_features.py) from the base model through llama.cpp: a second context on the same
     base GGUF in embedding mode (memory-mapped: the weights are shared with a generating runner's pages), one forward
-    pass per card, its final-layer states pooled. `reader(texts)` -> (N, F) float32."""
+    pass per card, its final-layer states pooled. `reader(texts)` -> (N, F) float32. The context opens at the first
+    card, so a reader given to every generator costs nothing until a card with examples comes."""
 
     def __init__(self, base_model: str | os.PathLike | None = None, n_ctx: int = 1024, n_threads: int | None = None):
-        from t2l_edge.card_features import CARD_FEATURES, n_card_features
+        from t2l_edge.card_features import CARD_FEATURES
 
-        llama_cpp = import_llama_cpp()
-        _quiet_logs(llama_cpp, False)
-        self.model_path = resolve_base_model(base_model)
-        try:
-            self.llm = llama_cpp.Llama(
-                model_path=str(self.model_path), embedding=True, pooling_type=llama_cpp.LLAMA_POOLING_TYPE_NONE,
-                n_ctx=n_ctx, n_batch=n_ctx, n_ubatch=n_ctx, n_threads=n_threads or min(4, os.cpu_count() or 1),
-                use_mmap=True, verbose=False,
-            )
-        except ValueError as e:
-            raise RuntimeBackendError(f"{self.model_path}: llama.cpp could not load the base model ({quote(e, 120)})") from None
-        self.name = CARD_FEATURES
-        self.n_features = n_card_features(self.llm.n_embd())
-        self.n_ctx = n_ctx
+        self.base_model, self.name, self.n_ctx, self.n_threads = base_model, CARD_FEATURES, n_ctx, n_threads
+        self._llm = None
+
+    @property
+    def llm(self):
+        if self._llm is None:
+            llama_cpp = import_llama_cpp()
+            _quiet_logs(llama_cpp, False)
+            self.model_path = resolve_base_model(self.base_model)
+            try:
+                self._llm = llama_cpp.Llama(
+                    model_path=str(self.model_path), embedding=True, pooling_type=llama_cpp.LLAMA_POOLING_TYPE_NONE,
+                    n_ctx=self.n_ctx, n_batch=self.n_ctx, n_ubatch=self.n_ctx,
+                    n_threads=self.n_threads or min(4, os.cpu_count() or 1), use_mmap=True, verbose=False,
+                )
+            except ValueError as e:
+                raise RuntimeBackendError(f"{self.model_path}: llama.cpp could not load the base model ({quote(e, 120)})") from None
+        return self._llm
+
+    @property
+    def n_features(self) -> int:
+        from t2l_edge.card_features import n_card_features
+
+        return n_card_features(self.llm.n_embd())
 
     def states(self, text: str) -> np.ndarray:
         """(T, d) final-layer hidden states of the text's tokens (BOS first)."""
@@ -323,7 +334,9 @@ class CardReader:
         return np.stack([pool_card_states(self.states(t)) for t in texts]) if texts else np.zeros((0, self.n_features), np.float32)
 
     def close(self) -> None:
-        self.llm.close()
+        if self._llm is not None:
+            self._llm.close()
+            self._llm = None
 
     def __enter__(self):
         return self

@@ -44,11 +44,13 @@ def test_conditions_table():
     assert got == {
         "base": (False, False, "none"), "base+desc": (True, False, "none"), "t2l": (False, False, "own"),
         "t2l+desc": (True, False, "own"), "mismatched": (False, False, "other"), "oracle": (False, False, "oracle"),
-        "icl": (True, True, "none"), "t2l+card": (False, False, "card"), "multitask": (True, False, "multitask"),
+        "icl": (True, True, "none"), "t2l+card": (False, False, "card"), "t2l+card+icl": (True, True, "card"),
+        "multitask": (True, False, "multitask"),
     }
-    assert [c.name for c in CONDITIONS.values() if c.needs_generator] == ["t2l", "t2l+desc", "mismatched", "t2l+card"]
-    assert [c.name for c in CONDITIONS.values() if c.baseline] == ["icl", "t2l+card", "multitask"]
-    assert [c.name for c in CONDITIONS.values() if c.needs_shots] == ["icl", "t2l+card"]
+    assert [c.name for c in CONDITIONS.values() if c.needs_generator] == [
+        "t2l", "t2l+desc", "mismatched", "t2l+card", "t2l+card+icl"]
+    assert [c.name for c in CONDITIONS.values() if c.baseline] == ["icl", "t2l+card", "t2l+card+icl", "multitask"]
+    assert [c.name for c in CONDITIONS.values() if c.needs_shots] == ["icl", "t2l+card", "t2l+card+icl"]
 
 
 def test_parse_conditions():

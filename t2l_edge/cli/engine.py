@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 
 from ..bundle import EngineTarget
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, T2LEdgeError
 from ..text import quote
 from .app import console
 from .options import (
@@ -151,7 +151,7 @@ def generate(
     what = "the checkpoint and the encoder" if cfg.checkpoint is not None else "the bundle"
     with console.status(f"loading {what}") as status:
         generator = open_generator(as_path(cfg.bundle), as_path(cfg.checkpoint), as_path(cfg.encoder),
-                                   progress=status.update)
+                                   progress=status.update, card_reader=_card_reader(None))
     adapters = generator.generate([card] if card is not None else [line.text for line in lines])
     detail = f" ({recipe.value})" if recipe is not None else ""
     if batch_file is None:
@@ -213,7 +213,7 @@ def apply(
     prompts = [prompt] if prompt is not None else read_prompts(input_file)
 
     with console.status("loading the generator and the base model") as status:
-        generator = open_generator(bundle, checkpoint, progress=status.update)
+        generator = open_generator(bundle, checkpoint, progress=status.update, card_reader=_card_reader(base_model))
         runner = LlamaCppRunner(base_model, n_ctx=context)
     fmt = get_prompt_format(generator.prompt_format)
     mode = effective_prompt_mode(prompt_mode, generator.prompt_mode)
@@ -268,6 +268,17 @@ def apply(
     for r in rows:
         table.add_row(r["prompt"], r["adapter"], *([r["base"]] if compare_base else []))
     console.print(table)
+
+
+def _card_reader(base_model):
+    """The base model's card reader for a card-reading generator (opens at the first card with examples); None when
+    llama.cpp is not installed: a card with examples then gets one clear line from the generator."""
+    try:
+        from ..runtimes.llama_cpp import CardReader
+
+        return CardReader(base_model)
+    except T2LEdgeError:
+        return None
 
 
 def _keep_adapter(lora, data: bytes, output: Path) -> None:

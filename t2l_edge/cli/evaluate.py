@@ -160,7 +160,10 @@ def evaluate(
     make_adapters, prompt_format, provenance = None, None, None
     if needs_generator:
         with console.status("loading the generator") as status:
-            generator = open_generator(bundle, checkpoint, encoder, progress=status.update)
+            from ..runtimes.llama_cpp import CardReader
+
+            generator = open_generator(bundle, checkpoint, encoder, progress=status.update,
+                                       card_reader=CardReader(base_path, n_threads=threads))
         make_adapters, prompt_format, provenance = generator.generate, generator.prompt_format, generator.provenance
     with console.status("loading the base model"):
         runner = LlamaCppRunner(base_path, n_ctx=context, n_threads=threads)

@@ -11,6 +11,8 @@
 | icl        | yes                       | k (in-context learning)       | none                                            |
 | t2l+card   | no                        | no                            | generated from the task card: description + k   |
 |            |                           |                               | examples (the same k examples icl shows)        |
+| t2l+card+icl | yes                     | k (the card's)                | generated from the task card: does the adapter  |
+|            |                           |                               | make in-context learning better?                |
 | multitask  | yes                       | no                            | one LoRA trained on the whole training mixture  |
 |            |                           |                               | (`train-lora --multitask`), the same for all    |
 
@@ -84,6 +86,8 @@ CONDITIONS: dict[str, Condition] = {
                   "prompt", shots_in_prompt=True, baseline=True),
         Condition("t2l+card", False, AdapterSource.CARD, "the adapter generated from the description and the same k "
                   "examples (a task card)", baseline=True),
+        Condition("t2l+card+icl", True, AdapterSource.CARD, "the card's adapter, and the description and the same k "
+                  "examples in the prompt", shots_in_prompt=True, baseline=True),
         Condition("multitask", True, AdapterSource.MULTITASK, "one LoRA trained on the training mixture, the "
                   "description in the prompt", baseline=True),
     )

@@ -35,7 +35,7 @@ import numpy as np
 from ..adapter import LoraAdapter
 from ..errors import InvalidInputError
 from ..prompts import DEFAULT_PROMPT_FORMAT, PromptFormat, get_prompt_format
-from ..task_card import pick_shots, render_card
+from ..task_card import TaskCard, pick_shots
 from ..tasks.format import Task
 from .benchmarks import max_tokens_for, metric_name, score_example
 from .conditions import AdapterSource, Condition, derangement
@@ -70,7 +70,10 @@ DIFFERENCES = (
     ("icl", "base+desc"),
     ("t2l+card", "t2l"),
     ("t2l", "multitask"),
+    ("t2l+desc", "multitask"),
     ("multitask", "base+desc"),
+    ("t2l+desc", "t2l"),
+    ("t2l+card+icl", "icl"),
 )
 
 
@@ -336,7 +339,7 @@ def _plan(tasks: Sequence[Task], conditions: Sequence[Condition], limit: int | N
                     AdapterSource.OWN: ("text", own),
                     AdapterSource.OTHER: ("text", other.descriptions[j % len(other.descriptions)]) if other else None,
                     AdapterSource.ORACLE: ("oracle", task.name),
-                    AdapterSource.CARD: ("text", render_card(own, solved)),
+                    AdapterSource.CARD: ("card", TaskCard(own, tuple(solved))),
                     AdapterSource.MULTITASK: MULTITASK_KEY,
                     AdapterSource.GIVEN: ("given", cond.name),
                 }[cond.adapter]
@@ -352,15 +355,15 @@ def _plan(tasks: Sequence[Task], conditions: Sequence[Condition], limit: int | N
 def _encode_all(jobs: Sequence[_Job], make_adapters: MakeAdapters | None, encode: Encode | None,
                 oracle: Mapping[str, LoraAdapter], trained: dict[tuple[str, str], bytes]) -> dict[tuple[str, str], bytes]:
     wanted = list(dict.fromkeys(j.adapter for j in jobs if j.adapter is not None))
-    texts = [text for kind, text in wanted if kind == "text"]
+    generated = [(kind, item) for kind, item in wanted if kind in ("text", "card")]  # a text, or a TaskCard
     blobs: dict[tuple[str, str], bytes] = {}
-    for start in range(0, len(texts), GENERATION_CHUNK):
-        chunk = texts[start : start + GENERATION_CHUNK]
-        adapters = make_adapters(chunk)
+    for start in range(0, len(generated), GENERATION_CHUNK):
+        chunk = generated[start : start + GENERATION_CHUNK]
+        adapters = make_adapters([item for _, item in chunk])
         if len(adapters) != len(chunk):
             raise InvalidInputError(f"make_adapters returned {len(adapters)} adapters for {len(chunk)} texts")
-        for text, adapter in zip(chunk, adapters):
-            blobs[("text", text)] = _bytes(encode(adapter))
+        for key, adapter in zip(chunk, adapters):
+            blobs[key] = _bytes(encode(adapter))
     for kind, name in wanted:
         if kind == "oracle":
             blobs[(kind, name)] = _bytes(encode(oracle[name]))

@@ -93,9 +93,14 @@ class CardPool:
 
     @classmethod
     def load(cls, path: str | os.PathLike, expect: PoolSpec) -> "CardPool":
-        from ..safetensors_io import read_safetensors
+        from safetensors import SafetensorError, safe_open
 
-        meta, tensors = read_safetensors(Path(path))
+        try:
+            with safe_open(str(path), framework="numpy") as f:
+                meta = f.metadata() or {}
+                tensors = {name: f.get_tensor(name) for name in f.keys()}
+        except (SafetensorError, OSError) as e:
+            raise CorruptFileError(f"{path}: unreadable card pool ({e}); delete it to rebuild") from None
         if meta.get("format") != POOL_FORMAT:
             raise CorruptFileError(f"{path}: not a card pool ({POOL_FORMAT})")
         try:
