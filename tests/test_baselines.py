@@ -55,8 +55,8 @@ def test_icl_and_card_conditions_show_k_other_examples_and_the_same_ones():
     tasks, cards = _tasks(), []
 
     def make_adapters(texts):
-        cards.extend(texts)
-        return [LoraAdapter.zeros(SPEC, 1, task=t) for t in texts]
+        cards.extend(getattr(t, "text", t) for t in texts)
+        return [LoraAdapter.zeros(SPEC, 1, task=getattr(t, "text", t)) for t in texts]  # a TaskCard for t2l+card
 
     model = Recorder(tasks)
     results = evaluate(tasks, parse_conditions("icl,t2l+card"), make_adapters, model,

@@ -41,7 +41,7 @@ from .benchmarks import max_tokens_for, metric_name, score_example
 from .conditions import AdapterSource, Condition, derangement
 from .latency import LatencySummary, Timing, summarize
 
-MakeAdapters = Callable[[list[str]], list[LoraAdapter]]
+MakeAdapters = Callable[[list], list[LoraAdapter]]  # task texts and TaskCards (t2l+card) -> adapters
 Encode = Callable[[LoraAdapter], bytes]
 Complete = Callable[[str, bytes | None, int], str]
 Progress = Callable[[int, int], None]
@@ -475,8 +475,8 @@ def evaluate(
             blob = blobs[job.adapter] if job.adapter is not None else None
             text = cut_at_stop(complete(job.prompt, blob, max_tokens[task.name]), fmt.stop)
             took = timing() if timing is not None else None
-            adapter_from = None if job.adapter is None else job.adapter[1] if job.adapter[0] in ("text", "given") \
-                else job.adapter[0]
+            kind, source = job.adapter if job.adapter is not None else (None, None)
+            adapter_from = (source if kind in ("text", "given") else source.text if kind == "card" else kind)
             cells[(task.name, job.condition.name)].predictions.append(
                 Prediction(job.index, text, ex.output, score_example(task, ex, text), job.description, adapter_from,
                            job.shots, took)
