@@ -433,8 +433,6 @@ class TrainConfig:
 
     def _check_prompt_mode(self) -> None:
         """The mode the adapters record must be one the hypernetwork is trained in."""
-        if self.data.card_share and not self.hypernet.card_reader:
-            raise InvalidInputError(f"{self.source}: [data] card_share needs [hypernet] card_reader = true")
         mode, share = PromptMode(self.hypernet.prompt_mode), self.data.instructed
         if (mode is PromptMode.INSTRUCTED and share == 0) or (mode is PromptMode.BARE and share == 1):
             raise InvalidInputError(
