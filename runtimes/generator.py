@@ -1,13 +1,9 @@
 """One generator interface: texts in, `LoraAdapter`s out, whatever runs the hypernetwork.
 
-    gen = open_generator("bundle/")                   # ONNX Runtime, or TensorRT for a tensorrt bundle
-    gen = open_generator(checkpoint="runs/sft")       # the PyTorch reference
-    gen = open_generator()                            # the shipped hypernetwork's int8 CPU bundle
-    adapters = gen.generate(["Reverse the words."])   # list[LoraAdapter], in order
-
 `BundleGenerator` holds what every bundle runtime shares (the manifest, tokenization with the manifest's settings,
 the text checks, batching, turning graph outputs into adapters); ONNX Runtime and TensorRT each supply only how
-the two graphs run. This module imports numpy and tokenizers only.
+the two graphs run; `factory.open_generator` picks the runtime. This module imports numpy and tokenizers only
+and none of the runtimes (they import it).
 """
 
 from __future__ import annotations
@@ -19,9 +15,9 @@ from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
 import numpy as np
 
 from t2l_edge.adapter import LoraAdapter
-from t2l_edge.bundle import Bundle, EngineTarget, adapters_from_outputs
+from t2l_edge.bundle import Bundle, adapters_from_outputs
 from t2l_edge.choices import Precision
-from t2l_edge.errors import InvalidAdapterError, InvalidInputError
+from t2l_edge.errors import InvalidAdapterError
 from t2l_edge.keys import BundleFiles, BundleGraph
 from t2l_edge.prompts import check_task_texts
 from t2l_edge.task_card import TaskCard, TaskInput, task_texts
@@ -174,33 +170,7 @@ class BundleGenerator(ABC):
         return self._template
 
 
-# -- the factory ---------------------------------------------------------------------------------------------------
-
-
-def _ort(bundle: Bundle, providers, threads) -> BundleGenerator:
-    from .onnxruntime import OrtGenerator
-
-    return OrtGenerator(bundle, providers, threads)
-
-
-def _tensorrt(bundle: Bundle, providers, threads) -> BundleGenerator:
-    """TensorRT engines where TensorRT is installed; else the bundle's ONNX graphs in ONNX Runtime."""
-    try:
-        import tensorrt  # noqa: F401
-    except ImportError:
-        return _ort(bundle, providers, threads)
-    from .tensorrt import TensorRTGenerator
-
-    return TensorRTGenerator(bundle)
-
-
-# Which runtime opens a bundle of each build-engine target.
-OPENERS: dict[EngineTarget, Callable[..., BundleGenerator]] = {
-    EngineTarget.CPU: _ort,
-    EngineTarget.CUDA: _ort,
-    EngineTarget.MOBILE: _ort,
-    EngineTarget.TENSORRT: _tensorrt,
-}
+# -- bundles by path, or the shipped one ------------------------------------------------------------------
 
 
 def default_bundle(progress: Callable[[str], None] | None = None) -> Bundle:
@@ -215,27 +185,3 @@ def open_bundle(bundle: str | os.PathLike | Bundle | None, verify: bool = True,
     if bundle is None:
         return default_bundle(progress)
     return bundle if isinstance(bundle, Bundle) else Bundle.load(bundle, verify=verify)
-
-
-def open_generator(
-    bundle: str | os.PathLike | Bundle | None = None,
-    checkpoint: str | os.PathLike | None = None,
-    encoder: str | os.PathLike | None = None,
-    *,
-    providers: str | Sequence[str] = "auto",
-    threads: int | None = None,
-    progress: Callable[[str], None] | None = None,
-    verify: bool = True,
-) -> AdapterGenerator:
-    """The generator for a bundle (by its target: ONNX Runtime or TensorRT), for a checkpoint (the PyTorch reference,
-    with `encoder`), or without either the shipped hypernetwork's bundle."""
-    if bundle is not None and checkpoint is not None:
-        raise InvalidInputError("give --bundle or --checkpoint, not both")
-    if checkpoint is not None:
-        from t2l_edge.train.generate import TorchGenerator
-
-        return TorchGenerator(checkpoint, encoder)
-    if encoder is not None:
-        raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
-    b = open_bundle(bundle, verify, progress)
-    return OPENERS[b.manifest.engine_target](b, providers, threads)

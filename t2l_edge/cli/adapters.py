@@ -14,7 +14,7 @@ from rich.table import Table
 
 from ..errors import InvalidInputError
 from ..text import quote
-from .app import console
+from .console import console
 
 EXIT_WORDS = ("exit", "quit")  # end `infer --interactive` (so does Ctrl-D)
 from .options import (

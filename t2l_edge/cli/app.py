@@ -13,8 +13,6 @@ import re
 import sys
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from .. import __version__
 from ..choices import SPELLINGS
@@ -29,6 +27,7 @@ from ..errors import (
     T2LEdgeError,
     UnsupportedArchitectureError,
 )
+from .console import console
 
 USAGE_EXIT_CODE = 2
 INTERNAL_EXIT_CODE = 3
@@ -49,8 +48,6 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: no boxes, nothing cut when piped, no type label on flags
     context_settings={"token_normalize_func": _normalize_token},
 )
-# Markup off: file names, task texts and adapter metadata are printed as they are ("[/bold]" in a task is text).
-console = Console(markup=False)
 
 # One table from error type to the words that open its message (most specific first).
 ERROR_LABELS: list[tuple[type[BaseException], str]] = [
@@ -64,25 +61,6 @@ ERROR_LABELS: list[tuple[type[BaseException], str]] = [
     (RuntimeBackendError, "runtime error"),
     (T2LEdgeError, "error"),
 ]
-
-
-def table(*headers: str, identifiers: tuple[int, ...] = (0,), **kwargs) -> Table:
-    """A table for output a user reads back: light borders; `keep_whole` fixes its identifier columns once filled."""
-    t = Table(*headers, box=None, pad_edge=False, **kwargs)  # no borders: width goes to the values
-    t.identifiers = identifiers  # type: ignore[attr-defined]
-    return t
-
-
-def keep_whole(t: Table) -> Table:
-    """Identifier columns (names a user types back: profiles, task families) never wrap, shrink or get an ellipsis,
-    at 80 columns or piped: their minimum width is their longest value; the other columns fold instead of cutting."""
-    for i, column in enumerate(t.columns):
-        if i in getattr(t, "identifiers", (0,)):
-            column.no_wrap = True
-            column.min_width = max(len(line) for c in [column.header, *column.cells] for line in str(c).splitlines() or [""])
-        else:
-            column.overflow = "fold"
-    return t
 
 
 def error_message(exc: BaseException) -> str:

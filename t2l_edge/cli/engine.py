@@ -20,7 +20,7 @@ from rich.table import Table
 from ..bundle import EngineTarget
 from ..errors import InvalidInputError
 from ..text import quote
-from .app import console
+from .console import console
 from .options import (
     BaseModel,
     Bundle,

@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
-from .app import console
+from .console import console
 from .options import BaseModel, Bundle, Checkpoint, Encoder, Quantization, recipe_or_default
 
 DEFAULT_CONTEXT = 2048  # a BoolQ passage or a GSM8K problem plus its answer fits

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
-from .app import console
+from .console import console
 from .options import Format, JsonFlag, Quantization, flag
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import console
+from .console import console
 from .options import BaseModel, Bundle, Context, Quantization, flag, recipe_or_default
 
 

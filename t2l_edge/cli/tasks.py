@@ -14,7 +14,7 @@ from rich.table import Table
 from ..choices import choice_error
 from ..errors import InvalidInputError
 from ..tasks.splits import Split
-from .app import console, keep_whole, table
+from .console import console, keep_whole, table
 from .options import JsonFlag, Seed
 
 app = typer.Typer(help="The built-in task suite and task files.", no_args_is_help=True)

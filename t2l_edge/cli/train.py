@@ -14,7 +14,7 @@ import typer
 
 from ..errors import InvalidInputError
 from ..train.config import Objective
-from .app import console
+from .console import console
 from .options import BaseModel, ConfigFile
 
 

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..errors import InvalidInputError
 from ..memory import CacheType, ComponentKey, Mode
-from .app import console, keep_whole, table
+from .console import console, keep_whole, table
 from .options import BaseModel, JsonFlag, flag
 
 profiles_app = typer.Typer(help="Device memory profiles (shipped ones, or your own TOML file).", no_args_is_help=True)
