@@ -113,5 +113,5 @@ def choose_prompt_format(name: str | None, generator: str) -> PromptFormat | Non
         return PROMPT_FORMATS[name]
     except KeyError:
         raise InvalidInputError(
-            f"--format must be one of {', '.join([*PROMPT_FORMATS, RAW_FORMAT])}, got {name!r}"
+            f"--prompt-format must be one of {', '.join([*PROMPT_FORMATS, RAW_FORMAT])}, got {name!r}"
         ) from None

@@ -149,24 +149,28 @@ def _root(
 
 from . import adapters, engine, evaluate, merge, serve, tasks, train, validate  # noqa: E402
 
-COMMANDS = {
-    "export": adapters.export,
-    "inspect": adapters.inspect,
-    "infer": adapters.infer,
-    "merge": merge.merge,
-    "generate": engine.generate,
-    "apply": engine.apply,
-    "build-engine": engine.build_engine,
-    "validate": validate.validate,
-    "evaluate": evaluate.evaluate,
-    "compare": evaluate.compare,
-    "train": train.train,
-    "train-lora": train.train_lora,
-    "serve": serve.serve,
-}
-GROUPS = {"tasks": tasks.app, "profiles": validate.profiles_app}
+# The main job first; each summary whole (click cuts a docstring's first line at ~45 characters, mid-phrase).
+COMMANDS = [
+    ("apply", engine.apply, "Make an adapter from a task and answer prompts with it."),
+    ("generate", engine.generate, "Write adapters (GGUF, PEFT) from task descriptions."),
+    ("infer", adapters.infer, "Answer prompts with an adapter file on the base model."),
+    ("serve", serve.serve, "An OpenAI-compatible local server; a request may carry a task."),
+    ("inspect", adapters.inspect, "Describe an adapter or a base model."),
+    ("export", adapters.export, "Convert an adapter between GGUF, PEFT and safetensors."),
+    ("merge", merge.merge, "Merge adapters of one base model into one."),
+    ("validate", validate.validate, "Check that a deployment fits a device's memory."),
+    ("evaluate", evaluate.evaluate, "Score tasks with and without generated adapters."),
+    ("compare", evaluate.compare, "Compare two evaluate runs, with confidence intervals."),
+    ("build-engine", engine.build_engine, "Export a hypernetwork to a generator bundle (ONNX)."),
+    ("train", train.train, "Train a hypernetwork (SFT or reconstruction)."),
+    ("train-lora", train.train_lora, "Train ordinary LoRAs: one per task, or one multitask."),
+]
+GROUPS = [
+    ("tasks", tasks.app, "The built-in task suite and task files."),
+    ("profiles", validate.profiles_app, "Device memory profiles."),
+]
 
-for _name, _command in COMMANDS.items():
-    app.command(_name)(_command)
-for _name, _group in GROUPS.items():
-    app.add_typer(_group, name=_name)
+for _name, _command, _summary in COMMANDS:
+    app.command(_name, short_help=_summary)(_command)
+for _name, _group, _summary in GROUPS:
+    app.add_typer(_group, name=_name, short_help=_summary)

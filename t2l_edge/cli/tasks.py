@@ -30,7 +30,7 @@ def _family(name: str):
     return FAMILIES[name]
 
 
-@app.command("list")
+@app.command("list", short_help="The task families, their split and a sample.")
 def list_(
     theme: Annotated[str | None, typer.Option("--theme", metavar="THEME", help="Only the families of this theme.")] = None,
     seed: Seed = 0,
@@ -67,10 +67,10 @@ def list_(
     console.print(keep_whole(t))
 
 
-@app.command()
+@app.command(short_help="One family: descriptions and instances.")
 def show(
     name: Annotated[str, typer.Argument(help="A family name (see `tasks list`).")],
-    instances: Annotated[int, typer.Option("--instances", "-n", min=1, max=100, help="Instances to show.")] = 5,
+    instances: Annotated[int, typer.Option("--sample", min=1, max=100, help="Instances to show.")] = 5,
     seed: Seed = 0,
 ):
     """One family: its descriptions (train / held out) and a few instances."""
@@ -95,7 +95,7 @@ def show(
     console.print(ex)
 
 
-@app.command()
+@app.command(short_help="Write a split of the suite as a JSONL task file.")
 def export(
     split: Annotated[Split, typer.Option("--split", "-s", case_sensitive=False, help="Which part of the suite.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL file (one task per line).")],
@@ -113,7 +113,7 @@ def export(
     console.print(f"wrote {len(tasks)} tasks ({d} descriptions, {n} instances) of split {split.value} to {output}")
 
 
-@app.command()
+@app.command(short_help="Check a task file; the first error with its line.")
 def check(path: Annotated[Path, typer.Argument(help="A task file (.json, .jsonl) or a folder of them.")]):
     """Load task files (ours or Super-NaturalInstructions) and report what they hold, or the first error."""
     from ..tasks.format import load_tasks

@@ -117,7 +117,7 @@ def train_lora(
         Optional[Path], typer.Option("--config", "-c", help="Training config (TOML): its base, hypernet, data and optim sections.")
     ] = None,
     base_model: BaseModel = None,
-    only: Annotated[Optional[list[str]], typer.Option("--only", "--task", metavar="NAME", help="Only the task of this name (repeatable).")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", metavar="NAME", help="Only the task of this name (repeatable).")] = None,
     steps: Annotated[Optional[int], typer.Option("--steps", min=1, help="Optimizer steps per task (default 100).")] = None,
     lr: Annotated[Optional[float], typer.Option("--lr", help="Learning rate (default 3e-4).")] = None,
     rank: Annotated[Optional[int], typer.Option("--rank", min=1, help="LoRA rank.")] = None,
@@ -174,7 +174,7 @@ def _train_multitask(cfg, config: Path | None, tasks: Path | None, only, output:
     import dataclasses
 
     if only:
-        raise InvalidInputError("--task picks one oracle; --multitask trains on every training task")
+        raise InvalidInputError("--only picks oracles by task; --multitask trains on every training task")
     if tasks is not None:
         try:
             cfg.data = dataclasses.replace(cfg.data, split=None, families=None, tasks=[str(tasks)])

@@ -17,7 +17,7 @@ from rich.text import Text
 from ..errors import InvalidInputError
 from ..memory import CacheType, ComponentKey, Mode
 from .console import console, keep_whole, table
-from .options import BaseModel, JsonFlag, flag
+from .options import DEFAULT_CONTEXT, BaseModel, Context, JsonFlag, flag
 
 profiles_app = typer.Typer(help="Device memory profiles (shipped ones, or your own TOML file).", no_args_is_help=True)
 
@@ -42,7 +42,7 @@ def list_profiles(json_output: JsonFlag = False):
     console.print(keep_whole(t))
 
 
-@profiles_app.command("show")
+@profiles_app.command("show", short_help="One profile's fields and where its budget comes from.")
 def show_profile(
     name: Annotated[str, typer.Argument(help="A shipped profile's name or the path of a TOML file.")],
     json_output: JsonFlag = False,
@@ -80,7 +80,7 @@ def validate(
         Optional[list[Path]],
         typer.Option("--adapter", "-a", metavar="PATH", help="An adapter kept resident (repeatable)."),
     ] = None,
-    context: Annotated[int, typer.Option("--context", min=1, help="Context length (tokens).")] = 1024,
+    context: Context = DEFAULT_CONTEXT,
     max_memory: Annotated[
         Optional[str],
         typer.Option(
@@ -90,7 +90,7 @@ def validate(
         ),
     ] = None,
     mode: Annotated[
-        Mode, typer.Option("--mode", case_sensitive=False,
+        Mode, typer.Option("--loading", case_sensitive=False,
                            help="concurrent: generator and LLM resident together; sequential: generator unloaded first.")
     ] = Mode.CONCURRENT,
     cache_type: Annotated[
