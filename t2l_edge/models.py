@@ -35,6 +35,10 @@ def default_base_model() -> Path:
     expected_size = sum(p.stat().st_size for p in package.chunk_paths())
     if target.is_file() and target.stat().st_size == expected_size:
         return target
+    import logging
+
+    logging.getLogger("t2l_edge").info("assembling the base model %s (%.0f MB) once into %s", package.MODEL_NAME,
+                                       expected_size / 1e6, target.parent)
     with atomic_path(target) as tmp:
         package.assemble(output_path=tmp, overwrite=True)  # raises if the sha256 does not match
     return target

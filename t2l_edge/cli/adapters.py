@@ -14,7 +14,7 @@ from rich.table import Table
 
 from ..errors import InvalidInputError
 from ..text import quote
-from .console import console
+from .console import console, progress
 
 EXIT_WORDS = ("exit", "quit")  # end `infer --interactive` (so does Ctrl-D)
 from .options import (
@@ -315,11 +315,7 @@ def _print_answers(rows: list[dict], json_output: bool) -> None:
 
 
 def _progress(items, description: str):
-    if len(items) < 3:
-        return items
-    from rich.progress import track
-
-    return track(items, description=description, console=console)
+    return items if len(items) < 3 else progress(items, description)
 
 
 # -- helpers ------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ Exit codes: 0 done, 1 a negative verdict (`validate`: does not fit), 2 bad input
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import sys
@@ -27,7 +28,7 @@ from ..errors import (
     T2LEdgeError,
     UnsupportedArchitectureError,
 )
-from .console import console
+from .console import console, notice
 
 USAGE_EXIT_CODE = 2
 INTERNAL_EXIT_CODE = 3
@@ -108,8 +109,23 @@ def usage_message(exc: BaseException) -> str:
     return f"error: {message}" + ("" if param is not None or "Did you mean" in message else f" (see '{hint} --help')")
 
 
+class _Notices(logging.Handler):
+    """The library's notices (logger "t2l_edge", INFO: a model copied into the cache, with its size) as one stderr line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        notice(f"note: {record.getMessage()}")
+
+
+def _show_notices() -> None:
+    logger = logging.getLogger("t2l_edge")
+    if not any(isinstance(h, _Notices) for h in logger.handlers):
+        logger.addHandler(_Notices())
+        logger.setLevel(logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run a command; bad input or usage becomes one `error:` line on stderr and exit 2."""
+    _show_notices()
     usage_errors = _click_classes("ClickException")
     aborts = _click_classes("Abort")
     try:

@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
-from .console import console
+from .console import console, err
 from .options import DEFAULT_CONTEXT, BaseModel, Bundle, Checkpoint, Context, Encoder, Quantization, recipe_or_default
 
 
@@ -180,7 +180,7 @@ def evaluate(
             "metrics": [m.value for m in wanted],
             "multitask": str(multitask) if uses_multitask else None,
         }
-        with Progress(console=console, transient=True) as bar:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
             job = bar.add_task("evaluating", total=None)
             results = run_evaluation(
                 task_list, chosen, make_adapters, LlamaCompleter(runner, fmt.stop),

@@ -37,24 +37,13 @@ def list_(
     json_output: JsonFlag = False,
 ):
     """The task families: theme, split, descriptions, metric and one sample."""
-    from ..tasks.splits import family_split
     from ..tasks.suite import FAMILIES, THEMES
     from ..tasks.suite.corpus import count_corpus
-    from ..tasks.suite.realdata import NEEDS_TRAIN_EXTRA, MissingDataPackageError
 
     if theme is not None and theme not in THEMES:
         raise choice_error("--theme", theme, THEMES)
-    rows = []
-    for f in FAMILIES.values():
-        if theme is not None and f.theme != theme:
-            continue
-        try:
-            x, y = f.make(random.Random(f"sample:{seed}:{f.name}"))
-        except MissingDataPackageError:  # a device install lists the real-data families without their data
-            x, y = "-", NEEDS_TRAIN_EXTRA
-        rows.append({"name": f.name, "theme": f.theme, "split": family_split(f.name).value,
-                     "descriptions": len(f.descriptions), "metric": f.metric.value, "input": x, "output": y,
-                     "operation": f.op, "parameter": f.parameter, "source": f.source})
+    with console.status("sampling every family (the real-data ones read their packages: about 10 s)"):
+        rows = _list_rows([f for f in FAMILIES.values() if theme is None or f.theme == theme], seed)
     if json_output:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -65,6 +54,22 @@ def list_(
     for r in rows:
         t.add_row(r["name"], r["theme"], r["split"], r["metric"], f"{r['input']} → {r['output']}")
     console.print(keep_whole(t))
+
+
+def _list_rows(families, seed: int) -> list[dict]:
+    from ..tasks.splits import family_split
+    from ..tasks.suite.realdata import NEEDS_TRAIN_EXTRA, MissingDataPackageError
+
+    rows = []
+    for f in families:
+        try:
+            x, y = f.make(random.Random(f"sample:{seed}:{f.name}"))
+        except MissingDataPackageError:  # a device install lists the real-data families without their data
+            x, y = "-", NEEDS_TRAIN_EXTRA
+        rows.append({"name": f.name, "theme": f.theme, "split": family_split(f.name).value,
+                     "descriptions": len(f.descriptions), "metric": f.metric.value, "input": x, "output": y,
+                     "operation": f.op, "parameter": f.parameter, "source": f.source})
+    return rows
 
 
 @app.command(short_help="One family: descriptions and instances.")
@@ -106,7 +111,8 @@ def export(
     from ..tasks.format import save_tasks
     from ..tasks.splits import build_split
 
-    tasks = build_split(split, n_instances=instances, seed=seed)
+    with console.status(f"building split {split.value} ({instances} instances per task)"):
+        tasks = build_split(split, n_instances=instances, seed=seed)
     save_tasks(tasks, output)
     n = sum(len(t.examples) for t in tasks)
     d = sum(len(t.descriptions) for t in tasks)

@@ -14,7 +14,7 @@ import typer
 
 from ..errors import InvalidInputError
 from ..train.config import Objective
-from .console import console
+from .console import console, err
 from .options import BaseModel, ConfigFile
 
 
@@ -32,7 +32,7 @@ class _Progress:
         self.progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("loss {task.fields[loss]}"), TextColumn("{task.fields[speed]}"),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console,
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=not err.is_terminal,
         )
         self.task = None
 
@@ -51,7 +51,7 @@ class _Progress:
                 self.progress.remove_task(self.task)
             self.task = self.progress.add_task(label, total=event.total, completed=event.step, loss="-", speed="")
             if "world_size" in v:
-                self.progress.console.print(
+                console.print(
                     f"hypernetwork {v['parameters'] / 1e6:.2f}M parameters · {v['world_size']} process(es) on "
                     f"{v['device']} · from step {event.step}"
                 )
@@ -65,13 +65,13 @@ class _Progress:
             self.progress.update(self.task, completed=event.step, loss=f"{v['loss']:.4f}", speed=speed)
         elif event.kind == "eval":
             shown = " · ".join(f"{k} {x:.4f}" for k, x in v.items())
-            self.progress.console.print(f"step {event.step}: {shown}")
+            console.print(f"step {event.step}: {shown}")
         elif event.kind == "checkpoint":
-            self.progress.console.print(f"step {event.step}: checkpoint {v['path']}")
+            console.print(f"step {event.step}: checkpoint {v['path']}")
         elif event.kind == "end" and "path" in v:
             before, after = v.get("heldout_loss_base"), v.get("heldout_loss")
             detail = f" · held-out loss {before:.4f} → {after:.4f}" if before is not None else ""
-            self.progress.console.print(f"{v['task']}: wrote {v['path']}{detail}")
+            console.print(f"{v['task']}: wrote {v['path']}{detail}")
 
 
 def train(
