@@ -121,6 +121,7 @@ def _show_notices() -> None:
     if not any(isinstance(h, _Notices) for h in logger.handlers):
         logger.addHandler(_Notices())
         logger.setLevel(logging.INFO)
+        logger.propagate = False  # not twice when a library has configured the root logger
 
 
 def main(argv: list[str] | None = None) -> None:
