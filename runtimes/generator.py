@@ -109,8 +109,9 @@ class BundleGenerator(ABC):
         """One adapter per task text or `TaskCard`, in order; texts go through both graphs in batches of
         `batch_size`."""
         texts = check_texts(texts)
-        overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
-        check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
+        encodings = self.tokenizer.encode_batch(texts)
+        check_task_texts(texts, [bool(e.overflowing) for e in encodings], self.manifest.encoder.max_length,
+                         [self._unknown(e) for e in encodings])
         size = batch_size or (self.batch_size if self.batch_invariant else 1)
         adapters: list[LoraAdapter] = []
         for start in range(0, len(texts), size):
@@ -134,13 +135,20 @@ class BundleGenerator(ABC):
             return to_gguf_bytes(self.generate([text])[0], recipe)
         texts = check_texts(text)
         encoding = self.tokenizer.encode(texts[0])
-        check_task_texts(texts, [bool(encoding.overflowing)], self.manifest.encoder.max_length)
+        check_task_texts(texts, [bool(encoding.overflowing)], self.manifest.encoder.max_length,
+                         [self._unknown(encoding)])
         tokens = {BundleGraph.INPUT_IDS: np.array([encoding.ids], dtype=np.int64),  # (1, T)
                   BundleGraph.ATTENTION_MASK: np.array([encoding.attention_mask], dtype=np.int64)}
         words, finite = self.run_gguf(tokens)
         if not finite == 0:
             raise InvalidAdapterError(f"the hypernetwork produced non-finite values for {texts[0][:40]!r}")
         return info.assemble(self._gguf_template, texts[0], np.ascontiguousarray(words, dtype="<u2"))
+
+    def _unknown(self, encoding) -> tuple[int, int]:
+        """(tokens read as unknown, tokens) of one encoding, padding and special tokens left out."""
+        words = [t for t, m, s in zip(encoding.ids, encoding.attention_mask, encoding.special_tokens_mask) if m and not s]
+        unk = self.tokenizer.token_to_id("[UNK]")
+        return sum(t == unk for t in words), len(words)
 
     def run_gguf(self, feeds: Mapping[str, np.ndarray]) -> tuple[np.ndarray, float]:
         """input_ids, attention_mask (1, T) -> the adapter's data section as uint16 words, and `finite` (0, or NaN
