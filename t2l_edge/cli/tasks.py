@@ -50,7 +50,8 @@ def list_(
     count = count_corpus(f for f in FAMILIES.values() if theme is None or f.theme == theme)
     title = f"{len(rows)} task families ({count.rows} counted, {count.operations} distinct operations)"
     # identifiers (family, theme) stay whole; the rest folds (descriptions and more: --json)
-    t = table("family", "theme", "split", "metric", "sample", identifiers=(0, 1), title=title)
+    # piped: the records alone (the count is `wc -l`)
+    t = table("family", "theme", "split", "metric", "sample", identifiers=(0, 1), title=title if console.is_terminal else None)
     for r in rows:
         t.add_row(r["name"], r["theme"], r["split"], r["metric"], f"{r['input']} → {r['output']}")
     console.print(keep_whole(t))
@@ -125,7 +126,7 @@ def check(path: Annotated[Path, typer.Argument(help="A task file (.json, .jsonl)
     from ..tasks.format import load_tasks
 
     tasks = load_tasks(path)
-    out = table("task", "descriptions", "examples", "metric", title=f"{path}: {len(tasks)} tasks")
+    out = table("task", "descriptions", "examples", "metric", title=f"{path}: {len(tasks)} tasks" if console.is_terminal else None)
     for t in tasks:
         out.add_row(t.name, str(len(t.descriptions)), str(len(t.examples)), t.metric.value)
     console.print(keep_whole(out))

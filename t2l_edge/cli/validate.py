@@ -35,7 +35,7 @@ def list_profiles(json_output: JsonFlag = False):
         return
     # threads and the rest: `profiles show NAME` or --json (seven columns do not fit 80 with names kept whole)
     t = table("name", "memory", "app budget", "GPU", "llama.cpp", "runtimes", identifiers=(0, 1, 2, 4, 5),
-              title="device profiles")
+              title="device profiles" if console.is_terminal else None)  # piped: the records alone
     for p in profiles:
         gpu = "—" if not p.gpu_memory else f"{format_size(p.gpu_memory)} {'shared' if p.gpu_shared else 'own'}"
         t.add_row(p.name, format_size(p.total_memory), format_size(p.app_budget), gpu, p.llama_cpp_backend.value, "\n".join(r.value for r in p.runtimes))
