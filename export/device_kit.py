@@ -141,8 +141,13 @@ def kit_generator(kit: str | os.PathLike) -> str | None:
     return read_json(path).get("generator") if path.is_file() else None
 
 
+def kit_files(kit: str | os.PathLike) -> dict:
+    """{file: {size, sha256}} of the bundle the kit assembles."""
+    return read_json(Path(kit) / BundleFiles.MANIFEST)["files"]
+
+
 def assemble_kit(kit: str | os.PathLike, checkpoint: str | os.PathLike, output: str | os.PathLike | None,
-                 progress: Callable[[str], None] | None = None) -> Path | None:
+                 progress: Callable[[str], None] | None = None, patterns=("*",), force: bool = False) -> Path | None:
     """Kit + the checkpoint's safetensors -> the bundle at `output` (written atomically), every file checked against
     the manifest's sha256. `output=None`: only check that the kit assembles."""
     kit = Path(kit)
@@ -172,7 +177,7 @@ def assemble_kit(kit: str | os.PathLike, checkpoint: str | os.PathLike, output: 
                                    f"{expected['sha256'][:12]}… (do the kit and {WEIGHTS} come from one checkpoint?)")
     if output is None:
         return None
-    with atomic_dir(output) as out:
+    with atomic_dir(output, patterns, force) as out:
         for name, data in files.items():
             (Path(out) / name).write_bytes(data)
         shutil.copyfile(kit / BundleFiles.MANIFEST, Path(out) / BundleFiles.MANIFEST)

@@ -277,17 +277,20 @@ def default_bundle(progress: Callable[[str], None] | None = None) -> Path:
     """The shipped checkpoint as an int8 CPU bundle in the cache: assembled on first use from the package's device
     kit with numpy alone (export/device_kit.py, about a second), or, where the kit is missing or from other weights,
     built with PyTorch (the [train] extra); then opened from there."""
-    from .device_kit import assemble_kit, kit_generator
+    from .device_kit import assemble_kit
 
     path = default_bundle_dir()
+    kit = _usable_kit()
     try:
-        # checksums too: a damaged cached bundle is rebuilt, not reported; so is one from before the GGUF graph
-        if Bundle.load(path).manifest.gguf is not None:
+        # checksums too: a damaged cached bundle is rebuilt, not reported; so is one from before the GGUF graph, and
+        # one an earlier version of this package built differently from the kit (the cache is named by the weights)
+        cached = Bundle.load(path)
+        if cached.manifest.gguf is not None and (kit is None or _same_files(cached, kit)):
             return path
     except (MissingFileError, CorruptFileError):
         pass
-    if kit_generator(default_kit_dir()) == read_json(default_checkpoint() / "config.json").get("generator_hash"):
-        assemble_kit(default_kit_dir(), default_checkpoint(), path, progress)
+    if kit is not None:
+        assemble_kit(kit, default_checkpoint(), path, progress)
         _remove_stale_bundles(path)
         return path
     try:
@@ -302,6 +305,21 @@ def default_bundle(progress: Callable[[str], None] | None = None) -> Path:
     build_bundle(default_checkpoint(), path, EngineTarget.CPU, Precision.INT8, progress=progress)
     _remove_stale_bundles(path)
     return path
+
+
+def _usable_kit() -> Path | None:
+    """The package's device kit, when it was made from the shipped weights."""
+    from .device_kit import kit_generator
+
+    kit = default_kit_dir()
+    shipped = read_json(default_checkpoint() / "config.json").get("generator_hash")
+    return kit if kit_generator(kit) == shipped else None
+
+
+def _same_files(bundle: Bundle, kit: Path) -> bool:
+    from .device_kit import kit_files
+
+    return {n: f.sha256 for n, f in bundle.manifest.files.items()} == {n: f["sha256"] for n, f in kit_files(kit).items()}
 
 
 def _remove_stale_bundles(path: Path) -> None:
@@ -358,6 +376,13 @@ def build_bundle(
 
     target = EngineTarget(target) if not isinstance(target, EngineTarget) else target
     precision = check_precision(target, precision)
+    kit = _usable_kit() if checkpoint is None and encoder is None and not optimize else None
+    if kit is not None and (target, precision, gguf_recipe) == (EngineTarget.CPU, Precision.INT8, DEFAULT_GGUF_RECIPE):
+        # the shipped checkpoint's int8 CPU bundle: the kit gives the same bytes as the export below, without torch
+        from .device_kit import assemble_kit
+
+        assemble_kit(kit, default_checkpoint(), output, progress, BUNDLE_PATTERNS, force)
+        return Bundle.load(output)
     say = progress or (lambda _msg: None)
     if target is EngineTarget.TENSORRT:
         from .tensorrt import require_tensorrt

@@ -1,7 +1,8 @@
 """The README's shell blocks run as written, in order, and print what the text shows (issue 22).
 
 Each ```bash block runs in bash (`set -e`), in one working folder per page that starts as a fresh checkout would
-(only `examples/` is there), with the installed `t2l-edge` on PATH. A ```text block right after a bash block is its
+(`examples/` copied, the other tracked folders linked read-only in spirit), with the installed `t2l-edge` and the
+venv's `python` on PATH and stdin empty. A ```text block right after a bash block is its
 expected stdout: the outputs shown come from one place, the page itself, which `T2L_EDGE_DOCS_REFRESH=1` rewrites
 from the real CLI (run it after shipping new weights: examples/ship_checkpoint.py says so). Values that change from
 run to run (milliseconds) are written `…` through the VOLATILE table, in the page and in the output alike.
@@ -27,10 +28,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-PAGES_RUN = ["README.md"]
+PAGES_RUN = ["README.md", "docs/commands.md"]
 PAGES_NOT_YET = {
     "docs/benchmarks.md": "make bench and single benchmark sections: minutes to an hour each",
-    "docs/commands.md": "moved from the README; its blocks still use files made elsewhere",
     "docs/evaluation.md": "moved from the README; evaluate runs take minutes to hours",
     "docs/formats.md": "moved from the README; make fuzz",
     "docs/gguf-template.md": "Python and Swift/Kotlin sketches, no shell session",
@@ -43,9 +43,12 @@ SKIPPED = {
     ("README.md", "make demo"): "builds its own venv; tests/test_device_install.py runs that install and apply",
     ("README.md", "pip install '.[llama]'"): "tests/test_device_install.py installs exactly this in a fresh venv",
     ("README.md", "pip install torch==2.13.0 --index-url"): "the training install: torch from PyTorch's index",
+    ("docs/commands.md", "cd examples/node && npm ci"): "about 1 GB of npm packages; tests/test_node_example.py",
+    ("docs/commands.md", "t2l-edge build-engine --checkpoint"): "minutes of ONNX export; tests/test_onnx.py",
 }
 # run-to-run values, written `…` in the pages
 VOLATILE = [(re.compile(r"generated in \d+ ms"), "generated in … ms")]
+CHECKOUT = ("profiles", "t2l_edge", "export", "runtimes", "docs", "README.md", "pyproject.toml", "Makefile")
 MARKER = re.compile(r"<!-- docs-test: (skip|env): (.*?) -->")
 
 
@@ -116,6 +119,8 @@ def test_shell_blocks_run_as_written_and_print_what_the_page_shows(page, tmp_pat
     work = tmp_path / "checkout"
     work.mkdir()
     shutil.copytree(ROOT / "examples", work / "examples", ignore=shutil.ignore_patterns("node_modules"))
+    for name in CHECKOUT:  # what a block reads from a checkout (profiles to copy, the shipped checkpoint)
+        (work / name).symlink_to(ROOT / name)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
            "OMP_NUM_THREADS": "1"}
     refresh = os.environ.get("T2L_EDGE_DOCS_REFRESH") == "1"
@@ -125,7 +130,7 @@ def test_shell_blocks_run_as_written_and_print_what_the_page_shows(page, tmp_pat
         if block.skip:
             continue
         done = subprocess.run(["bash", "-e", "-c", block.code], cwd=work, env={**env, **block.env},
-                              capture_output=True, text=True, timeout=900)
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=900)
         where = f"{page}:{block.line}"
         if done.returncode != 0:
             failures.append(f"{where}: exit {done.returncode}\n{block.code}\n{done.stderr[-2000:]}")
