@@ -9,8 +9,8 @@ per-channel int8 (`quantize_per_channel`, the same arithmetic as `onnxruntime.qu
 here). `assemble_kit` fills the holes from the shipped `hypernet.safetensors` and checks every file's sha256 against
 the manifest the PyTorch build wrote: the assembled bundle is that bundle, byte for byte.
 
-    python -m t2l_edge.export.device_kit      # the package's kit, from the shipped checkpoint (needs [train])
     python -m t2l_edge.export.device_kit BUNDLE_DIR CHECKPOINT_DIR KIT_DIR   # from a bundle already built
+    python -c 'from t2l_edge.export.onnx import write_default_kit; write_default_kit()'   # the shipped weights
 """
 
 from __future__ import annotations
@@ -189,20 +189,13 @@ def _sha256(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """No arguments: rebuild the package's kit from the shipped checkpoint (PyTorch builds the bundle first);
-    BUNDLE_DIR CHECKPOINT_DIR KIT_DIR: a kit from a bundle already built."""
+    """BUNDLE_DIR CHECKPOINT_DIR KIT_DIR: a kit from a bundle already built (export.onnx.write_default_kit builds the
+    bundle first)."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) not in (0, 3):
-        print("usage: python -m t2l_edge.export.device_kit [BUNDLE_DIR CHECKPOINT_DIR KIT_DIR]", file=sys.stderr)
+    if len(args) != 3:
+        print("usage: python -m t2l_edge.export.device_kit BUNDLE_DIR CHECKPOINT_DIR KIT_DIR", file=sys.stderr)
         sys.exit(2)
-    if args:
-        cut, kit = write_kit(*args), Path(args[2])
-    else:
-        from t2l_edge.models import default_kit_dir
-
-        from .onnx import write_default_kit
-
-        cut, kit = write_default_kit(progress=lambda m: print(m, file=sys.stderr)), default_kit_dir()
+    cut, kit = write_kit(*args), Path(args[2])
     size = sum(f.stat().st_size for f in kit.iterdir())
     print(f"wrote {kit}: {size / 2**20:.1f} MiB; cut out of the graphs (filled from {WEIGHTS} on the device): "
           + ", ".join(f"{n} {b / 2**20:.1f} MiB" for n, b in cut.items()))

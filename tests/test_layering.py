@@ -170,7 +170,7 @@ def test_the_circle_scan_finds_a_planted_circle(tmp_path, monkeypatch):
     (core / "pkg" / "b.py").write_text("X = 1\n")
     (core / "factory.py").write_text("def open():\n    from .backend import Backend\n")
     (core / "backend.py").write_text("from .factory import open\n")
-    monkeypatch.setitem(PACKAGE_DIRS, "t2l_edge", core)
+    monkeypatch.setattr("test_layering.PACKAGE_DIRS", {"t2l_edge": core})
     assert import_circles(import_graph()) == [["t2l_edge.backend", "t2l_edge.factory"]]
 
 
