@@ -34,4 +34,4 @@ evaluate descriptions-v1 --tasks "$out/heldout-descriptions-v1.jsonl" --conditio
 fi
 [ "$part" = descriptions ] && exit 0
 # last: the multitask LoRA trains longest (t2l again beside it, for evaluate's paired interval)
-evaluate families-multitask --tasks "$out/heldout-families.jsonl" --conditions t2l,multitask --multitask "$multitask" "$@"
+evaluate families-multitask --tasks "$out/heldout-families.jsonl" --conditions t2l,multitask --multitask-lora "$multitask" "$@"
