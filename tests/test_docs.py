@@ -28,8 +28,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-PAGES_RUN = ["README.md", "docs/commands.md"]
+# More pages run when named here (space-separated): the pages below that already run as written, but take long.
+EXTRA_PAGES = os.environ.get("T2L_EDGE_DOCS_PAGES", "").split()
+PAGES_RUN = ["README.md", *EXTRA_PAGES]
 PAGES_NOT_YET = {
+    "docs/commands.md": "its blocks are written to run in order (T2L_EDGE_DOCS_PAGES=docs/commands.md runs them); "
+                        "on a busy 2-core machine it takes 10-30 min (merge --strategy svd, validate --measure)",
     "docs/benchmarks.md": "make bench and single benchmark sections: minutes to an hour each",
     "docs/evaluation.md": "moved from the README; evaluate runs take minutes to hours",
     "docs/formats.md": "moved from the README; make fuzz",
@@ -97,12 +101,13 @@ def normalized(output: str) -> str:
 
 def test_every_page_is_run_or_listed_with_its_reason():
     names = {str(p.relative_to(ROOT)) for p in PAGES}
-    assert names == set(PAGES_RUN) | set(PAGES_NOT_YET), names ^ (set(PAGES_RUN) | set(PAGES_NOT_YET))
+    listed = {"README.md"} | set(PAGES_NOT_YET)
+    assert names == listed, names ^ listed
 
 
 def test_skipped_blocks_are_exactly_the_listed_ones():
     skipped = {(b.page, next((k[1] for k in SKIPPED if k[0] == b.page and b.code.startswith(k[1])), b.code[:40]))
-               for p in PAGES_RUN for b in blocks(ROOT / p) if b.skip}
+               for p in ("README.md", "docs/commands.md") for b in blocks(ROOT / p) if b.skip}
     assert skipped == set(SKIPPED)
 
 
