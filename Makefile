@@ -43,8 +43,17 @@ test: install tools browser
 test-fast: install
 	$(PY) -m pytest -q -m "not slow" tests
 
-demo: install
-	$(PY) -m t2l_edge.cli.demo
+# The demo runs on the device install: its own venv with the [llama] extra only (no torch, transformers or onnx);
+# the default bundle is assembled from the package's device kit.
+DEVICE_VENV ?= .venv-device
+$(DEVICE_VENV)/.installed-device: pyproject.toml
+	test -x $(DEVICE_VENV)/bin/python || $(PYTHON) -m venv $(DEVICE_VENV)
+	$(DEVICE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DEVICE_VENV)/bin/python -m pip install --quiet -e '.[llama]'
+	touch $@
+
+demo: $(DEVICE_VENV)/.installed-device
+	$(DEVICE_VENV)/bin/python -m t2l_edge.cli.demo
 
 bench: install
 	$(PY) tests/bench/run.py
@@ -56,4 +65,4 @@ fuzz: install
 	$(PY) tests/fuzz/report.py --kill
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(DEVICE_VENV) build *.egg-info .pytest_cache

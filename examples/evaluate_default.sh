@@ -26,7 +26,7 @@ export_split heldout-descriptions-v1 8
 part=${PART:-all}
 if [ "$part" != descriptions ]; then
 evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,t2l+desc,multitask \
-  --multitask "$multitask" "$@"
+  --multitask-lora "$multitask" "$@"
 evaluate compositions --tasks "$out/heldout-compositions.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
 evaluate parameters --tasks "$out/heldout-parameters.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
 fi

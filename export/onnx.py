@@ -39,7 +39,8 @@ from t2l_edge.bundle import (
 from t2l_edge.errors import CorruptFileError, InvalidInputError, MissingFileError, T2LEdgeError
 from t2l_edge.io import atomic_dir, check_output_dir, temp_dir_beside
 from t2l_edge.keys import BundleExtra, BundleFiles, BundleGraph
-from t2l_edge.models import default_bundle_dir, default_bundles_glob, default_checkpoint
+from t2l_edge.io import read_json
+from t2l_edge.models import default_bundle_dir, default_bundles_glob, default_checkpoint, default_kit_dir
 
 OPSET = 17
 DEFAULT_GGUF_RECIPE = "q4_0"  # what new bundles' GGUF graph writes (the CLI's default adapter recipe)
@@ -293,15 +294,25 @@ def _wants_optimization(target: EngineTarget, precision: Precision) -> bool:
 
 
 def default_bundle(progress: Callable[[str], None] | None = None) -> Path:
-    """The shipped checkpoint as an int8 CPU bundle: built into the cache on first use (needs torch and onnx, the
-    [train] extra), then opened from there."""
+    """The shipped checkpoint as an int8 CPU bundle in the cache: assembled on first use from the package's device
+    kit with numpy alone (export/device_kit.py, about a second), or, where the kit is missing or from other weights,
+    built with PyTorch (the [train] extra); then opened from there."""
+    from .device_kit import assemble_kit
+
     path = default_bundle_dir()
+    kit = _usable_kit()
     try:
-        # checksums too: a damaged cached bundle is rebuilt, not reported; so is one from before the GGUF graph
-        if Bundle.load(path).manifest.gguf is not None:
+        # checksums too: a damaged cached bundle is rebuilt, not reported; so is one from before the GGUF graph, and
+        # one an earlier version of this package built differently from the kit (the cache is named by the weights)
+        cached = Bundle.load(path)
+        if cached.manifest.gguf is not None and (kit is None or _same_files(cached, kit)):
             return path
     except (MissingFileError, CorruptFileError):
         pass
+    if kit is not None:
+        assemble_kit(kit, default_checkpoint(), path, progress)
+        _remove_stale_bundles(path)
+        return path
     try:
         import onnx  # noqa: F401
         import torch  # noqa: F401
@@ -312,10 +323,43 @@ def default_bundle(progress: Callable[[str], None] | None = None) -> Path:
         ) from None
     (progress or (lambda _msg: None))(f"building the default bundle once, into {path}")
     build_bundle(default_checkpoint(), path, EngineTarget.CPU, Precision.INT8, progress=progress)
+    _remove_stale_bundles(path)
+    return path
+
+
+def _usable_kit() -> Path | None:
+    """The package's device kit, when it was made from the shipped weights."""
+    from .device_kit import kit_generator
+
+    kit = default_kit_dir()
+    shipped = read_json(default_checkpoint() / "config.json").get("generator_hash")
+    return kit if kit_generator(kit) == shipped else None
+
+
+def _same_files(bundle: Bundle, kit: Path) -> bool:
+    from .device_kit import kit_files
+
+    return {n: f.sha256 for n, f in bundle.manifest.files.items()} == {n: f["sha256"] for n, f in kit_files(kit).items()}
+
+
+def _remove_stale_bundles(path: Path) -> None:
     for stale in path.parent.glob(default_bundles_glob()):  # bundles of earlier shipped weights: never used again
         if stale != path:
             shutil.rmtree(stale, ignore_errors=True)
-    return path
+
+
+def write_default_kit(checkpoint: str | os.PathLike | None = None, kit: str | os.PathLike | None = None,
+                      progress: Callable[[str], None] | None = None) -> dict:
+    """Build the int8 CPU bundle of `checkpoint` (default: the shipped one) with PyTorch and write the device kit
+    that rebuilds it without PyTorch (default: the package's). examples/ship_checkpoint.py runs this."""
+    from .device_kit import write_kit
+
+    checkpoint = Path(checkpoint) if checkpoint is not None else default_checkpoint()
+    kit = Path(kit) if kit is not None else default_kit_dir()
+    with tempfile.TemporaryDirectory(prefix=".kit-", dir=kit.parent) as work:
+        bundle = Path(work) / "bundle"
+        build_bundle(checkpoint, bundle, EngineTarget.CPU, Precision.INT8, progress=progress)
+        return write_kit(bundle, checkpoint, kit)
 
 
 # What a bundle directory holds: rebuilding over one replaces it; anything else in the way is refused.
@@ -352,6 +396,13 @@ def build_bundle(
 
     target = EngineTarget(target) if not isinstance(target, EngineTarget) else target
     precision = check_precision(target, precision)
+    kit = _usable_kit() if checkpoint is None and encoder is None and not optimize else None
+    if kit is not None and (target, precision, gguf_recipe) == (EngineTarget.CPU, Precision.INT8, DEFAULT_GGUF_RECIPE):
+        # the shipped checkpoint's int8 CPU bundle: the kit gives the same bytes as the export below, without torch
+        from .device_kit import assemble_kit
+
+        assemble_kit(kit, default_checkpoint(), output, progress, BUNDLE_PATTERNS, force)
+        return Bundle.load(output)
     say = progress or (lambda _msg: None)
     if target is EngineTarget.TENSORRT:
         from .tensorrt import require_tensorrt

@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from t2l_edge.adapter import LoraAdapter, ScaleRule
-from t2l_edge.errors import CorruptFileError, InvalidAdapterError, InvalidInputError, MissingFileError
+from t2l_edge.errors import AdapterMismatchError, CorruptFileError, InvalidAdapterError, InvalidInputError, MissingFileError
 from t2l_edge.io import atomic_dir, read_json
 from t2l_edge.keys import T2L, Files
 from t2l_edge.safetensors_io import FLOAT_DTYPES, read_safetensors
-from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec, get_architecture
+from t2l_edge.targets import ARCHITECTURES, ModuleKind, ModuleShape, TargetSpec, get_architecture
 from t2l_edge.text import quote
 
 from .quants import to_bf16_bits
@@ -148,6 +148,14 @@ def read_peft(directory: str | os.PathLike, architecture: str | None = None, tar
             raise InvalidAdapterError(f"{weights_path}: tensor {quote(key)} is {value.ndim}-D, LoRA weights are 2-D")
         parsed.setdefault((int(m.group(1)), kind), {})[m.group(3)] = value
 
+    named = architecture_named_by(config)  # PEFT records the base it was trained on: "google/gemma-3-270m"
+    if T2L.TARGET not in meta and target is not None and named is not None \
+            and get_architecture(named).name != get_architecture(target.architecture).name:
+        raise AdapterMismatchError(
+            f"{directory}: trained on {quote(repr(config.get('base_model_name_or_path')), 60)} ({named}, "
+            f"{1 + max(layer for layer, _ in parsed)} layers), the base model is {target.architecture} "
+            f"({target.n_layers} layers)"
+        )
     if T2L.TARGET in meta:
         try:
             target = TargetSpec.from_dict(json.loads(meta[T2L.TARGET]))
@@ -157,11 +165,13 @@ def read_peft(directory: str | os.PathLike, architecture: str | None = None, tar
             raise CorruptFileError(f"{weights_path}: malformed {T2L.TARGET} metadata") from None
     elif target is not None:
         target = target.select({kind for _, kind in parsed})
-    elif architecture is not None:
-        target = _infer_target(architecture, parsed, weights_path)
+    elif architecture is not None or named is not None:
+        target = _infer_target(architecture or named, parsed, weights_path)
     else:
         raise InvalidInputError(
-            f"{directory}: a PEFT adapter from elsewhere does not say its architecture; pass --architecture or --base-model"
+            f"{directory}: a PEFT adapter from elsewhere whose adapter_config.json names no known base model "
+            f"(base_model_name_or_path {quote(repr(config.get('base_model_name_or_path')), 60)}); pass --architecture "
+            "or --base-model"
         )
     weights = {}
     for slot, pair in parsed.items():
@@ -172,6 +182,17 @@ def read_peft(directory: str | os.PathLike, architecture: str | None = None, tar
         target, rank, alpha, weights, rule, task=meta.get(T2L.TASK, ""), generator=meta.get(T2L.GENERATOR, ""),
         prompt_mode=meta.get(T2L.PROMPT_MODE, ""),
     )
+
+
+def architecture_named_by(config: dict) -> str | None:
+    """The architecture a PEFT config's base_model_name_or_path names ("Qwen/Qwen2-0.5B" -> qwen2), the longest
+    table name found in it with punctuation dropped (gemma-3 -> gemma3 before gemma); None if none is."""
+    name = config.get("base_model_name_or_path")
+    if not isinstance(name, str):
+        return None
+    flat = re.sub(r"[^a-z0-9]", "", name.lower())
+    found = [arch for arch in ARCHITECTURES if arch in flat]
+    return max(found, key=len) if found else None
 
 
 def _infer_target(architecture: str, parsed, weights_path) -> TargetSpec:

@@ -1,13 +1,9 @@
 """One generator interface: texts in, `LoraAdapter`s out, whatever runs the hypernetwork.
 
-    gen = open_generator("bundle/")                   # ONNX Runtime, or TensorRT for a tensorrt bundle
-    gen = open_generator(checkpoint="runs/sft")       # the PyTorch reference
-    gen = open_generator()                            # the shipped hypernetwork's int8 CPU bundle
-    adapters = gen.generate(["Reverse the words."])   # list[LoraAdapter], in order
-
 `BundleGenerator` holds what every bundle runtime shares (the manifest, tokenization with the manifest's settings,
 the text checks, batching, turning graph outputs into adapters); ONNX Runtime and TensorRT each supply only how
-the two graphs run. This module imports numpy and tokenizers only.
+the two graphs run; `factory.open_generator` picks the runtime. This module imports numpy and tokenizers only
+and none of the runtimes (they import it).
 """
 
 from __future__ import annotations
@@ -19,7 +15,7 @@ from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
 import numpy as np
 
 from t2l_edge.adapter import LoraAdapter
-from t2l_edge.bundle import Bundle, EngineTarget, adapters_from_outputs
+from t2l_edge.bundle import Bundle, adapters_from_outputs
 from t2l_edge.choices import Precision
 from t2l_edge.errors import InvalidAdapterError, InvalidInputError
 from t2l_edge.keys import BundleFiles, BundleGraph
@@ -146,8 +142,9 @@ class BundleGenerator(ABC):
         `batch_size`."""
         examples = with_examples(texts)
         texts = check_texts(texts)
-        overflowing = [bool(e.overflowing) for e in self.tokenizer.encode_batch(texts)]
-        check_task_texts(texts, overflowing, self.manifest.encoder.max_length)
+        encodings = self.tokenizer.encode_batch(texts)
+        check_task_texts(texts, [bool(e.overflowing) for e in encodings], self.manifest.encoder.max_length,
+                         [self._unknown(e) for e in encodings])
         size = batch_size or (self.batch_size if self.batch_invariant else 1)
         adapters: list[LoraAdapter] = []
         for start in range(0, len(texts), size):
@@ -172,13 +169,20 @@ class BundleGenerator(ABC):
             return to_gguf_bytes(self.generate([text])[0], recipe)
         texts = check_texts(text)
         encoding = self.tokenizer.encode(texts[0])
-        check_task_texts(texts, [bool(encoding.overflowing)], self.manifest.encoder.max_length)
+        check_task_texts(texts, [bool(encoding.overflowing)], self.manifest.encoder.max_length,
+                         [self._unknown(encoding)])
         tokens = {BundleGraph.INPUT_IDS: np.array([encoding.ids], dtype=np.int64),  # (1, T)
                   BundleGraph.ATTENTION_MASK: np.array([encoding.attention_mask], dtype=np.int64)}
         words, finite = self.run_gguf(tokens)
         if not finite == 0:
             raise InvalidAdapterError(f"the hypernetwork produced non-finite values for {texts[0][:40]!r}")
         return info.assemble(self._gguf_template, texts[0], np.ascontiguousarray(words, dtype="<u2"))
+
+    def _unknown(self, encoding) -> tuple[int, int]:
+        """(tokens read as unknown, tokens) of one encoding, padding and special tokens left out."""
+        words = [t for t, m, s in zip(encoding.ids, encoding.attention_mask, encoding.special_tokens_mask) if m and not s]
+        unk = self.tokenizer.token_to_id("[UNK]")
+        return sum(t == unk for t in words), len(words)
 
     def run_gguf(self, feeds: Mapping[str, np.ndarray]) -> tuple[np.ndarray, float]:
         """input_ids, attention_mask (1, T) -> the adapter's data section as uint16 words, and `finite` (0, or NaN
@@ -208,33 +212,7 @@ class BundleGenerator(ABC):
         return self._template
 
 
-# -- the factory ---------------------------------------------------------------------------------------------------
-
-
-def _ort(bundle: Bundle, providers, threads) -> BundleGenerator:
-    from .onnxruntime import OrtGenerator
-
-    return OrtGenerator(bundle, providers, threads)
-
-
-def _tensorrt(bundle: Bundle, providers, threads) -> BundleGenerator:
-    """TensorRT engines where TensorRT is installed; else the bundle's ONNX graphs in ONNX Runtime."""
-    try:
-        import tensorrt  # noqa: F401
-    except ImportError:
-        return _ort(bundle, providers, threads)
-    from .tensorrt import TensorRTGenerator
-
-    return TensorRTGenerator(bundle)
-
-
-# Which runtime opens a bundle of each build-engine target.
-OPENERS: dict[EngineTarget, Callable[..., BundleGenerator]] = {
-    EngineTarget.CPU: _ort,
-    EngineTarget.CUDA: _ort,
-    EngineTarget.MOBILE: _ort,
-    EngineTarget.TENSORRT: _tensorrt,
-}
+# -- bundles by path, or the shipped one ------------------------------------------------------------------
 
 
 def default_bundle(progress: Callable[[str], None] | None = None) -> Bundle:
@@ -249,31 +227,3 @@ def open_bundle(bundle: str | os.PathLike | Bundle | None, verify: bool = True,
     if bundle is None:
         return default_bundle(progress)
     return bundle if isinstance(bundle, Bundle) else Bundle.load(bundle, verify=verify)
-
-
-def open_generator(
-    bundle: str | os.PathLike | Bundle | None = None,
-    checkpoint: str | os.PathLike | None = None,
-    encoder: str | os.PathLike | None = None,
-    *,
-    providers: str | Sequence[str] = "auto",
-    threads: int | None = None,
-    progress: Callable[[str], None] | None = None,
-    verify: bool = True,
-    card_reader: Callable[[Sequence[str]], np.ndarray] | None = None,
-) -> AdapterGenerator:
-    """The generator for a bundle (by its target: ONNX Runtime or TensorRT), for a checkpoint (the PyTorch reference,
-    with `encoder`), or without either the shipped hypernetwork's bundle."""
-    if bundle is not None and checkpoint is not None:
-        raise InvalidInputError("give --bundle or --checkpoint, not both")
-    if checkpoint is not None:
-        from t2l_edge.train.generate import TorchGenerator
-
-        generator = TorchGenerator(checkpoint, encoder)
-    else:
-        if encoder is not None:
-            raise InvalidInputError("--encoder applies to --checkpoint only: a bundle carries its own encoder")
-        b = open_bundle(bundle, verify, progress)
-        generator = OPENERS[b.manifest.engine_target](b, providers, threads)
-    generator.card_reader = card_reader
-    return generator

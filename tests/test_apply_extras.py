@@ -81,12 +81,12 @@ def test_infer_answers_a_generated_adapter_as_apply_does(applied):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["answer"] == expected  # io-v1 by default: the adapter records its generator
     done = t2l("infer", "--adapter", tmp / "kept.gguf", "--prompt", PROMPT, "--json", "--max-tokens", "16",
-               "--format", "io-v1")
+               "--prompt-format", "io-v1")
     assert json.loads(done.stdout)["answer"] == expected
-    raw = t2l("infer", "--adapter", tmp / "kept.gguf", "--prompt", PROMPT, "--json", "--max-tokens", "16", "--format", "raw")
+    raw = t2l("infer", "--adapter", tmp / "kept.gguf", "--prompt", PROMPT, "--json", "--max-tokens", "16", "--prompt-format", "raw")
     assert raw.returncode == 0 and json.loads(raw.stdout)["answer"] != expected
-    bad = t2l("infer", "--adapter", tmp / "kept.gguf", "--prompt", PROMPT, "--format", "chat")
-    assert bad.returncode == 2 and bad.stderr.strip() == "error: invalid input: --format must be one of io-v1, raw, got 'chat'"
+    bad = t2l("infer", "--adapter", tmp / "kept.gguf", "--prompt", PROMPT, "--prompt-format", "chat")
+    assert bad.returncode == 2 and bad.stderr.strip() == "error: invalid input: --prompt-format must be one of io-v1, raw, got 'chat'"
 
 
 def test_apply_and_infer_stream_to_a_terminal(applied):

@@ -194,7 +194,7 @@ def test_train_lora_multitask_lowers_heldout_loss(capsys, tmp_path):
 
 @pytest.mark.parametrize("args,words", [
     (["--multitask"], ["--multitask needs the training mixture"]),
-    (["--multitask", "--task", "x", "--tasks", "{tmp}/t.jsonl"], ["--multitask trains on every training task"]),
+    (["--multitask", "--only", "x", "--tasks", "{tmp}/t.jsonl"], ["--multitask trains on every training task"]),
     ([], ["give the tasks with --tasks"]),
 ])
 def test_train_lora_bad_input(capsys, tmp_path, args, words):
@@ -220,7 +220,7 @@ def test_baselines_on_gemma_through_llama_cpp(capsys, tmp_path, gemma_spec):
     mt = write_peft(LoraAdapter.random(gemma_spec.select(["q_proj", "v_proj"]), 4, seed=1, std=0.005), tmp_path / "mt")
     out = tmp_path / "res.json"
     code, stdout, err = run(capsys, "evaluate", "--tasks", path, "--conditions", "base+desc,icl,t2l+card,multitask",
-                            "--multitask", mt, "--limit", "6", "--shots", "3", "--output", out)
+                            "--multitask-lora", mt, "--limit", "6", "--shots", "3", "--output", out)
     assert code == 0, err
     data = json.loads(out.read_text())
     acc = {(s["task"], s["condition"]): s["accuracy"] for s in data["scores"]}

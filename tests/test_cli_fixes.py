@@ -32,15 +32,15 @@ def adapter(gemma_spec, tmp_path):
     (["profiles", "list"], lambda: [p.name for p in load_shipped_profiles()]),
     (["tasks", "list"], lambda: list(FAMILIES)),
 ], ids=["profiles", "tasks"])
-def test_piped_tables_at_80_columns_keep_identifiers_whole(command, names):
+def test_piped_tables_are_one_whole_record_per_line_at_80_columns(command, names):
+    """Piped (issue 22): one record per line, tab-separated, never folded into fragments at 80 columns, identifiers
+    whole in the first field."""
     env = {**os.environ, "COLUMNS": "80"}
     done = subprocess.run([installed_command(), *command], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert max(len(line) for line in lines) <= 80
-    words = {w for line in lines for w in line.split()}
-    missing = [n for n in names() if n not in words]
-    assert missing == [] and "…" not in done.stdout, missing
+    assert sorted(line.split("\t")[0] for line in lines) == sorted(names())
+    assert len({line.count("\t") for line in lines}) == 1 and "…" not in done.stdout
 
 
 # -- output format, recipe, architecture -------------------------------------------------------------------------------

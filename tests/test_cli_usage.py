@@ -79,27 +79,89 @@ def test_help_lists_choices_and_shows_no_type_noise(capsys):
         assert "<bool>" not in out and "list[" not in out, (command, out)
 
 
-def test_short_flags_mean_one_thing_everywhere():
-    """Each short flag is bound to one long option across every command."""
+FROM_CONFIG = "from --config"  # a None default where the command reads a config file: the file's value, else the one default
+
+
+def command_options() -> dict[str, list[tuple[str, tuple[str, ...], str, object]]]:
+    """Every option of every command and subcommand: long name -> [(command, short flags, value type, default)]."""
     import typer.main
 
-    click_app = typer.main.get_command(typer_app)
-    seen: dict[str, set[str]] = {}
+    found: dict[str, list] = {}
 
-    def walk(command):
+    def walk(command, path):
         for param in getattr(command, "params", []):
-            shorts = [o for o in param.opts if not o.startswith("--")]
-            longs = [o for o in param.opts if o.startswith("--")]
-            for s in shorts:
-                seen.setdefault(s, set()).add(longs[0] if longs else param.name)
-        for sub in getattr(command, "commands", {}).values():
-            walk(sub)
+            if param.param_type_name != "option":
+                continue
+            longs = [o for o in param.opts + param.secondary_opts if o.startswith("--")]
+            shorts = tuple(sorted(o for o in param.opts if not o.startswith("--")))
+            kind = str(param.bare_type())  # a repeatable option is the same idea; a path is text the user types
+            kind = kind.removeprefix("list[").removesuffix("]").replace("Path", "str")
+            default = getattr(param.default, "value", param.default)  # an enum default by its value
+            if default is None and any("--config" in q.opts for q in command.params):
+                default = FROM_CONFIG
+            found.setdefault(longs[0], []).append((" ".join(path), shorts, kind, default))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
 
-    walk(click_app)
-    same_idea = {"-n": {"--instances", "--limit"}}  # both: examples per task
-    clashes = {s: longs for s, longs in seen.items() if len(longs) > 1 and longs != same_idea.get(s)}
-    assert clashes == {}
-    assert seen["-q"] == {"--quantization"} and seen["-p"] == {"--prompt"} and seen["-t"] == {"--tasks"}
+    walk(typer.main.get_command(typer_app), [])
+    return found
+
+
+def option_clashes(found) -> list[str]:
+    """An option that means two things: one long name with two value types or two defaults, one short flag for two
+    long names, or one long name with different short flags in different commands."""
+    clashes = []
+    by_short: dict[str, set[str]] = {}
+    for name, uses in found.items():
+        for what, index in (("types", 2), ("defaults", 3), ("short flags", 1)):
+            seen = {}
+            for use in uses:
+                if what == "defaults" and use[3] == FROM_CONFIG:
+                    continue  # resolved after the config file is read, to the one default
+                seen.setdefault(repr(use[index]), []).append(use[0])
+            if len(seen) > 1:
+                clashes.append(f"{name} has {len(seen)} {what}: " + "; ".join(f"{v} in {', '.join(c)}" for v, c in seen.items()))
+        for use in uses:
+            for short in use[1]:
+                by_short.setdefault(short, set()).add(name)
+    clashes += [f"{short} stands for {', '.join(sorted(names))}" for short, names in by_short.items() if len(names) > 1]
+    return sorted(clashes)
+
+
+# Options whose default is per command by design: where the result goes, and what a command reads (each required or
+# absent in its own way); serve's port. Every other option has one default everywhere.
+PER_COMMAND_DEFAULT = {"--output", "--tasks", "--config", "--checkpoint", "--adapter", "--bundle", "--device-profile"}
+
+
+def test_each_option_means_one_thing_with_one_default_in_every_command():
+    """The issue-22 clashes (`--format` adapter vs prompt format, `--max-tokens` 48 vs 64, `--context` 2048 vs 1024,
+    `-n` two ideas) and any new one fail here."""
+    found = {name: uses if name not in PER_COMMAND_DEFAULT else [(c, s, k, None) for c, s, k, _ in uses]
+             for name, uses in command_options().items()}
+    assert option_clashes(found) == []
+    assert {u[1] for u in found["--quantization"]} == {("-q",)} and {u[1] for u in found["--prompt"]} == {("-p",)}
+    assert {u[3] for u in found["--context"]} - {FROM_CONFIG} == {2048} and {u[3] for u in found["--max-tokens"]} == {64}
+    assert len({c for c, *_ in found["--context"]}) >= 5  # the enumeration reaches every command that runs llama.cpp
+
+
+def test_the_clash_check_catches_each_kind_of_clash():
+    found = {"--format": [("export", ("-f",), "AdapterFormat", None), ("infer", (), "str", None)],
+             "--max-tokens": [("apply", (), "int", 48), ("infer", (), "int", 64)],
+             "--limit": [("evaluate", ("-n",), "int", None)], "--instances": [("tasks export", ("-n",), "int", 32)]}
+    clashes = option_clashes(found)
+    assert any(c.startswith("--format has 2 types") for c in clashes)
+    assert any(c.startswith("--format has 2 short flags") for c in clashes)
+    assert any(c.startswith("--max-tokens has 2 defaults: 48 in apply; 64 in infer") for c in clashes)
+    assert "-n stands for --instances, --limit" in clashes
+
+
+def test_help_lists_the_main_job_first_with_whole_summaries(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.startswith("  ") and line.split()]
+    assert listed[:3] == ["apply", "generate", "infer"], listed
+    summaries = [run(capsys, *group, "--help")[1].split("Commands:")[1] for group in ([], ["tasks"], ["profiles"])]
+    assert all("..." not in text and "…" not in text for text in summaries), summaries
 
 
 def test_one_default_recipe_for_every_command_that_writes_gguf(capsys):

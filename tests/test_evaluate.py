@@ -371,7 +371,7 @@ def test_cli_help_lists_the_options(capsys):
     code, out, _ = run(capsys, "evaluate", "--help")
     assert code == 0
     for option in ("--tasks", "--bundle", "--checkpoint", "--base-model", "--quantization", "--conditions",
-                   "--oracle-dir", "--limit", "--output", "--plot", "--multitask", "--shots"):
+                   "--oracle-dir", "--limit", "--output", "--plot", "--multitask-lora", "--shots"):
         assert option in out, option
 
 

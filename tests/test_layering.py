@@ -1,7 +1,9 @@
-"""The layering contract (DESIGN.md): cli / serve -> runtimes -> train -> export -> model -> core, arrows one way.
+"""The layering contract (DESIGN.md): cli / serve -> runtimes -> train -> export -> model -> core, arrows one way,
+and no import circle inside a layer either.
 
 Every import in every module of the package (top level and inside functions, absolute and relative) is read with
-`ast`; an import of a higher layer than the importer's fails the test, naming file, line and both modules.
+`ast`; an import of a higher layer than the importer's fails the test, naming file, line and both modules; so does a
+circle of modules that import each other (e.g. a factory importing the backends that import the factory).
 """
 
 from __future__ import annotations
@@ -96,6 +98,80 @@ def test_the_scan_sees_every_layer_and_catches_an_upward_import(tmp_path, monkey
     monkeypatch.setitem(PACKAGE_DIRS, "t2l_edge", core)
     bad = upward_imports()
     assert any("t2l_edge.leaky (layer 0) imports t2l_edge.runtimes.onnxruntime (layer 4)" in b for b in bad), bad
+
+
+def import_graph(found: list[tuple[str, Path]] | None = None) -> dict[str, set[str]]:
+    """module -> the package modules it imports. `from pkg import sub` inside `pkg` is an edge to `pkg.sub` only:
+    Python has initialised `pkg` before any of its submodules runs, so that is no circle."""
+    found = modules() if found is None else found
+    known = {m for m, _ in found}
+    graph: dict[str, set[str]] = {m: set() for m in known}
+    for module, path in found:
+        targets = {t for _, t in imports(module, path) if t in known and t != module}
+        own_packages = {module.rsplit(".", i)[0] for i in range(1, module.count(".") + 1)}
+        graph[module] = {t for t in targets
+                         if not (t in own_packages and any(u.startswith(t + ".") for u in targets))}
+    return graph
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    circles.append(sorted(component))
+    return sorted(circles)
+
+
+def test_no_import_circle():
+    assert import_circles(import_graph()) == []
+
+
+def test_the_circle_scan_finds_a_planted_circle(tmp_path, monkeypatch):
+    """A factory that imports its backend, whose backend imports the factory, is caught; a submodule importing a
+    sibling through its package (`from . import sibling`) is not a circle."""
+    core = tmp_path / "t2l_edge"
+    (core / "pkg").mkdir(parents=True)
+    (core / "pkg" / "__init__.py").write_text("from .a import f\n")
+    (core / "pkg" / "a.py").write_text("from . import b\n")
+    (core / "pkg" / "b.py").write_text("X = 1\n")
+    (core / "factory.py").write_text("def open():\n    from .backend import Backend\n")
+    (core / "backend.py").write_text("from .factory import open\n")
+    monkeypatch.setattr("test_layering.PACKAGE_DIRS", {"t2l_edge": core})
+    assert import_circles(import_graph()) == [["t2l_edge.backend", "t2l_edge.factory"]]
 
 
 @pytest.mark.parametrize("module, expected", [("t2l_edge.memory.estimate", 0), ("t2l_edge.export.gguf", 2),

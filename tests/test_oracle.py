@@ -82,7 +82,7 @@ def test_train_lora_writes_peft_dirs_that_peft_loads_and_that_learned(capsys, tm
 def test_train_lora_options_and_bad_input(capsys, tmp_path):
     config = tiny_run_dir(tmp_path)
     code, out, err = run_cli(capsys, "train-lora", "--tasks", tmp_path / "tiny_tasks.jsonl", "--output",
-                             tmp_path / "o", "--config", config, "--steps", "2", "--task", "count", "--rank", "2",
+                             tmp_path / "o", "--config", config, "--steps", "2", "--only", "count", "--rank", "2",
                              "--modules", "q_proj,o_proj")
     assert code == 0, err
     assert [p.name for p in (tmp_path / "o").iterdir()] == ["count"]
@@ -90,7 +90,7 @@ def test_train_lora_options_and_bad_input(capsys, tmp_path):
     assert adapter.rank == 2 and [k.value for k in adapter.target.modules] == ["q_proj", "o_proj"]
 
     code, _, err = run_cli(capsys, "train-lora", "--tasks", tmp_path / "tiny_tasks.jsonl", "--output", tmp_path / "o",
-                           "--config", config, "--task", "translate")
+                           "--config", config, "--only", "translate")
     assert code == 2 and "no task named 'translate'" in err
     code, _, err = run_cli(capsys, "train-lora", "--tasks", tmp_path / "tiny_tasks.jsonl", "--output", tmp_path / "o",
                            "--config", config, "--modules", "q_proj,wq")

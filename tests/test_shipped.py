@@ -126,18 +126,33 @@ def test_apply_without_a_bundle_uses_the_shipped_hypernetwork():
     assert row["adapter"] == "negative", row
 
 
-def test_without_torch_a_missing_default_bundle_is_a_one_line_error(tmp_path):
+def _without_torch(tmp_path, kit: str) -> subprocess.CompletedProcess:
     code = (
         "import sys\n"
+        "from pathlib import Path\n"
         "class Block:\n"
         "    def find_spec(self, name, *a):\n"
-        "        if name.split('.')[0] in ('torch', 'onnx'): raise ImportError(name=name)\n"
+        "        if name.split('.')[0] in ('torch', 'onnx', 'transformers'): raise ImportError(name=name)\n"
         "sys.meta_path.insert(0, Block())\n"
+        "import t2l_edge.models as models\n"
+        "models.DEFAULT_KIT = Path(sys.argv[2]) if sys.argv[2] else models.DEFAULT_KIT\n"
         "from t2l_edge.cli import main\n"
         "main(['generate', '--task', 'Sum the numbers.', '--output', sys.argv[1]])\n"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.gguf")], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "T2L_EDGE_CACHE": str(tmp_path / "cache")})
+    return subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.gguf"), kit], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "T2L_EDGE_CACHE": str(tmp_path / "cache")})
+
+
+def test_without_torch_the_default_bundle_is_assembled_from_the_device_kit(tmp_path, shipped):
+    done = _without_torch(tmp_path, "")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "a.gguf").stat().st_size > 100_000
+    (bundle,) = (tmp_path / "cache" / "bundles").iterdir()
+    assert Bundle.load(bundle, verify=True).manifest.generator == shipped[1]["generator_hash"]
+
+
+def test_without_torch_or_a_kit_a_missing_default_bundle_is_a_one_line_error(tmp_path):
+    done = _without_torch(tmp_path, str(tmp_path / "no-kit"))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     (line,) = done.stderr.strip().splitlines()
     assert re.search(r"default bundle .* needs (torch|onnx) \(pip install 't2l-edge\[train\]'\); or pass --bundle", line)

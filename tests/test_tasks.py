@@ -567,7 +567,7 @@ def test_cli_tasks_export_and_check(capsys, tmp_path):
 
 
 def test_cli_tasks_show(capsys):
-    code, out, _ = run(capsys, "tasks", "show", "add", "-n", "3")
+    code, out, _ = run(capsys, "tasks", "show", "add", "--sample", "3")
     assert code == 0 and FAMILIES["add"].descriptions[0] in out and "heldout-descriptions" in out
 
 

@@ -47,7 +47,7 @@ def adapter_f32(tmp_path_factory, gemma_spec):
 def test_help_lists_the_options(capsys):
     code, out, _ = run(capsys, "validate", "--help")
     assert code == 0
-    for option in ("--device-profile", "--base-model", "--bundle", "--adapter", "--context", "--max-memory", "--mode",
+    for option in ("--device-profile", "--base-model", "--bundle", "--adapter", "--context", "--max-memory", "--loading",
                    "--measure", "--json", "--cache-type"):
         assert option in out
     code, out, _ = run(capsys, "--help")
@@ -118,7 +118,7 @@ def test_each_suggestion_applied_through_the_cli_saves_what_it_claimed(capsys, t
         elif kind == "cache_type":
             new += ["--cache-type", change["cache_type"]]
         elif kind == "mode":
-            new += ["--mode", change["mode"]]
+            new += ["--loading", change["mode"]]
         elif kind == "adapter_recipe":
             recipe = change["adapter_recipe"][str(adapter_f32)]
             out = tmp_path / f"adapter-{recipe}.gguf"
@@ -141,7 +141,7 @@ def test_each_suggestion_applied_through_the_cli_saves_what_it_claimed(capsys, t
 
 def test_sequential_mode_reports_both_phases(capsys, tmp_path):
     bundle = fake_bundle(tmp_path, "b", {"hypernet.onnx": 50 * MiB})
-    code, out, _ = run(capsys, "validate", "-d", "pixel-8", "--bundle", bundle, "--mode", "sequential")
+    code, out, _ = run(capsys, "validate", "-d", "pixel-8", "--bundle", bundle, "--loading", "sequential")
     assert code == 0 and "generate phase" in out and "LLM phase" in out
 
 
@@ -176,7 +176,7 @@ def test_peft_adapter_is_counted_as_the_f16_gguf_it_becomes(capsys, tmp_path, ge
         (["--max-memory", "lots"], ["--max-memory", "is not a size"]),
         (["--max-memory", "0B"], ["--max-memory", "greater than zero"]),
         (["--max-memory", "2"], ["--max-memory '2' has no unit", "MiB"]),
-        (["--mode", "parallel"], ["--mode must be one of concurrent, sequential"]),
+        (["--loading", "parallel"], ["--loading must be one of concurrent, sequential"]),
         (["--cache-type", "q3"], ["got 'q3'"]),
         (["-a", "/nonexistent/adapter.gguf"], ["/nonexistent/adapter.gguf", "not found"]),
         (["--bundle", "/nonexistent/bundle"], ["/nonexistent/bundle", "not found"]),

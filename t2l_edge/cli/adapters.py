@@ -14,12 +14,12 @@ from rich.table import Table
 
 from ..errors import InvalidInputError
 from ..text import quote
-from .app import console
+from .console import console, progress
 
 EXIT_WORDS = ("exit", "quit")  # end `infer --interactive` (so does Ctrl-D)
 from .options import (
-    AdapterPath, BaseModel, Context, Force, Format, InputFile, JsonFlag, MaxTokens, Prompt, PromptModeOption, Quantization,
-    flag,
+    DEFAULT_CONTEXT, DEFAULT_MAX_TOKENS, AdapterPath, BaseModel, Context, Force, Format, InputFile, JsonFlag, MaxTokens,
+    Prompt, PromptFormatOption, PromptModeOption, Quantization, flag,
 )
 
 
@@ -167,17 +167,12 @@ def infer(
     input_file: InputFile = None,
     output_file: Annotated[Optional[Path], typer.Option("--output-file", help="Where --input-file's answers go (JSONL).")] = None,
     interactive: Annotated[bool, flag("--interactive", "-i", help="Read prompts from the terminal.")] = False,
-    max_tokens: MaxTokens = 64,
+    max_tokens: MaxTokens = DEFAULT_MAX_TOKENS,
     compare_adapter: Annotated[
         Optional[Path], typer.Option("--compare-adapter", help="A second adapter whose answers are shown beside the first.")
     ] = None,
-    context: Context = 1024,
-    prompt_format: Annotated[
-        Optional[str],
-        typer.Option("--format", metavar="NAME", help="io-v1: wrap each prompt as 'Input: …\\nOutput:' and stop at "
-                     "the line's end, as `apply` does; raw: send it as it is (default: io-v1 when the adapter records "
-                     "a generator)."),
-    ] = None,
+    context: Context = DEFAULT_CONTEXT,
+    prompt_format: PromptFormatOption = None,
     prompt_mode: PromptModeOption = None,
     json_output: JsonFlag = False,
 ):
@@ -320,11 +315,7 @@ def _print_answers(rows: list[dict], json_output: bool) -> None:
 
 
 def _progress(items, description: str):
-    if len(items) < 3:
-        return items
-    from rich.progress import track
-
-    return track(items, description=description, console=console)
+    return items if len(items) < 3 else progress(items, description)
 
 
 # -- helpers ------------------------------------------------------------------------------------------------------

@@ -8,13 +8,12 @@ Exit codes: 0 done, 1 a negative verdict (`validate`: does not fit), 2 bad input
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import sys
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from .. import __version__
 from ..choices import SPELLINGS
@@ -29,6 +28,7 @@ from ..errors import (
     T2LEdgeError,
     UnsupportedArchitectureError,
 )
+from .console import console, notice
 
 USAGE_EXIT_CODE = 2
 INTERNAL_EXIT_CODE = 3
@@ -49,8 +49,6 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: no boxes, nothing cut when piped, no type label on flags
     context_settings={"token_normalize_func": _normalize_token},
 )
-# Markup off: file names, task texts and adapter metadata are printed as they are ("[/bold]" in a task is text).
-console = Console(markup=False)
 
 # One table from error type to the words that open its message (most specific first).
 ERROR_LABELS: list[tuple[type[BaseException], str]] = [
@@ -64,25 +62,6 @@ ERROR_LABELS: list[tuple[type[BaseException], str]] = [
     (RuntimeBackendError, "runtime error"),
     (T2LEdgeError, "error"),
 ]
-
-
-def table(*headers: str, identifiers: tuple[int, ...] = (0,), **kwargs) -> Table:
-    """A table for output a user reads back: light borders; `keep_whole` fixes its identifier columns once filled."""
-    t = Table(*headers, box=None, pad_edge=False, **kwargs)  # no borders: width goes to the values
-    t.identifiers = identifiers  # type: ignore[attr-defined]
-    return t
-
-
-def keep_whole(t: Table) -> Table:
-    """Identifier columns (names a user types back: profiles, task families) never wrap, shrink or get an ellipsis,
-    at 80 columns or piped: their minimum width is their longest value; the other columns fold instead of cutting."""
-    for i, column in enumerate(t.columns):
-        if i in getattr(t, "identifiers", (0,)):
-            column.no_wrap = True
-            column.min_width = max(len(line) for c in [column.header, *column.cells] for line in str(c).splitlines() or [""])
-        else:
-            column.overflow = "fold"
-    return t
 
 
 def error_message(exc: BaseException) -> str:
@@ -130,8 +109,24 @@ def usage_message(exc: BaseException) -> str:
     return f"error: {message}" + ("" if param is not None or "Did you mean" in message else f" (see '{hint} --help')")
 
 
+class _Notices(logging.Handler):
+    """The library's notices (logger "t2l_edge", INFO: a model copied into the cache, with its size) as one stderr line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        notice(f"note: {record.getMessage()}")
+
+
+def _show_notices() -> None:
+    logger = logging.getLogger("t2l_edge")
+    if not any(isinstance(h, _Notices) for h in logger.handlers):
+        logger.addHandler(_Notices())
+        logger.setLevel(logging.INFO)
+        logger.propagate = False  # not twice when a library has configured the root logger
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run a command; bad input or usage becomes one `error:` line on stderr and exit 2."""
+    _show_notices()
     usage_errors = _click_classes("ClickException")
     aborts = _click_classes("Abort")
     try:
@@ -171,24 +166,28 @@ def _root(
 
 from . import adapters, engine, evaluate, merge, serve, tasks, train, validate  # noqa: E402
 
-COMMANDS = {
-    "export": adapters.export,
-    "inspect": adapters.inspect,
-    "infer": adapters.infer,
-    "merge": merge.merge,
-    "generate": engine.generate,
-    "apply": engine.apply,
-    "build-engine": engine.build_engine,
-    "validate": validate.validate,
-    "evaluate": evaluate.evaluate,
-    "compare": evaluate.compare,
-    "train": train.train,
-    "train-lora": train.train_lora,
-    "serve": serve.serve,
-}
-GROUPS = {"tasks": tasks.app, "profiles": validate.profiles_app}
+# The main job first; each summary whole (click cuts a docstring's first line at ~45 characters, mid-phrase).
+COMMANDS = [
+    ("apply", engine.apply, "Make an adapter from a task and answer prompts with it."),
+    ("generate", engine.generate, "Write adapters (GGUF, PEFT) from task descriptions."),
+    ("infer", adapters.infer, "Answer prompts with an adapter file on the base model."),
+    ("serve", serve.serve, "An OpenAI-compatible local server; a request may carry a task."),
+    ("inspect", adapters.inspect, "Describe an adapter or a base model."),
+    ("export", adapters.export, "Convert an adapter between GGUF, PEFT and safetensors."),
+    ("merge", merge.merge, "Merge adapters of one base model into one."),
+    ("validate", validate.validate, "Check that a deployment fits a device's memory."),
+    ("evaluate", evaluate.evaluate, "Score tasks with and without generated adapters."),
+    ("compare", evaluate.compare, "Compare two evaluate runs, with confidence intervals."),
+    ("build-engine", engine.build_engine, "Export a hypernetwork to a generator bundle (ONNX)."),
+    ("train", train.train, "Train a hypernetwork (SFT or reconstruction)."),
+    ("train-lora", train.train_lora, "Train ordinary LoRAs: one per task, or one multitask."),
+]
+GROUPS = [
+    ("tasks", tasks.app, "The built-in task suite and task files."),
+    ("profiles", validate.profiles_app, "Device memory profiles."),
+]
 
-for _name, _command in COMMANDS.items():
-    app.command(_name)(_command)
-for _name, _group in GROUPS.items():
-    app.add_typer(_group, name=_name)
+for _name, _command, _summary in COMMANDS:
+    app.command(_name, short_help=_summary)(_command)
+for _name, _group, _summary in GROUPS:
+    app.add_typer(_group, name=_name, short_help=_summary)

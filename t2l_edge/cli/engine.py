@@ -20,11 +20,13 @@ from rich.table import Table
 from ..bundle import EngineTarget
 from ..errors import InvalidInputError, T2LEdgeError
 from ..text import quote
-from .app import console
+from .console import console
 from .options import (
     BaseModel,
     Bundle,
     Checkpoint,
+    DEFAULT_CONTEXT,
+    DEFAULT_MAX_TOKENS,
     Context,
     Encoder,
     Examples,
@@ -35,6 +37,7 @@ from .options import (
     MaxTokens,
     PrecisionOption,
     Prompt,
+    PromptFormatOption,
     PromptModeOption,
     Quantization,
     Target,
@@ -107,7 +110,8 @@ def generate(
         Optional[str], typer.Option("--validate", metavar="DEVICE", help="Then check the fit on this device profile "
                                     "(as `validate`; exit 1 when it does not fit).")
     ] = None,
-    context: Annotated[Optional[int], typer.Option("--context", min=64, help="Context length for --validate (default 1024).")] = None,
+    context: Annotated[Optional[int], typer.Option("--context", min=64, show_default=False,
+                                                   help=f"llama.cpp context length (tokens) for --validate (default {DEFAULT_CONTEXT}).")] = None,
     config: Annotated[
         Optional[Path], typer.Option("--config", "-c", help="These options in a TOML or YAML file ([generate] table); "
                                      "the command line wins.")
@@ -166,7 +170,7 @@ def generate(
         from .validate import validate as check_fit
 
         bundle_dir = getattr(getattr(generator, "bundle", None), "path", None)  # the generator runs on the device too
-        check_fit(device_profile=cfg.validate, adapter=written, bundle=bundle_dir, context=cfg.context or 1024)
+        check_fit(device_profile=cfg.validate, adapter=written, bundle=bundle_dir, context=cfg.context or DEFAULT_CONTEXT)
 
 
 def apply(
@@ -179,10 +183,10 @@ def apply(
     base_model: BaseModel = None,
     quantization: Quantization = None,
     compare_base: Annotated[bool, flag("--compare-base", help="Show the base model's answer beside.")] = False,
-    raw: Annotated[bool, flag("--raw", help="Send the prompt as it is, not in the bundle's prompt format.")] = False,
+    prompt_format: PromptFormatOption = None,
     prompt_mode: PromptModeOption = None,
-    max_tokens: MaxTokens = 48,
-    context: Context = 1024,
+    max_tokens: MaxTokens = DEFAULT_MAX_TOKENS,
+    context: Context = DEFAULT_CONTEXT,
     json_output: JsonFlag = False,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Also keep the adapter that was applied: .gguf (the very "
@@ -196,7 +200,7 @@ def apply(
     from ..export.formats import AdapterFormat
     from ..export.gguf import to_gguf_bytes
     from ..export.output import output_format
-    from ..prompts import adapter_prompt, effective_prompt_mode, get_prompt_format
+    from ..prompts import adapter_prompt, choose_prompt_format, effective_prompt_mode, get_prompt_format
     from ..runtimes import open_generator
     from ..runtimes.llama_cpp import LlamaCppRunner
     from ..task_card import card_from
@@ -215,7 +219,10 @@ def apply(
     with console.status("loading the generator and the base model") as status:
         generator = open_generator(bundle, checkpoint, progress=status.update, card_reader=_card_reader(base_model))
         runner = LlamaCppRunner(base_model, n_ctx=context)
-    fmt = get_prompt_format(generator.prompt_format)
+    # the generator's own format unless --prompt-format names one (raw: the prompt as it is)
+    chosen = choose_prompt_format(prompt_format, "generated") if prompt_format is not None else None
+    fmt = chosen or get_prompt_format(generator.prompt_format)
+    raw = prompt_format is not None and chosen is None
     mode = effective_prompt_mode(prompt_mode, generator.prompt_mode)
 
     def render(text: str) -> str:

@@ -18,10 +18,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
-from .app import console
-from .options import BaseModel, Bundle, Checkpoint, Encoder, Quantization, recipe_or_default
-
-DEFAULT_CONTEXT = 2048  # a BoolQ passage or a GSM8K problem plus its answer fits
+from .console import console, err
+from .options import DEFAULT_CONTEXT, BaseModel, Bundle, Checkpoint, Context, Encoder, Quantization, recipe_or_default
 
 
 def _named_adapter(text: str) -> tuple[str, Path]:
@@ -54,7 +52,7 @@ def _choose_conditions(names: str | None, n_tasks: int, oracle_dir: Path | None,
         if c.adapter is AdapterSource.ORACLE and oracle_dir is None:
             raise InvalidInputError(f"condition {c.name!r} needs --oracle-dir")
         if c.adapter is AdapterSource.MULTITASK and multitask is None:
-            raise InvalidInputError(f"condition {c.name!r} needs --multitask (a LoRA from train-lora --multitask)")
+            raise InvalidInputError(f"condition {c.name!r} needs --multitask-lora (a LoRA from train-lora --multitask)")
     return chosen
 
 
@@ -84,15 +82,15 @@ def evaluate(
         Optional[Path], typer.Option("--oracle-dir", help="Oracle LoRAs, one per task (t2l-edge train-lora's output).")
     ] = None,
     multitask: Annotated[
-        Optional[Path], typer.Option("--multitask", help="The multitask LoRA of condition multitask "
+        Optional[Path], typer.Option("--multitask-lora", metavar="DIR", help="The multitask LoRA of condition multitask "
                                      "(t2l-edge train-lora --multitask's output).")
     ] = None,
     shots: Annotated[
         int, typer.Option("--shots", "-k", min=1, help="Solved examples in the icl prompt and on the t2l+card card.")
     ] = 3,
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Examples per task (the first N).")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Examples per task (the first N).")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="PNG chart of accuracy per task and condition.")] = None,
-    context: Annotated[int, typer.Option("--context", min=64, help="llama.cpp context length (tokens).")] = DEFAULT_CONTEXT,
+    context: Context = DEFAULT_CONTEXT,
     threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="llama.cpp threads (default: up to 4).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the mismatched pairing and the bootstrap.")] = 0,
     adapter: Annotated[
@@ -185,7 +183,7 @@ def evaluate(
             "metrics": [m.value for m in wanted],
             "multitask": str(multitask) if uses_multitask else None,
         }
-        with Progress(console=console, transient=True) as bar:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
             job = bar.add_task("evaluating", total=None)
             results = run_evaluation(
                 task_list, chosen, make_adapters, LlamaCompleter(runner, fmt.stop),

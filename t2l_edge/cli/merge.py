@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
-from .app import console
+from .console import console
 from .options import Format, JsonFlag, Quantization, flag
 
 
@@ -57,11 +57,14 @@ def merge(
     recipe = recipe_or_default(quantization) if fmt is AdapterFormat.GGUF else quantization
     if model_card and fmt is not AdapterFormat.PEFT:
         raise InvalidInputError(f"a model card goes into a PEFT folder (--format peft), not a {fmt.value} file")
-    loaded = [load_adapter(path, architecture=architecture) for path in adapters]
-    merged, report = merge_with_report(
-        loaded, strategy, _weights(weights), rank, density, seed, names=[str(p) for p in adapters]
-    )
-    save_adapter(merged, output, fmt, recipe, model_card=model_card, source=" + ".join(map(str, adapters)))
+    with console.status(f"merging {len(adapters)} adapters ({strategy}; svd and ties take a minute or more on a "
+                        "CPU)") as status:
+        loaded = [load_adapter(path, architecture=architecture) for path in adapters]
+        merged, report = merge_with_report(
+            loaded, strategy, _weights(weights), rank, density, seed, names=[str(p) for p in adapters]
+        )
+        status.update(f"writing {output}")
+        save_adapter(merged, output, fmt, recipe, model_card=model_card, source=" + ".join(map(str, adapters)))
     info = {"output": str(output), "format": fmt.value, "inputs": [str(p) for p in adapters], **report.to_dict()}
     if json_output:
         print(json.dumps(info, indent=2))

@@ -1,7 +1,8 @@
 """Options shared by several commands, declared once. Choices are (str, Enum) types, so `--help` lists them and a
 wrong value is a usage error naming them; other spellings of one idea (`fp16` for `f16`) are accepted by the app's
 token normalizer. Short flags mean one thing everywhere: -a adapter, -m base model, -q quantization, -o output,
--f format, -p prompt, -t task files, -d device profile, -c config, -n count.
+-f adapter format, -p prompt, -t task files, -d device profile, -c config, -n instances per task. A long option means one
+thing and has one default in every command that takes it (tests/test_cli_usage.py enumerates them).
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from ..prompts import PromptMode
 # One default recipe for every command that writes a GGUF adapter: q4_0 is the smallest recipe whose adapters stay
 # at the quantized base's jitter floor (KL .0050 vs F32 on Gemma 3 270M, FACTS.md) and the fastest to write.
 DEFAULT_RECIPE = Recipe.Q4_0
+# One default context for every command that runs llama.cpp, and for `validate`'s estimate of them: a BoolQ passage or
+# a GSM8K problem plus its answer fits (evaluate), and what `validate` checks is what `apply` and `serve` then use.
+DEFAULT_CONTEXT = 2048
+DEFAULT_MAX_TOKENS = 64  # answers of `apply`, `infer`: a task's output is a line; 64 tokens hold every suite answer
 NO_METAVAR = ""  # flags take no value: show none
 
 
@@ -75,6 +80,12 @@ InputFile = Annotated[
 ]
 MaxTokens = Annotated[int, typer.Option("--max-tokens", min=1, max=4096, help="Tokens to generate at most.")]
 Context = Annotated[int, typer.Option("--context", min=64, help="llama.cpp context length (tokens).")]
+PromptFormatOption = Annotated[
+    Optional[str],
+    typer.Option("--prompt-format", metavar="NAME",
+                 help="io-v1: wrap each prompt as 'Input: …\\nOutput:' and stop at the line's end; raw: send it as it is "
+                      "(default: io-v1 for a generated adapter)."),
+]
 Target = Annotated[EngineTarget, typer.Option("--target", case_sensitive=False, help="Where the bundle runs.")]
 PrecisionOption = Annotated[
     Optional[Precision],

@@ -10,8 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import console
-from .options import BaseModel, Bundle, Context, Quantization, flag, recipe_or_default
+from .console import console
+from .options import DEFAULT_CONTEXT, BaseModel, Bundle, Context, Quantization, flag, recipe_or_default
 
 
 def serve(
@@ -33,10 +33,10 @@ def serve(
         bool, flag("--route", help="Send requests without task/adapter to the nearest registered adapter.")
     ] = False,
     route_threshold: Annotated[float, typer.Option(help="Least cosine for --route to pick an adapter.")] = 0.35,
-    context: Context = 1024,
+    context: Context = DEFAULT_CONTEXT,
     threads: Annotated[Optional[int], typer.Option(min=1, help="llama.cpp threads (default: up to 4).")] = None,
     quantization: Quantization = None,
-    max_tokens: Annotated[int, typer.Option(min=1, help="Largest max_tokens a request may ask for.")] = 512,
+    max_tokens: Annotated[int, typer.Option("--max-request-tokens", min=1, help="Largest max_tokens a request may ask for.")] = 512,
     log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
 ):
     """Serve an OpenAI-compatible API on this machine: a task description in a request becomes an adapter."""

@@ -14,7 +14,7 @@ from rich.table import Table
 from ..choices import choice_error
 from ..errors import InvalidInputError
 from ..tasks.splits import Split
-from .app import console, keep_whole, table
+from .console import console, keep_whole, table
 from .options import JsonFlag, Seed
 
 app = typer.Typer(help="The built-in task suite and task files.", no_args_is_help=True)
@@ -30,24 +30,39 @@ def _family(name: str):
     return FAMILIES[name]
 
 
-@app.command("list")
+@app.command("list", short_help="The task families, their split and a sample.")
 def list_(
     theme: Annotated[str | None, typer.Option("--theme", metavar="THEME", help="Only the families of this theme.")] = None,
     seed: Seed = 0,
     json_output: JsonFlag = False,
 ):
     """The task families: theme, split, descriptions, metric and one sample."""
-    from ..tasks.splits import family_split
     from ..tasks.suite import FAMILIES, THEMES
     from ..tasks.suite.corpus import count_corpus
-    from ..tasks.suite.realdata import NEEDS_TRAIN_EXTRA, MissingDataPackageError
 
     if theme is not None and theme not in THEMES:
         raise choice_error("--theme", theme, THEMES)
+    with console.status("sampling every family (the real-data ones read their packages: about 10 s)"):
+        rows = _list_rows([f for f in FAMILIES.values() if theme is None or f.theme == theme], seed)
+    if json_output:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    count = count_corpus(f for f in FAMILIES.values() if theme is None or f.theme == theme)
+    title = f"{len(rows)} task families ({count.rows} counted, {count.operations} distinct operations)"
+    # identifiers (family, theme) stay whole; the rest folds (descriptions and more: --json)
+    # piped: the records alone (the count is `wc -l`)
+    t = table("family", "theme", "split", "metric", "sample", identifiers=(0, 1), title=title if console.is_terminal else None)
+    for r in rows:
+        t.add_row(r["name"], r["theme"], r["split"], r["metric"], f"{r['input']} → {r['output']}")
+    console.print(keep_whole(t))
+
+
+def _list_rows(families, seed: int) -> list[dict]:
+    from ..tasks.splits import family_split
+    from ..tasks.suite.realdata import NEEDS_TRAIN_EXTRA, MissingDataPackageError
+
     rows = []
-    for f in FAMILIES.values():
-        if theme is not None and f.theme != theme:
-            continue
+    for f in families:
         try:
             x, y = f.make(random.Random(f"sample:{seed}:{f.name}"))
         except MissingDataPackageError:  # a device install lists the real-data families without their data
@@ -55,22 +70,13 @@ def list_(
         rows.append({"name": f.name, "theme": f.theme, "split": family_split(f.name).value,
                      "descriptions": len(f.descriptions), "metric": f.metric.value, "input": x, "output": y,
                      "operation": f.op, "parameter": f.parameter, "source": f.source})
-    if json_output:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    count = count_corpus(f for f in FAMILIES.values() if theme is None or f.theme == theme)
-    title = f"{len(rows)} task families ({count.rows} counted, {count.operations} distinct operations)"
-    # identifiers (family, theme) stay whole; the rest folds (descriptions and more: --json)
-    t = table("family", "theme", "split", "metric", "sample", identifiers=(0, 1), title=title)
-    for r in rows:
-        t.add_row(r["name"], r["theme"], r["split"], r["metric"], f"{r['input']} → {r['output']}")
-    console.print(keep_whole(t))
+    return rows
 
 
-@app.command()
+@app.command(short_help="One family: descriptions and instances.")
 def show(
     name: Annotated[str, typer.Argument(help="A family name (see `tasks list`).")],
-    instances: Annotated[int, typer.Option("--instances", "-n", min=1, max=100, help="Instances to show.")] = 5,
+    instances: Annotated[int, typer.Option("--sample", min=1, max=100, help="Instances to show.")] = 5,
     seed: Seed = 0,
 ):
     """One family: its descriptions (train / held out) and a few instances."""
@@ -95,7 +101,7 @@ def show(
     console.print(ex)
 
 
-@app.command()
+@app.command(short_help="Write a split of the suite as a JSONL task file.")
 def export(
     split: Annotated[Split, typer.Option("--split", "-s", case_sensitive=False, help="Which part of the suite.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL file (one task per line).")],
@@ -106,20 +112,21 @@ def export(
     from ..tasks.format import save_tasks
     from ..tasks.splits import build_split
 
-    tasks = build_split(split, n_instances=instances, seed=seed)
+    with console.status(f"building split {split.value} ({instances} instances per task)"):
+        tasks = build_split(split, n_instances=instances, seed=seed)
     save_tasks(tasks, output)
     n = sum(len(t.examples) for t in tasks)
     d = sum(len(t.descriptions) for t in tasks)
     console.print(f"wrote {len(tasks)} tasks ({d} descriptions, {n} instances) of split {split.value} to {output}")
 
 
-@app.command()
+@app.command(short_help="Check a task file; the first error with its line.")
 def check(path: Annotated[Path, typer.Argument(help="A task file (.json, .jsonl) or a folder of them.")]):
     """Load task files (ours or Super-NaturalInstructions) and report what they hold, or the first error."""
     from ..tasks.format import load_tasks
 
     tasks = load_tasks(path)
-    out = table("task", "descriptions", "examples", "metric", title=f"{path}: {len(tasks)} tasks")
+    out = table("task", "descriptions", "examples", "metric", title=f"{path}: {len(tasks)} tasks" if console.is_terminal else None)
     for t in tasks:
         out.add_row(t.name, str(len(t.descriptions)), str(len(t.examples)), t.metric.value)
     console.print(keep_whole(out))

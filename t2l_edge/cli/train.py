@@ -14,7 +14,7 @@ import typer
 
 from ..errors import InvalidInputError
 from ..train.config import Objective
-from .app import console
+from .console import console, err
 from .options import BaseModel, ConfigFile
 
 
@@ -32,7 +32,7 @@ class _Progress:
         self.progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("loss {task.fields[loss]}"), TextColumn("{task.fields[speed]}"),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console,
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=not err.is_terminal,
         )
         self.task = None
 
@@ -51,7 +51,7 @@ class _Progress:
                 self.progress.remove_task(self.task)
             self.task = self.progress.add_task(label, total=event.total, completed=event.step, loss="-", speed="")
             if "world_size" in v:
-                self.progress.console.print(
+                console.print(
                     f"hypernetwork {v['parameters'] / 1e6:.2f}M parameters · {v['world_size']} process(es) on "
                     f"{v['device']} · from step {event.step}"
                 )
@@ -65,13 +65,13 @@ class _Progress:
             self.progress.update(self.task, completed=event.step, loss=f"{v['loss']:.4f}", speed=speed)
         elif event.kind == "eval":
             shown = " · ".join(f"{k} {x:.4f}" for k, x in v.items())
-            self.progress.console.print(f"step {event.step}: {shown}")
+            console.print(f"step {event.step}: {shown}")
         elif event.kind == "checkpoint":
-            self.progress.console.print(f"step {event.step}: checkpoint {v['path']}")
+            console.print(f"step {event.step}: checkpoint {v['path']}")
         elif event.kind == "end" and "path" in v:
             before, after = v.get("heldout_loss_base"), v.get("heldout_loss")
             detail = f" · held-out loss {before:.4f} → {after:.4f}" if before is not None else ""
-            self.progress.console.print(f"{v['task']}: wrote {v['path']}{detail}")
+            console.print(f"{v['task']}: wrote {v['path']}{detail}")
 
 
 def train(
@@ -122,7 +122,7 @@ def train_lora(
         Optional[Path], typer.Option("--config", "-c", help="Training config (TOML): its base, hypernet, data and optim sections.")
     ] = None,
     base_model: BaseModel = None,
-    only: Annotated[Optional[list[str]], typer.Option("--only", "--task", metavar="NAME", help="Only the task of this name (repeatable).")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", metavar="NAME", help="Only the task of this name (repeatable).")] = None,
     steps: Annotated[Optional[int], typer.Option("--steps", min=1, help="Optimizer steps per task (default 100).")] = None,
     lr: Annotated[Optional[float], typer.Option("--lr", help="Learning rate (default 3e-4).")] = None,
     rank: Annotated[Optional[int], typer.Option("--rank", min=1, help="LoRA rank.")] = None,
@@ -179,7 +179,7 @@ def _train_multitask(cfg, config: Path | None, tasks: Path | None, only, output:
     import dataclasses
 
     if only:
-        raise InvalidInputError("--task picks one oracle; --multitask trains on every training task")
+        raise InvalidInputError("--only picks oracles by task; --multitask trains on every training task")
     if tasks is not None:
         try:
             cfg.data = dataclasses.replace(cfg.data, split=None, families=None, tasks=[str(tasks)])

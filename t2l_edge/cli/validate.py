@@ -16,8 +16,8 @@ from rich.text import Text
 
 from ..errors import InvalidInputError
 from ..memory import CacheType, ComponentKey, Mode
-from .app import console, keep_whole, table
-from .options import BaseModel, JsonFlag, flag
+from .console import console, keep_whole, table
+from .options import DEFAULT_CONTEXT, BaseModel, Context, JsonFlag, flag
 
 profiles_app = typer.Typer(help="Device memory profiles (shipped ones, or your own TOML file).", no_args_is_help=True)
 
@@ -35,14 +35,14 @@ def list_profiles(json_output: JsonFlag = False):
         return
     # threads and the rest: `profiles show NAME` or --json (seven columns do not fit 80 with names kept whole)
     t = table("name", "memory", "app budget", "GPU", "llama.cpp", "runtimes", identifiers=(0, 1, 2, 4, 5),
-              title="device profiles")
+              title="device profiles" if console.is_terminal else None)  # piped: the records alone
     for p in profiles:
         gpu = "—" if not p.gpu_memory else f"{format_size(p.gpu_memory)} {'shared' if p.gpu_shared else 'own'}"
         t.add_row(p.name, format_size(p.total_memory), format_size(p.app_budget), gpu, p.llama_cpp_backend.value, "\n".join(r.value for r in p.runtimes))
     console.print(keep_whole(t))
 
 
-@profiles_app.command("show")
+@profiles_app.command("show", short_help="One profile's fields and where its budget comes from.")
 def show_profile(
     name: Annotated[str, typer.Argument(help="A shipped profile's name or the path of a TOML file.")],
     json_output: JsonFlag = False,
@@ -80,7 +80,7 @@ def validate(
         Optional[list[Path]],
         typer.Option("--adapter", "-a", metavar="PATH", help="An adapter kept resident (repeatable)."),
     ] = None,
-    context: Annotated[int, typer.Option("--context", min=1, help="Context length (tokens).")] = 1024,
+    context: Context = DEFAULT_CONTEXT,
     max_memory: Annotated[
         Optional[str],
         typer.Option(
@@ -90,7 +90,7 @@ def validate(
         ),
     ] = None,
     mode: Annotated[
-        Mode, typer.Option("--mode", case_sensitive=False,
+        Mode, typer.Option("--loading", case_sensitive=False,
                            help="concurrent: generator and LLM resident together; sequential: generator unloaded first.")
     ] = Mode.CONCURRENT,
     cache_type: Annotated[

@@ -84,6 +84,6 @@ def suggestions(est: Estimate, always: bool = False) -> list[Suggestion]:
             consider("bundle_precision", f"use an int8 generator bundle instead of {b.precision.value}",
                      {"bundle_precision": "int8"}, replace(r, bundle=b.with_precision(Precision.INT8)))
         if r.mode is Mode.CONCURRENT:
-            consider("mode", "unload the generator before loading the LLM (--mode sequential)",
+            consider("mode", "unload the generator before loading the LLM (--loading sequential)",
                      {"mode": "sequential"}, replace(r, mode=Mode.SEQUENTIAL))
     return sorted(out, key=lambda sug: -sug.saves)

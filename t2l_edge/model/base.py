@@ -93,7 +93,14 @@ def _has_tokenizer(folder: Path) -> bool:
 
 
 def _dequantize_gguf(gguf: Path, cache: Path, tokenizer: bool, dtype: torch.dtype) -> None:
+    import logging
+
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    size = gguf.stat().st_size
+    logging.getLogger("t2l_edge").info(
+        "copying %s (%.0f MB) once into %s as a float32 transformers model for PyTorch (about 1.1 GB for Gemma 3 "
+        "270M, 30-60 s)", gguf.name, size / 1e6, cache)
 
     model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=dtype)
     # The weights are already dequantized; transformers keeps a GGUF "quantizer" marker that refuses
