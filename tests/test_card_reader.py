@@ -18,7 +18,8 @@ from t2l_edge.errors import InvalidInputError
 from t2l_edge.prompts import get_prompt_format
 from t2l_edge.task_card import TaskCard
 from t2l_edge.tasks.format import Example, load_tasks
-from t2l_edge.train.card_pool import PoolSpec, build_card_pool, distillation_loss, draw_cards
+from t2l_edge.train.card_pool import PoolSpec, build_card_pool, draw_cards
+from t2l_edge.train.sft import distillation_loss
 from t2l_edge.train.config import TrainConfig
 from t2l_edge.train.data import PromptTokenizer
 from t2l_edge.train.loop import Trainer

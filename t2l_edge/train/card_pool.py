@@ -189,13 +189,5 @@ def build_card_pool(spec: PoolSpec, tasks: Sequence[Task], model, prompt: Prompt
     return CardPool(spec, cards, np.concatenate(features).astype(np.float32), ids, logprobs, lengths)
 
 
-def distillation_loss(logits: torch.Tensor, ids: torch.Tensor, logprobs: torch.Tensor) -> torch.Tensor:
-    """Per answer position (N,): cross-entropy of the student's distribution against the teacher's top-k,
-    renormalized over those k tokens (the mass outside them is not stored). logits (N, V); ids, logprobs (N, K)."""
-    student = torch.log_softmax(logits.float(), dim=-1).gather(1, ids.long())  # (N, K)
-    teacher = torch.softmax(logprobs.float(), dim=-1)  # (N, K), renormalized top-k
-    return -(teacher * student).sum(dim=-1)
-
-
-__all__ = ["CardPool", "PoolCard", "PoolSpec", "build_card_pool", "distillation_loss", "draw_cards", "teacher_topk",
+__all__ = ["CardPool", "PoolCard", "PoolSpec", "build_card_pool", "draw_cards", "teacher_topk",
            "IGNORE_INDEX"]

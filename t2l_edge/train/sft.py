@@ -68,6 +68,14 @@ def token_losses_and_logits(model: nn.Module, batch: dict[str, Tensor],
     return losses, rows, logits
 
 
+def distillation_loss(logits: torch.Tensor, ids: torch.Tensor, logprobs: torch.Tensor) -> torch.Tensor:
+    """Per answer position (N,): cross-entropy of the student's distribution against the teacher's top-k,
+    renormalized over those k tokens (the mass outside them is not stored). logits (N, V); ids, logprobs (N, K)."""
+    student = torch.log_softmax(logits.float(), dim=-1).gather(1, ids.long())  # (N, K)
+    teacher = torch.softmax(logprobs.float(), dim=-1)  # (N, K), renormalized top-k
+    return -(teacher * student).sum(dim=-1)
+
+
 def generated_l2(lora: LoraTensors) -> Tensor:
     """Per sample, the mean square of the generated A and of B, summed over modules: (B,)."""
     return sum(a.pow(2).mean(dim=(1, 2, 3)) + b.pow(2).mean(dim=(1, 2, 3)) for a, b in lora.values())
@@ -173,8 +181,6 @@ class SFTObjective:
 
     def _distillation(self, samples: Sequence[Sample], rows: Tensor, logits: Tensor) -> Tensor:
         """Per answer token of the pool samples: the cross-entropy against their stored in-context teacher."""
-        from .card_pool import distillation_loss
-
         keep, ids, lps = [], [], []
         for j, s in enumerate(samples):
             if s.pool is None:
