@@ -39,6 +39,16 @@ def serve(settings: ServeSettings, log_level: str = "info") -> None:
     uvicorn.Server(_config(create_app(settings), settings, settings.port, log_level)).run()
 
 
+WILDCARD_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}
+
+
+def browsable_url(host: str, port: int) -> str:
+    """A URL a person can open for a server bound to `host`: a wildcard bind (0.0.0.0, ::) is reached through
+    loopback on this machine (http://0.0.0.0:8080/ opens nothing in most browsers)."""
+    name = WILDCARD_LOOPBACK.get(host) or (f"[{host}]" if ":" in host else host)
+    return f"http://{name}:{port}"
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         s.bind((host, 0))
