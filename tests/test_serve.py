@@ -332,7 +332,7 @@ def test_metrics_cover_phases_cache_queue_and_memory(http):
     assert metric(text, "t2l_adapter_cache_total", event="hit") >= 1
     assert metric(text, "t2l_adapter_cache_total", event="miss") >= 1
     assert metric(text, "t2l_queue_depth") == 0
-    assert metric(text, "t2l_swaps_saved") >= 0
+    assert metric(text, "t2l_swaps_saved_total") >= 0
     assert metric(text, "t2l_resident_memory_bytes") > 100e6
     assert metric(text, "t2l_requests_total", endpoint="/v1/completions", status="200") >= 1
     assert metric(text, "t2l_requests_total", endpoint="/v1/completions", status="400") >= 1
