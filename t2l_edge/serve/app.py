@@ -217,6 +217,10 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
     async def index():
         return FileResponse(STATIC_DIR / "index.html")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon():  # browsers ask for this path whatever the page says; the icon is an SVG
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # -- models and adapters ----------------------------------------------------------------------------------
