@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from t2l_edge.errors import RuntimeBackendError
 
 from .app import create_app
+from .memory import fix_malloc_mmap_threshold
 from .service import ServeState
 from .settings import ServeSettings
 
@@ -22,6 +23,7 @@ STARTUP_TIMEOUT_S = 300.0
 def _prepare_environment() -> None:
     # llama.cpp with spinning OpenMP threads is 10-30x slower on a busy machine; the user's own choice wins.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    fix_malloc_mmap_threshold()  # a flat RSS over thousands of task texts (memory.py)
 
 
 def _config(app, settings: ServeSettings, sock_port: int, log_level: str):
