@@ -67,6 +67,7 @@ SECTIONS = [
     ("merge", "10. Merging generated adapters: cat and svd vs each task's own", lambda: importlib.import_module("bench_merge")),
     ("gguf_route", "11. Text → q4_0 GGUF, shipped hypernetwork: GGUF graph vs numpy writer vs PyTorch vs Node.js",
      lambda: importlib.import_module("bench_gguf_route")),
+    ("node", "12. Answering one prompt: Node.js (examples/node) vs Python's apply", lambda: importlib.import_module("bench_node")),
 ]
 
 # (section, row selector, label, measured value, formatted target[, key of the pass flag; default "pass"])
@@ -98,6 +99,8 @@ TARGETS = [
      lambda r: f"{r['speedup_vs_torch']:.1f}×", "≥ 5×", "pass_speedup"),
     ("gguf_route", lambda r: r["key"] == "graph", "GGUF step alone (graph + template) p50",
      lambda r: f"{r['step_p50_ms']:.2f} ms", "≤ 1 ms", "pass_step"),
+    ("node", lambda r: r["key"] == "node", "Node.js answering one prompt vs Python's apply (time, memory)",
+     lambda r: f"{r['time_ratio']:.2f}×, {r['rss_ratio']:.2f}×", "≤ 1.5×"),
     ("gguf_route", lambda r: r["key"] == "node", "Node.js text → adapter p50 vs Python's",
      lambda r: f"{r['ratio_vs_python']:.2f}×", "≤ 1.5×"),
     ("gguf_route", lambda r: r["key"] == "graph", "peak RSS, torch-free graph route",
