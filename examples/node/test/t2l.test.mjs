@@ -107,7 +107,7 @@ describe('the command line', () => {
     oneLineError(cli('--task', 'Sum', '--wat'), "Unknown option '--wat'");
     oneLineError(cli('--task', 'Sum', '--model', MODEL), '--model needs --prompt');
     oneLineError(cli('--task', 'Sum', '--prompt', 'x', '--prompt-mode', 'chatty'), '--prompt-mode must be one of');
-    oneLineError(cli('--task', 'Sum', '--prompt', 'x', '--max-tokens', '-3'), '--max-tokens must be a positive integer');
+    oneLineError(cli('--task', 'Sum', '--prompt', 'x', '--max-tokens', '0'), '--max-tokens must be a positive integer');
     oneLineError(cli('--bundle', BUNDLE, '--task', 'Sum', '--prompt', 'x', '--model', '/nonexistent/gemma.gguf'),
                  'base model not found');
     oneLineError(cli('--bundle', BUNDLE), 'give --task');
