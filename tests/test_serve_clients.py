@@ -300,3 +300,14 @@ def test_wildcard_bind_prints_a_url_that_answers():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_the_malloc_threshold_is_pinned_unless_the_user_set_one():
+    """memory.py: what keeps RSS flat over thousands of task texts (measured in tests/bench/bench_serve.py)."""
+    code = ("from t2l_edge.serve.memory import fix_malloc_mmap_threshold as f; print(f())")
+    ours = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={k: v for k, v in os.environ.items() if k != "MALLOC_MMAP_THRESHOLD_"})
+    theirs = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"})
+    assert ours.stdout.strip() == ("True" if sys.platform.startswith("linux") else "False"), ours.stderr
+    assert theirs.stdout.strip() == "False"
