@@ -240,7 +240,11 @@ export class BaseModel {
         await writeFile(file, adapter);
         lora = { adapters: [{ filePath: file }] };
       }
-      const ctx = await this.model.createContext({ contextSize: this.options.context, threads: this.options.threads, lora });
+      // flash attention off and a full-size sliding-window cache: what t2l-edge's llama.cpp runner uses, so that the
+      // arithmetic, hence the greedy answer, is the same (node-llama-cpp's defaults differ)
+      const ctx = await this.model.createContext({
+        contextSize: this.options.context, threads: this.options.threads, lora, flashAttention: false, swaFullCache: true,
+      });
       try {
         const completion = new this.LlamaCompletion({ contextSequence: ctx.getSequence() });
         return await completion.generateCompletion(prompt, {
