@@ -88,7 +88,7 @@ def browser():
 
 
 def api(server, body: dict) -> dict:
-    r = httpx.post(server.url + "/v1/completions", headers={"Authorization": f"Bearer {KEY}"}, timeout=120, json=body)
+    r = httpx.post(server.url + "/v1/completions", headers={"Authorization": f"Bearer {KEY}"}, timeout=900, json=body)
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -118,7 +118,7 @@ def open_page(browser, server, name: str = "desktop", key: bool = True) -> None:
         browser.execute_script("document.getElementById('options').open = false")
 
 
-def wait_done(browser, timeout: int = 180) -> None:
+def wait_done(browser, timeout: int = 900) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
@@ -139,7 +139,7 @@ def test_examples_get_their_expected_answers_from_the_default(server):
     told_right = 0
     for ex in EXAMPLES:
         adapter = httpx.post(server.url + "/v1/adapters", headers={"Authorization": f"Bearer {KEY}"},
-                             json={"task": ex["task"]}, timeout=120).json()["id"]
+                             json={"task": ex["task"]}, timeout=900).json()["id"]
         adapted = api(server, {"prompt": ex["input"], "adapter": adapter, "max_tokens": MAX_TOKENS})
         assert adapted["choices"][0]["text"].strip() == ex["expected"], ex
         told = api(server, {"prompt": ex["input"], "adapter": adapter, "prompt_mode": "instructed", "lora_scale": 0,
