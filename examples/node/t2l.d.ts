@@ -25,6 +25,10 @@ export function renderPrompt(formatName: string, text: string, task: string, mod
 
 /** $T2L_EDGE_CACHE, else $XDG_CACHE_HOME/t2l-edge, else ~/.cache/t2l-edge. */
 export function cacheDir(): string;
+/** What to do when the base model is missing. */
+export const MODEL_HINT: string;
+/** Throws a BundleError naming `what` and how to get it unless `file` is a file. */
+export function requireFile(file: string | null | undefined, what: string, hint: string): void;
 /** Gemma 3 270M where t2l-edge puts it on first use. */
 export function defaultModelPath(): string;
 /** The shipped hypernetwork's CPU bundle in t2l-edge's cache (the newest), or null. */

@@ -106,7 +106,8 @@ export function defaultBundleDir() {
   return found.length ? path.join(root, found[0]) : null;
 }
 
-function requireFile(file, what, hint) {
+/** Throws a BundleError naming `what` and how to get it unless `file` is a file. */
+export function requireFile(file, what, hint) {
   if (!file || !existsSync(file) || !statSync(file).isFile()) {
     throw new BundleError(`${what} not found${file ? `: ${file}` : ''} (${hint})`);
   }
@@ -114,7 +115,7 @@ function requireFile(file, what, hint) {
 
 const BUNDLE_HINT = 'make one with `t2l-edge build-engine --target cpu --precision int8 --output bundle/`, or run '
   + '`t2l-edge apply` once to build the default';
-const MODEL_HINT = 'run `t2l-edge apply` once to put Gemma 3 270M there, or give its path';
+export const MODEL_HINT = 'run `t2l-edge apply` once to put Gemma 3 270M there, or give its path';
 
 // -- the generator ------------------------------------------------------------------------------------------------
 
