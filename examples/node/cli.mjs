@@ -1,52 +1,83 @@
 #!/usr/bin/env node
-// node cli.mjs --bundle DIR --task "Reverse the words." [--out adapter.gguf]
-//              [--model gemma-3-270m.gguf --prompt "hello world" [--max-tokens 48] [--raw]] [--json]
-// Writes the task's GGUF adapter from the bundle (no Python), and with --model answers --prompt greedily with
-// node-llama-cpp, the adapter applied as a LoRA: the same answer as `t2l-edge apply --bundle DIR`.
+// t2l-node: a task description -> a GGUF adapter (no Python), and with --prompt an answer from Gemma 3 270M with it.
+// Bad input is one line on stderr starting "error: " and exit 2; an internal failure exits 3.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-import { AdapterGenerator, BundleError } from './t2l.mjs';
+import {
+  AdapterGenerator, BaseModel, BundleError, DEFAULTS, MODEL_HINT, PROMPT_FORMATS, PROMPT_MODES, defaultBundleDir,
+  defaultModelPath, effectivePromptMode, renderPrompt, requireFile,
+} from './t2l.mjs';
 
-// The bundle names its prompt format (t2l_edge/prompts.py): how an input is framed and where the answer stops.
-const PROMPT_FORMATS = { 'io-v1': { template: (input) => `Input: ${input}\nOutput:`, stop: ['\n'] } };
+const USAGE = `usage: t2l-node --task TEXT [--bundle DIR] [--out adapter.gguf]
+                [--prompt TEXT [--model gemma.gguf] [--max-tokens N] [--prompt-mode instructed|bare] [--raw]]
+                [--threads N] [--llama-threads N] [--context N] [--json]
 
-const { values: a } = parseArgs({
-  options: {
-    bundle: { type: 'string' }, task: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' },
-    prompt: { type: 'string' }, 'max-tokens': { type: 'string', default: '48' }, context: { type: 'string', default: '1024' },
-    threads: { type: 'string', default: '2' }, raw: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
-  },
-});
+Writes the task's GGUF adapter from a t2l-edge bundle (ONNX Runtime, no Python); with --prompt, answers it with
+Gemma 3 270M and the adapter applied (node-llama-cpp, greedy): the same answer as \`t2l-edge apply\`.
 
-async function answer(modelPath, adapterBytes, prompt, { maxTokens, context, threads, raw, format }) {
-  const { getLlama, LlamaCompletion, LlamaLogLevel } = await import('node-llama-cpp');
-  const dir = await mkdtemp(path.join(os.tmpdir(), 't2l-node-'));
-  const adapterPath = path.join(dir, 'adapter.gguf'); // node-llama-cpp loads LoRAs from files
-  await writeFile(adapterPath, adapterBytes);
+  --task TEXT          what the adapter should do ("Reverse the order of the words.")
+  --bundle DIR         a bundle from \`t2l-edge build-engine\` (default: the one t2l-edge built in its cache)
+  --out FILE           write the adapter there
+  --prompt TEXT        an input to answer with the adapter
+  --model FILE         the base model GGUF (default: the one t2l-edge put in its cache)
+  --max-tokens N       longest answer (default ${DEFAULTS.maxTokens})
+  --prompt-mode MODE   instructed (the task before the input) or bare (default: what the bundle records)
+  --raw                send --prompt as it is, not in the bundle's prompt format
+  --threads N          ONNX Runtime threads (default ${DEFAULTS.threads})
+  --llama-threads N    llama.cpp threads (default ${DEFAULTS.llamaThreads}; see README.md)
+  --context N          llama.cpp context size (default ${DEFAULTS.context})
+  --json               print one JSON object
+  -h, --help           this text`;
+
+const OPTIONS = {
+  bundle: { type: 'string' }, task: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' },
+  prompt: { type: 'string' }, 'max-tokens': { type: 'string' }, 'prompt-mode': { type: 'string' },
+  context: { type: 'string' }, threads: { type: 'string' }, 'llama-threads': { type: 'string' },
+  raw: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+};
+
+function positiveInt(value, name, fallback) {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new BundleError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function parse(argv) {
   try {
-    const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, maxThreads: threads });
-    const model = await llama.loadModel({ modelPath });
-    const ctx = await model.createContext({ contextSize: context, threads, lora: { adapters: [{ filePath: adapterPath }] } });
-    const completion = new LlamaCompletion({ contextSequence: ctx.getSequence() });
-    const text = await completion.generateCompletion(raw ? prompt : format.template(prompt), {
-      maxTokens, temperature: 0, repeatPenalty: false, customStopTriggers: raw ? undefined : format.stop,
-    });
-    await model.dispose();
-    return text.trim();
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false }).values;
+  } catch (e) { // unknown option, missing value: Node's message, on one line
+    throw new BundleError(`${e.message.split('\n')[0]} (see --help)`);
   }
 }
 
-async function main() {
-  if (!a.bundle || !a.task) throw new BundleError('give --bundle DIR and --task TEXT');
-  if (a.model && a.prompt === undefined) throw new BundleError('--model needs --prompt');
-  const threads = Number(a.threads);
-  const generator = await AdapterGenerator.open(a.bundle, { threads });
+async function main(argv) {
+  const a = parse(argv);
+  if (a.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!a.task) throw new BundleError('give --task TEXT (see --help)');
+  for (const name of ['model', 'max-tokens', 'prompt-mode', 'raw', 'llama-threads', 'context']) {
+    const given = a[name] !== undefined && a[name] !== false;
+    if (given && a.prompt === undefined) throw new BundleError(`--${name} needs --prompt`);
+  }
+  if (a['prompt-mode'] !== undefined && !PROMPT_MODES.includes(a['prompt-mode'])) {
+    throw new BundleError(`--prompt-mode must be one of ${PROMPT_MODES.join(', ')}, got ${JSON.stringify(a['prompt-mode'])}`);
+  }
+  const threads = positiveInt(a.threads, 'threads', DEFAULTS.threads);
+  const llamaThreads = positiveInt(a['llama-threads'], 'llama-threads', DEFAULTS.llamaThreads);
+  const maxTokens = positiveInt(a['max-tokens'], 'max-tokens', DEFAULTS.maxTokens);
+  const context = positiveInt(a.context, 'context', DEFAULTS.context);
+  const bundle = a.bundle ?? defaultBundleDir();
+
+  const answering = a.prompt !== undefined;
+  const modelPath = a.model ?? defaultModelPath();
+  if (answering) requireFile(modelPath, 'base model', MODEL_HINT); // before any work
+  const generator = await AdapterGenerator.open(bundle, { threads });
   const start = performance.now();
   const adapter = await generator.generateGguf(a.task);
   const result = { task: a.task, recipe: generator.gguf.recipe, adapter_bytes: adapter.length,
@@ -55,18 +86,26 @@ async function main() {
     await writeFile(a.out, adapter);
     result.out = a.out;
   }
-  if (a.model) {
-    const format = PROMPT_FORMATS[generator.manifest.prompt_format];
-    if (!format && !a.raw) throw new BundleError(`unknown prompt format ${generator.manifest.prompt_format}`);
-    result.prompt = a.prompt;
-    result.answer = await answer(a.model, adapter, a.prompt, {
-      maxTokens: Number(a['max-tokens']), context: Number(a.context), threads, raw: a.raw, format,
-    });
+  if (answering) {
+    // one after the other: the ONNX Runtime sessions are freed before llama.cpp loads the model, so the peak is the
+    // larger of the two, not their sum (loaded side by side it was 1.6x Python's apply)
+    await generator.release();
+    const base = await BaseModel.load(modelPath, { threads: llamaThreads, context });
+    const mode = effectivePromptMode(a['prompt-mode'], generator.promptMode);
+    const format = PROMPT_FORMATS[generator.promptFormat];
+    if (!format && !a.raw) throw new BundleError(`unknown prompt format ${generator.promptFormat}`);
+    const prompt = a.raw ? a.prompt : renderPrompt(generator.promptFormat, a.prompt, a.task, mode);
+    const t0 = performance.now();
+    const text = await base.complete(prompt, adapter, { maxTokens, stop: a.raw ? [] : format.stop });
+    Object.assign(result, { prompt: a.prompt, prompt_mode: a.raw ? null : mode, answer: a.raw ? text : text.trim(),
+                            answer_ms: performance.now() - t0, peak_rss_bytes: process.resourceUsage().maxRSS * 1024 });
+    await base.dispose();
   }
   console.log(a.json ? JSON.stringify(result) : Object.entries(result).map(([k, v]) => `${k}: ${v}`).join('\n'));
 }
 
-main().catch((e) => {
-  console.error(`error: ${e instanceof BundleError ? e.message : (e?.message ?? e)}`);
-  process.exit(e instanceof BundleError ? 2 : 3);
+main(process.argv.slice(2)).catch((e) => {
+  const bad = e instanceof BundleError;
+  console.error(`error: ${String(e?.message ?? e).split('\n')[0]}`);
+  process.exit(bad ? 2 : 3);
 });

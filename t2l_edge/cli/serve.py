@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Optional
 
 import typer
@@ -37,10 +38,15 @@ def serve(
     threads: Annotated[Optional[int], typer.Option(min=1, help="llama.cpp threads (default: up to 4).")] = None,
     quantization: Quantization = None,
     max_tokens: Annotated[int, typer.Option("--max-request-tokens", min=1, help="Largest max_tokens a request may ask for.")] = 512,
+    chat_format: Annotated[
+        Optional[str], typer.Option(metavar="io-v1|raw", help="Plain chat (no task, adapter or system message) on a "
+                                    "model without a chat template: the last user message as a task input (io-v1) or "
+                                    "as it is (raw). Default: refused.")
+    ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
 ):
     """Serve an OpenAI-compatible API on this machine: a task description in a request becomes an adapter."""
-    from ..serve.server import serve as run
+    from ..serve.server import WILDCARD_LOOPBACK, browsable_url, free_port, serve as run
     from ..serve.service import check_registered_adapters
     from ..serve.settings import Limits, ServeSettings, parse_adapter_option
 
@@ -49,7 +55,13 @@ def serve(
         adapters=dict(parse_adapter_option(a) for a in adapter or []), cache_size=cache_size, queue_size=queue_size,
         api_key=api_key, insecure=insecure, route=route, route_threshold=route_threshold, context=context,
         threads=threads, quantization=recipe_or_default(quantization).value, limits=Limits(max_tokens=max_tokens),
+        chat_format=chat_format,
     )
     check_registered_adapters(settings)  # a bad --adapter is a one-line error now, not a crash in llama.cpp later
-    console.print(f"t2l-edge serve: http://{host}:{port}/ (web page), http://{host}:{port}/v1 (OpenAI API)")
+    if settings.port == 0:  # any free port: pick it now, so that the address printed is the one served
+        settings = dataclasses.replace(settings, port=free_port(host))
+    url = browsable_url(host, settings.port)
+    where = " (listening on every interface: other machines use this machine's address)" \
+        if host in WILDCARD_LOOPBACK else ""
+    console.print(f"t2l-edge serve: {url}/ (web page), {url}/v1 (OpenAI API){where}", highlight=False)
     run(settings, log_level=log_level)

@@ -30,7 +30,9 @@ from t2l_edge.errors import (AdapterMismatchError, CorruptFileError, InvalidAdap
 
 from . import protocol as p
 from .backend import Piece, Sampling
-from .errors import NotFoundError, NotReadyError, QueueFullError, RequestTimeoutError, UnauthorizedError
+from .errors import (ChatTemplateMissingError, NotFoundError, NotReadyError, QueueFullError, RequestTimeoutError,
+                     UnauthorizedError)
+from .prompting import Rendering, chat_refusal, chat_rendering, chat_task, completion_rendering, last_user_text
 from .service import Completion, Resolved, ServeState
 from .settings import ServeSettings, is_loopback
 
@@ -215,6 +217,10 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
     async def index():
         return FileResponse(STATIC_DIR / "index.html")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon():  # browsers ask for this path whatever the page says; the icon is an SVG
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # -- models and adapters ----------------------------------------------------------------------------------
@@ -223,7 +229,8 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
     async def models() -> p.ModelList:
         s = ready()
         cards = [p.ModelCard(id=s.model_id, t2l={"kind": "base"})]
-        cards += [p.ModelCard(id=e.id, t2l={"kind": "registered", "task": e.task}) for e in s.cache.registered.values()]
+        cards += [p.ModelCard(id=e.id, created=e.created, t2l={"kind": e.kind, "task": e.task})
+                  for e in (*s.cache.registered.values(), *s.cache.generated())]
         return p.ModelList(data=cards)
 
     def adapter_info(e) -> p.AdapterInfo:
@@ -287,12 +294,13 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
         s = ready()
         max_tokens = check_common(req)
         check_chars(req.prompt, "'prompt'")
-        fmt = s.prompt_format if req.format == "io-v1" else None
-        prompt = fmt.prompt(req.prompt) if fmt else req.prompt
-        stop = tuple(req.stop_list()) or (fmt.stop if fmt else ())
-        sampling = Sampling(max_tokens, req.temperature, req.top_p, req.seed, stop)
-        return await run_completion(request, req, "text_completion", lambda b: b.tokenize(prompt), req.prompt,
-                                    sampling, prefix=prompt if req.echo else "")
+
+        def render(resolved: Resolved) -> Rendering:
+            return completion_rendering(req.prompt, resolved.entry, s.prompt_format, req.format, req.prompt_mode,
+                                        req.temperature, req.stop_list())
+
+        return await run_completion(request, req, "text_completion", render, max_tokens, req.prompt, req.task,
+                                    echo=req.echo)
 
     @app.post("/v1/chat/completions", dependencies=guarded)
     async def chat_completions(req: p.ChatCompletionRequest, request: Request):
@@ -300,28 +308,49 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
         max_tokens = check_common(req)
         if len(req.messages) > limits.max_messages:
             raise InvalidInputError(f"{len(req.messages)} messages, at most {limits.max_messages}")
-        check_chars("".join(m.content for m in req.messages), "the messages' content")
-        messages = [m.model_dump() for m in req.messages]
-        if not s.backend.chat_template:
-            s.backend.render_chat(messages)  # raises the clear 400 before anything is queued
-        sampling = Sampling(max_tokens, req.temperature, req.top_p, req.seed, tuple(req.stop_list()))
-        user = next((m.content for m in reversed(req.messages) if m.role == "user"), req.messages[-1].content)
-        return await run_completion(request, req, "chat.completion", lambda b: b.render_chat(messages), user,
-                                    sampling)
+        messages = [{"role": m.role, "content": m.text} for m in req.messages]
+        check_chars("".join(m["content"] for m in messages), "the messages' content")
+        has_template = bool(s.backend.chat_template)
+        names_adapter = req.adapter is not None or (req.model not in (None, s.model_id))
+        task = chat_task(req.task, names_adapter, has_template, messages)
+        if task is not None and req.task is None:
+            s.check_task(task, "the system message (taken as the task)")
+        if not (has_template or task or names_adapter or s.router or settings.chat_format):
+            raise ChatTemplateMissingError(chat_refusal(s.model_id))  # the clear 400, before anything is queued
 
-    async def run_completion(request: Request, req: p.GenerationRequest, kind: str, make_tokens: Callable, route_text: str,
-                             sampling: Sampling, prefix: str = ""):
+        def render(resolved: Resolved) -> Rendering:
+            return chat_rendering(messages, resolved.entry, s.prompt_format, has_template, settings.chat_format,
+                                  req.prompt_mode, req.temperature, req.stop_list(), s.model_id)
+
+        return await run_completion(request, req, "chat.completion", render, max_tokens,
+                                    last_user_text(messages), task, messages=messages)
+
+    def decoding(rendering: Rendering, max_tokens: int, req: p.GenerationRequest,
+                 messages: list[dict] | None) -> tuple[Callable, Sampling]:
+        text = rendering.text
+        make_tokens = (lambda b: b.tokenize(text)) if text is not None else (lambda b: b.render_chat(messages))
+        return make_tokens, Sampling(max_tokens, rendering.temperature, req.top_p, req.seed, rendering.stop)
+
+    def rendering_info(rendering: Rendering) -> dict[str, Any]:
+        """What the model was given: the rendered prompt (None: the chat template's) and the prompt mode."""
+        return {"prompt": rendering.text, "prompt_mode": rendering.prompt_mode.value if rendering.prompt_mode else None}
+
+    async def run_completion(request: Request, req: p.GenerationRequest, kind: str,
+                             render: Callable[[Resolved], Rendering], max_tokens: int, route_text: str,
+                             task: str | None, echo: bool = False, messages: list[dict] | None = None):
         s = state
         deadline = time.monotonic() + (limits.stream_seconds if req.stream else limits.request_seconds)
         ticket = s.scheduler.admit()
         s.metrics.queue_depth.set(s.scheduler.depth)
         try:
-            resolved = await s.resolve(req.model, req.task, req.adapter, None, route_text)
+            resolved = await s.resolve(req.model, task, req.adapter, None, route_text)
+            rendering = render(resolved)
+            make_tokens, sampling = decoding(rendering, max_tokens, req, messages)
             rid = ("cmpl-" if kind == "text_completion" else "chatcmpl-") + uuid.uuid4().hex[:24]
             model = resolved.entry.id if resolved.entry else s.model_id
             if req.stream:
-                return await stream_completion(request, req, kind, rid, model, resolved, make_tokens, sampling,
-                                               deadline, ticket)
+                return await stream_completion(request, req, kind, rid, model, resolved, rendering, make_tokens,
+                                               sampling, deadline, ticket)
             job = await s.submit(resolved, make_tokens, sampling, req.lora_scale, deadline)
             result: Completion = await _await_job(request, job)
         except BaseException:
@@ -336,8 +365,9 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
         s.metrics.observe_phases(timings)
         usage = p.Usage(prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens,
                         total_tokens=result.prompt_tokens + result.completion_tokens)
-        t2l = {**resolved.info(), "timings_ms": timings}
+        t2l = {**resolved.info(), **rendering_info(rendering), "timings_ms": timings}
         if kind == "text_completion":
+            prefix = (rendering.text or "") if echo else ""
             choice = p.CompletionChoice(text=prefix + result.text, finish_reason=result.finish_reason)
             return p.CompletionResponse(id=rid, model=model, choices=[choice], usage=usage, t2l=t2l)
         choice = p.ChatChoice(message={"role": "assistant", "content": result.text}, finish_reason=result.finish_reason)
@@ -355,8 +385,8 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
             raise asyncio.CancelledError("client disconnected")
         return job.future.result()
 
-    async def stream_completion(request, req, kind, rid, model, resolved: Resolved, make_tokens, sampling, deadline,
-                                ticket) -> StreamingResponse:
+    async def stream_completion(request, req, kind, rid, model, resolved: Resolved, rendering: Rendering, make_tokens,
+                                sampling, deadline, ticket) -> StreamingResponse:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue()
         end = object()
@@ -407,7 +437,8 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
                     return
                 usage = {"prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
                          "total_tokens": result.prompt_tokens + result.completion_tokens}
-                yield event(None, result.finish_reason, {"usage": usage, "t2l": {**resolved.info(), "timings_ms": timings}})
+                t2l = {**resolved.info(), **rendering_info(rendering), "timings_ms": timings}
+                yield event(None, result.finish_reason, {"usage": usage, "t2l": t2l})
                 yield "data: [DONE]\n\n"
             finally:
                 if not job.future.done():

@@ -8,6 +8,7 @@ calls over HTTP.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
@@ -18,6 +19,11 @@ from .errors import ChatTemplateMissingError
 
 CHAT_TEMPLATE_KEY = "tokenizer.chat_template"
 TOP_K_SAMPLED = 40
+# llama.cpp token attributes (llama_token_attr): control tokens and unused slots are never text
+TOKEN_ATTR_UNUSED, TOKEN_ATTR_CONTROL, TOKEN_ATTR_USER_DEFINED = 2, 8, 16
+# user-defined tokens that mark other modalities, not text: Gemma 3's <start_of_image>, <end_of_image>, [multimodal]
+# (its other user-defined tokens, HTML tags and runs of spaces, are text and stay)
+MARKER_TOKEN = re.compile(r"<[a-z]+(?:_[a-z]+)+>|\[[a-z_]+\]")
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,11 @@ class LlamaCppBackend:
         self.model_id = Path(self.runner.model_path).stem
         self.chat_template: str | None = self.llm.metadata.get(CHAT_TEMPLATE_KEY)
         self._active: tuple[object | None, float] = (None, 1.0)
+        self.banned_tokens = non_text_tokens(self.llm)  # never sampled: they would leak into the text
+
+    def _ban(self, input_ids, scores):
+        scores[self.banned_tokens] = -float("inf")
+        return scores
 
     def tokenize(self, text: str, special: bool = True) -> list[int]:
         # What create_completion does with a string prompt: BOS first, special tokens parsed.
@@ -122,6 +133,7 @@ class LlamaCppBackend:
             top_k=1 if greedy else TOP_K_SAMPLED,
             seed=sampling.seed,
             stream=True,
+            logits_processor=[self._ban],
         )
         try:
             for chunk in chunks:
@@ -136,4 +148,26 @@ class LlamaCppBackend:
 
     def close(self) -> None:
         self.runner.close()
+
+
+def non_text_tokens(llm) -> "np.ndarray":
+    """Token ids a completion must never contain: control tokens and unused slots that do not end generation
+    (<pad>, <start_of_turn>, <unused5>…), and user-defined markers of other modalities (<start_of_image>). A base
+    model samples them (Gemma 3 270M at temperature 1 starts "red fox jumps" with <start_of_image>), and llama.cpp
+    prints user-defined ones as text."""
+    import llama_cpp
+    import numpy as np
+
+    vocab = llama_cpp.llama_model_get_vocab(llm.model)
+    banned = []
+    for token in range(llm.n_vocab()):
+        attr = llama_cpp.llama_vocab_get_attr(vocab, token)
+        if attr & (TOKEN_ATTR_CONTROL | TOKEN_ATTR_UNUSED):
+            if not llama_cpp.llama_vocab_is_eog(vocab, token):
+                banned.append(token)
+        elif attr & TOKEN_ATTR_USER_DEFINED:
+            text = llm.detokenize([token], special=True).decode("utf-8", "replace")
+            if MARKER_TOKEN.fullmatch(text):
+                banned.append(token)
+    return np.array(banned, dtype=np.int64)
 

@@ -30,6 +30,8 @@ class AdapterEntry:
     id: str
     kind: Literal["generated", "registered"]
     task: str  # the description it was generated from, or a registered adapter's own
+    prompt_mode: str = ""  # the PromptMode it was made for ("": not recorded, bare)
+    generator: str = ""  # the generator that made it ("" for a registered adapter that records none)
     gguf: bytes | None = field(default=None, repr=False)  # generated: the bytes (also what GET …/gguf returns)
     path: Path | None = None  # registered: the file, read by llama.cpp at start-up
     quantization: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import resource
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
 
 PHASES = ("queue_wait", "adapter_generation", "swap", "prompt", "decode")  # the parts of a request, in order
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -24,6 +24,9 @@ def resident_bytes() -> int:
 
 class ServeMetrics:
     def __init__(self):
+        # no `*_created` series: a timestamp per counter family that dashboards never read (process-wide setting of
+        # prometheus-client; this process is the server)
+        disable_created_metrics()
         r = self.registry = CollectorRegistry()
         self.requests = Counter("t2l_requests", "HTTP requests by endpoint and status", ["endpoint", "status"],
                                 registry=r)
@@ -37,8 +40,8 @@ class ServeMetrics:
         self.adapters_loaded = Gauge("t2l_adapters_loaded", "Adapters held by llama.cpp", registry=r)
         self.rss = Gauge("t2l_resident_memory_bytes", "Resident memory of the server process", registry=r)
         self.rss.set_function(resident_bytes)
-        self.swaps_saved = Gauge("t2l_swaps_saved", "Requests run early on the active adapter (a swap saved)",
-                                 registry=r)
+        self.swaps_saved = Counter("t2l_swaps_saved", "Requests run early on the active adapter (a swap saved)",
+                                   registry=r)
         self.ready = Gauge("t2l_ready", "1 once the model and generator are loaded", registry=r)
         for event in ("hit", "miss", "eviction"):
             self.cache.labels(event)  # exported as 0 before the first event

@@ -1,6 +1,7 @@
 """Request and response bodies: OpenAI's schema for completions, chat and models, plus t2l-edge's extension fields
-(`task`, `adapter`, `lora_scale`, `format`) and its adapter endpoints. Unknown OpenAI fields are accepted and
-ignored (clients send many); wrong types and out-of-range values are 400s."""
+(`task`, `adapter`, `lora_scale`, `format`, `prompt_mode`) and its adapter endpoints. Unknown OpenAI fields are
+accepted and ignored (clients send many); wrong types and out-of-range values are 400s. `temperature`, `stop` and
+`format` left out mean "what fits the adapter" (prompting.py), so they default to None here."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ class GenerationRequest(BaseModel):
 
     model: str | None = None
     max_tokens: int | None = Field(default=None, ge=1)
-    temperature: float = Field(default=1.0, ge=0.0, le=2.0)  # OpenAI's default; 0 is greedy
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)  # None: 0 (greedy) for a task, else OpenAI's 1
     top_p: float = Field(default=1.0, gt=0.0, le=1.0)
     seed: int | None = None
     stop: str | list[str] | None = None
@@ -27,7 +28,8 @@ class GenerationRequest(BaseModel):
     # extensions
     task: str | None = None
     adapter: str | None = None
-    lora_scale: float = Field(default=1.0, ge=0.0, le=MAX_LORA_SCALE)
+    lora_scale: float = Field(default=1.0, ge=0.0, le=MAX_LORA_SCALE)  # 0: the base answers the rendered prompt
+    prompt_mode: Literal["instructed", "bare"] | None = None  # None: the mode the adapter records
 
     def stop_list(self) -> list[str]:
         stop = [self.stop] if isinstance(self.stop, str) else list(self.stop or [])
@@ -36,15 +38,26 @@ class GenerationRequest(BaseModel):
 
 class CompletionRequest(GenerationRequest):
     prompt: str
-    format: Literal["raw", "io-v1"] = "raw"  # io-v1: the prompt is an input, wrapped as `apply` wraps it
+    format: Literal["raw", "io-v1"] | None = None  # io-v1: an input, wrapped as `apply` wraps it; None: io-v1 for a task
     echo: bool = False
+
+
+class TextPart(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    type: Literal["text"]
+    text: str
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    role: Literal["system", "user", "assistant"]
-    content: str
+    role: Literal["system", "developer", "user", "assistant"]
+    content: str | list[TextPart]  # chat UIs send a list of parts; only text parts are understood
+
+    @property
+    def text(self) -> str:
+        return self.content if isinstance(self.content, str) else "".join(p.text for p in self.content)
 
 
 class ChatCompletionRequest(GenerationRequest):

@@ -56,11 +56,12 @@ class Ticket:
     def __init__(self, scheduler: "Scheduler"):
         self._scheduler = scheduler
         self._held = True
+        self.admitted = time.monotonic()
 
     def release(self) -> None:
         if self._held:
             self._held = False
-            self._scheduler._admitted -= 1
+            self._scheduler._released(time.monotonic() - self.admitted)
 
     def __enter__(self):
         return self
@@ -70,9 +71,12 @@ class Ticket:
 
 
 class Scheduler:
-    def __init__(self, capacity: int, batch_limit: int = 8, housekeeping: Callable[[], None] | None = None):
+    def __init__(self, capacity: int, batch_limit: int = 8, housekeeping: Callable[[], None] | None = None,
+                 on_swap_saved: Callable[[], None] | None = None):
         self.capacity = capacity
         self.batch_limit = batch_limit
+        self._on_swap_saved = on_swap_saved or (lambda: None)
+        self._request_seconds: float | None = None  # running mean of an admitted request's time, admission to release
         self._housekeeping = housekeeping or (lambda: None)
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="t2l-llm")
         self._pending: list[Job] = []
@@ -114,10 +118,22 @@ class Scheduler:
 
     def admit(self) -> Ticket:
         if self._admitted >= self.capacity:
-            retry = max(RETRY_AFTER_MIN_S, math.ceil(self._job_seconds * self._admitted))
-            raise QueueFullError(f"the request queue is full ({self.capacity} requests): retry later", retry)
+            retry = self.retry_after()
+            raise QueueFullError(f"the request queue is full ({self.capacity} requests): retry in about {retry} s",
+                                 retry)
         self._admitted += 1
         return Ticket(self)
+
+    def retry_after(self) -> int:
+        """Seconds until a full queue has turned over: how long admitted requests have been taking, all in (waiting
+        in the queue, adapter generation, decoding), which is depth / throughput (Little's law). Before any request
+        has finished: the LLM time per job times the depth."""
+        estimate = self._request_seconds if self._request_seconds is not None else self._job_seconds * self._admitted
+        return max(RETRY_AFTER_MIN_S, math.ceil(estimate))
+
+    def _released(self, seconds: float) -> None:
+        self._admitted -= 1
+        self._request_seconds = seconds if self._request_seconds is None else 0.8 * self._request_seconds + 0.2 * seconds
 
     # -- jobs ---------------------------------------------------------------------------------------------------
 
@@ -145,6 +161,7 @@ class Scheduler:
             job = same
             if job is not self._pending[0]:
                 self.swaps_saved += 1
+                self._on_swap_saved()
             self._streak += 1
         else:
             job = self._pending[0]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from t2l_edge.errors import RuntimeBackendError
 
 from .app import create_app
+from .memory import fix_malloc_mmap_threshold
 from .service import ServeState
 from .settings import ServeSettings
 
@@ -22,6 +23,7 @@ STARTUP_TIMEOUT_S = 300.0
 def _prepare_environment() -> None:
     # llama.cpp with spinning OpenMP threads is 10-30x slower on a busy machine; the user's own choice wins.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    fix_malloc_mmap_threshold()  # a flat RSS over thousands of task texts (memory.py)
 
 
 def _config(app, settings: ServeSettings, sock_port: int, log_level: str):
@@ -37,6 +39,16 @@ def serve(settings: ServeSettings, log_level: str = "info") -> None:
 
     _prepare_environment()
     uvicorn.Server(_config(create_app(settings), settings, settings.port, log_level)).run()
+
+
+WILDCARD_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}
+
+
+def browsable_url(host: str, port: int) -> str:
+    """A URL a person can open for a server bound to `host`: a wildcard bind (0.0.0.0, ::) is reached through
+    loopback on this machine (http://0.0.0.0:8080/ opens nothing in most browsers)."""
+    name = WILDCARD_LOOPBACK.get(host) or (f"[{host}]" if ":" in host else host)
+    return f"http://{name}:{port}"
 
 
 def free_port(host: str = "127.0.0.1") -> int:

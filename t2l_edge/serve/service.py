@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from t2l_edge.errors import InvalidInputError
 from t2l_edge.export.recipes import parse_recipe
-from t2l_edge.keys import Adapter as AdapterKeys
+from t2l_edge.keys import T2L, Adapter as AdapterKeys
 from t2l_edge.prompts import get_prompt_format
 
 from .backend import LLMBackend, Piece, Sampling
@@ -43,11 +43,15 @@ def default_generator(settings: ServeSettings):
     return open_generator(settings.bundle)
 
 
-def registered_description(path: Path, name: str) -> str:
-    """What a registered adapter is for: the task text our writer stores in the GGUF, else its name."""
+def registered_entry(name: str, path: Path) -> AdapterEntry:
+    """A registered adapter with what its GGUF records: the task text our writer stores (else its name), the prompt
+    mode and the generator it was made with."""
     from t2l_edge.gguf_reader import read_gguf
 
-    return str(read_gguf(path).metadata.get(AdapterKeys.LORA_TASK_NAME) or name)
+    meta = read_gguf(path).metadata
+    text = lambda key: meta.get(key) if isinstance(meta.get(key), str) else ""  # noqa: E731
+    return AdapterEntry(name, "registered", text(AdapterKeys.LORA_TASK_NAME) or name, path=Path(path),
+                        prompt_mode=text(T2L.PROMPT_MODE), generator=text(T2L.GENERATOR))
 
 
 def check_registered_adapters(settings: ServeSettings) -> None:
@@ -102,14 +106,15 @@ class ServeState:
         self.settings = settings
         self.metrics = ServeMetrics()
         self.cache = AdapterCache(settings.cache_size)
-        self.scheduler = Scheduler(settings.queue_size, settings.batch_same_adapter, housekeeping=self._free_released)
-        self.metrics.swaps_saved.set_function(lambda: self.scheduler.swaps_saved)
+        self.scheduler = Scheduler(settings.queue_size, settings.batch_same_adapter, housekeeping=self._free_released,
+                                   on_swap_saved=self.metrics.swaps_saved.inc)
         self._backend_factory = backend_factory
         self._generator_factory = generator_factory
         self.backend: LLMBackend | None = None
         self.generator = None
         self.generator_id = ""
         self.prompt_format = get_prompt_format()
+        self.prompt_mode = ""  # the PromptMode the generator's adapters are made for
         self.router: Router | None = None
         self.ready = False
         self.load_error: BaseException | None = None
@@ -132,9 +137,10 @@ class ServeState:
                                  or type(self.generator).__name__)
             if manifest is not None:
                 self.prompt_format = get_prompt_format(manifest.prompt_format)
+            self.prompt_mode = getattr(self.generator, "prompt_mode", "") or ""
             descriptions = {}
             for name, path in self.settings.adapters.items():
-                entry = AdapterEntry(name, "registered", registered_description(path, name), path=Path(path))
+                entry = registered_entry(name, Path(path))
                 entry.handle = await self.scheduler.call(self.backend.load_adapter, Path(path), name)
                 self.cache.register(entry)
                 descriptions[name] = entry.task
@@ -167,11 +173,11 @@ class ServeState:
 
     # -- adapters -----------------------------------------------------------------------------------------------
 
-    def check_task(self, task: str) -> str:
+    def check_task(self, task: str, what: str = "'task'") -> str:
         if not isinstance(task, str) or not task.strip():
-            raise InvalidInputError("'task' must be a non-empty description")
+            raise InvalidInputError(f"{what} must be a non-empty description")
         if len(task) > self.settings.limits.max_task_chars:
-            raise InvalidInputError(f"'task' is {len(task)} characters, at most {self.settings.limits.max_task_chars}")
+            raise InvalidInputError(f"{what} is {len(task)} characters, at most {self.settings.limits.max_task_chars}")
         return task
 
     async def adapter_for_task(self, task: str, quantization: str | None = None) -> tuple[AdapterEntry, bool]:
@@ -193,7 +199,8 @@ class ServeState:
             t0 = time.perf_counter()
             data = await asyncio.get_running_loop().run_in_executor(self._gen_executor, self._generate_gguf, task, recipe)
             entry = AdapterEntry(key, "generated", task, gguf=data, quantization=recipe,
-                                 generation_ms=(time.perf_counter() - t0) * 1000)
+                                 generation_ms=(time.perf_counter() - t0) * 1000, prompt_mode=self.prompt_mode,
+                                 generator=self.generator_id)
             evicted = self.cache.put(entry)
             if evicted:
                 self.metrics.cache.labels("eviction").inc(len(evicted))
@@ -258,7 +265,8 @@ class ServeState:
 
     async def submit(self, resolved: Resolved, make_tokens: Callable[[LLMBackend], list[int]], sampling: Sampling,
                      scale: float, deadline: float, sink: Callable[[Piece], None] | None = None) -> Job:
-        entry = resolved.entry
+        # at scale 0 an adapter adds nothing: the base answers (no swap), e.g. "the base told the task"
+        entry = resolved.entry if scale > 0 else None
         if entry is not None:
             self.cache.pin(entry)
         key = (entry.id if entry else None, scale)

@@ -52,6 +52,7 @@ class ServeSettings:
     quantization: str = DEFAULT_QUANTIZATION
     limits: Limits = field(default_factory=Limits)
     batch_same_adapter: int = 8  # at most this many requests jump the queue to reuse the active adapter
+    chat_format: str | None = None  # plain chat on a model without a chat template: None refuses, io-v1 or raw renders
 
     def __post_init__(self):
         if not 0 <= self.port <= 65535:
@@ -77,6 +78,10 @@ class ServeSettings:
                 raise InvalidInputError(f"adapter name {name!r}: use letters, digits, '-', '_' and '.' only")
         from t2l_edge.export.recipes import parse_recipe
 
+        from .prompting import CHAT_FORMATS
+
+        if self.chat_format is not None and self.chat_format not in CHAT_FORMATS:
+            raise InvalidInputError(f"--chat-format must be one of {', '.join(CHAT_FORMATS)}, got {self.chat_format!r}")
         parse_recipe(self.quantization)
 
 
