@@ -311,3 +311,37 @@ def test_the_malloc_threshold_is_pinned_unless_the_user_set_one():
                             env={**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"})
     assert ours.stdout.strip() == ("True" if sys.platform.startswith("linux") else "False"), ours.stderr
     assert theirs.stdout.strip() == "False"
+
+
+# -- task cards (issue 20): examples with or instead of the task -------------------------------------------------------
+
+
+def test_a_task_card_makes_an_adapter_and_its_examples_never_reach_the_prompt(server, client, http):
+    from t2l_edge.task_card import TaskCard
+
+    examples = [{"input": "a b c", "output": "c b a"}, {"input": "one two", "output": "two one"}]
+    card = TaskCard(TASK, [(e["input"], e["output"]) for e in examples])
+    made = http.post("/v1/adapters", json={"task": TASK, "examples": examples})
+    assert made.status_code == 200, made.text
+    assert made.json()["task"] == card.text  # the card, as the encoder read it
+    alone = http.post("/v1/adapters", json={"examples": examples}).json()
+    assert alone["task"] == TaskCard(None, card.examples).text and alone["id"] != made.json()["id"]
+    reply = client.completions.create(model=server.state.model_id, prompt=INPUT, max_tokens=16,
+                                      extra_body={"task": TASK, "examples": examples, "prompt_mode": "instructed"})
+    t2l = reply.model_extra["t2l"]
+    assert t2l["adapter"] == made.json()["id"]  # the same card: the cached adapter
+    assert t2l["prompt"] == adapter_prompt(IO, INPUT, card.text, "instructed") == f"{TASK}\n\nInput: {INPUT}\nOutput:"
+    chat = client.chat.completions.create(model=server.state.model_id, max_tokens=16,
+                                          messages=[{"role": "user", "content": INPUT}],
+                                          extra_body={"task": TASK, "examples": examples})
+    assert chat.model_extra["t2l"]["adapter"] == made.json()["id"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"task": TASK, "examples": [{"input": "a"}]}, "output"),
+    ({"task": TASK, "examples": [{"input": "a", "output": "b"}] * 9}, "at most 8"),
+    ({}, "'task'"),
+])
+def test_bad_task_cards_are_a_400_naming_the_problem(http, body, message):
+    r = http.post("/v1/adapters", json=body)
+    assert r.status_code == 400 and message in r.json()["error"]["message"], r.text

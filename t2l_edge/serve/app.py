@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from t2l_edge import __version__
+from t2l_edge.task_card import TaskCard
 from t2l_edge.errors import (AdapterMismatchError, CorruptFileError, InvalidAdapterError, InvalidInputError,
                              MissingFileError, RuntimeBackendError, T2LEdgeError)
 
@@ -241,14 +242,12 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
     @app.post("/v1/adapters", dependencies=guarded)
     async def create_adapter(body: p.AdapterRequest) -> dict[str, Any]:
         s = ready()
-        if body.examples is not None:
-            raise InvalidInputError("'examples' are not supported: the shipped generator reads a task description; "
-                                    "send 'task'")
-        if body.task is None:
-            raise InvalidInputError("'task' is required")
+        task = request_task(body.task, body.examples)
+        if task is None:
+            raise InvalidInputError("'task' (a description) or 'examples' is required")
         with s.scheduler.admit():
             t0 = time.perf_counter()
-            entry, hit = await s.adapter_for_task(body.task, body.quantization)
+            entry, hit = await s.adapter_for_task(task, body.quantization)
         info = adapter_info(entry).model_dump()
         info["cache"] = "hit" if hit else "miss"
         info["request_ms"] = round((time.perf_counter() - t0) * 1000, 3)
@@ -277,6 +276,14 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
 
     # -- completions ------------------------------------------------------------------------------------------
 
+    def request_task(task: str | None, examples: list[dict] | None) -> str | TaskCard | None:
+        """A request's task: its description, or with `examples` a task card (both bounded)."""
+        if examples is None:
+            return task
+        if len(examples) > limits.max_examples:
+            raise InvalidInputError(f"{len(examples)} examples, at most {limits.max_examples}")
+        return state.check_task(TaskCard(task, [(e.get("input"), e.get("output")) for e in examples]), "the task card")
+
     def check_common(req: p.GenerationRequest) -> int:
         max_tokens = req.max_tokens or DEFAULT_MAX_TOKENS
         if max_tokens > limits.max_tokens:
@@ -299,8 +306,8 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
             return completion_rendering(req.prompt, resolved.entry, s.prompt_format, req.format, req.prompt_mode,
                                         req.temperature, req.stop_list())
 
-        return await run_completion(request, req, "text_completion", render, max_tokens, req.prompt, req.task,
-                                    echo=req.echo)
+        return await run_completion(request, req, "text_completion", render, max_tokens, req.prompt,
+                                    request_task(req.task, req.examples), echo=req.echo)
 
     @app.post("/v1/chat/completions", dependencies=guarded)
     async def chat_completions(req: p.ChatCompletionRequest, request: Request):
@@ -315,6 +322,8 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
         task = chat_task(req.task, names_adapter, has_template, messages)
         if task is not None and req.task is None:
             s.check_task(task, "the system message (taken as the task)")
+        if req.examples is not None:
+            task = request_task(task, req.examples)
         if not (has_template or task or names_adapter or s.router or settings.chat_format):
             raise ChatTemplateMissingError(chat_refusal(s.model_id))  # the clear 400, before anything is queued
 

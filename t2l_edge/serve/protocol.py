@@ -27,6 +27,7 @@ class GenerationRequest(BaseModel):
     n: int = Field(default=1, ge=1, le=1)
     # extensions
     task: str | None = None
+    examples: list[dict[str, str]] | None = None  # with or instead of `task`: a task card (input/output pairs)
     adapter: str | None = None
     lora_scale: float = Field(default=1.0, ge=0.0, le=MAX_LORA_SCALE)  # 0: the base answers the rendered prompt
     prompt_mode: Literal["instructed", "bare"] | None = None  # None: the mode the adapter records

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from t2l_edge.task_card import TaskCard
 from t2l_edge.errors import InvalidInputError
 from t2l_edge.export.recipes import parse_recipe
 from t2l_edge.keys import T2L, Adapter as AdapterKeys
@@ -40,7 +41,10 @@ def default_generator(settings: ServeSettings):
     """The bundle's generator (ONNX Runtime, or TensorRT for a tensorrt bundle); none given: the shipped one."""
     from t2l_edge.runtimes import open_generator
 
-    return open_generator(settings.bundle)
+    from t2l_edge.runtimes.llama_cpp import CardReader
+
+    # the base model's card reader opens at the first card with examples, on a card-reading bundle only
+    return open_generator(settings.bundle, card_reader=CardReader(settings.base_model, n_threads=settings.threads))
 
 
 def registered_entry(name: str, path: Path) -> AdapterEntry:
@@ -173,19 +177,23 @@ class ServeState:
 
     # -- adapters -----------------------------------------------------------------------------------------------
 
-    def check_task(self, task: str, what: str = "'task'") -> str:
-        if not isinstance(task, str) or not task.strip():
+    def check_task(self, task: str | TaskCard, what: str = "'task'") -> str | TaskCard:
+        """A description, or a task card (description and/or examples): within the server's bounds."""
+        text = task.text if isinstance(task, TaskCard) else task
+        if not isinstance(text, str) or not text.strip():
             raise InvalidInputError(f"{what} must be a non-empty description")
-        if len(task) > self.settings.limits.max_task_chars:
-            raise InvalidInputError(f"{what} is {len(task)} characters, at most {self.settings.limits.max_task_chars}")
+        if len(text) > self.settings.limits.max_task_chars:
+            raise InvalidInputError(f"{what} is {len(text)} characters, at most {self.settings.limits.max_task_chars}")
         return task
 
-    async def adapter_for_task(self, task: str, quantization: str | None = None) -> tuple[AdapterEntry, bool]:
-        """The cached adapter for this text, generated on the generator thread on a miss (concurrent requests for
-        the same new text share one generation). Returns (entry, cache hit)."""
+    async def adapter_for_task(self, task: str | TaskCard,
+                               quantization: str | None = None) -> tuple[AdapterEntry, bool]:
+        """The cached adapter for this text (or task card), generated on the generator thread on a miss (concurrent
+        requests for the same new text share one generation). Returns (entry, cache hit)."""
         self.check_task(task)
         recipe = parse_recipe(quantization or self.settings.quantization).value
-        key = task_key(task, self.generator_id, recipe)
+        text = task.text if isinstance(task, TaskCard) else task
+        key = task_key(text, self.generator_id, recipe)
         entry = self.cache.lookup(key)
         self.metrics.cache.labels("hit" if entry else "miss").inc()
         if entry is not None:
@@ -198,7 +206,7 @@ class ServeState:
         try:
             t0 = time.perf_counter()
             data = await asyncio.get_running_loop().run_in_executor(self._gen_executor, self._generate_gguf, task, recipe)
-            entry = AdapterEntry(key, "generated", task, gguf=data, quantization=recipe,
+            entry = AdapterEntry(key, "generated", text, gguf=data, quantization=recipe,
                                  generation_ms=(time.perf_counter() - t0) * 1000, prompt_mode=self.prompt_mode,
                                  generator=self.generator_id)
             evicted = self.cache.put(entry)
@@ -213,7 +221,7 @@ class ServeState:
         finally:
             del self._generating[key]
 
-    def _generate_gguf(self, task: str, recipe: str) -> bytes:
+    def _generate_gguf(self, task: str | TaskCard, recipe: str) -> bytes:
         """Generator thread: text -> LoraAdapter (any AdapterGenerator) -> quantized GGUF bytes."""
         from t2l_edge.export.gguf import to_gguf_bytes
 

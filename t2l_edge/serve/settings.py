@@ -25,6 +25,7 @@ class Limits:
     max_task_chars: int = 1_000
     max_tokens: int = 512
     max_messages: int = 64
+    max_examples: int = 8  # on a task card
     request_seconds: float = 120.0  # queue wait + generation + decoding
     stream_seconds: float = 120.0
 
