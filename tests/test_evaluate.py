@@ -28,6 +28,7 @@ from t2l_edge.evaluate.report import plot_results, results_table, write_results
 from t2l_edge.evaluate.runner import BOOTSTRAP_RESAMPLES, evaluate, wilson_interval
 from t2l_edge.prompts import get_prompt_format
 from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec
+from t2l_edge.task_card import TaskCard
 from t2l_edge.tasks.format import Example, Task
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -170,8 +171,9 @@ class Generated:
     def __init__(self):
         self.calls: list[list[str]] = []
 
-    def __call__(self, texts: list[str]) -> list[LoraAdapter]:
-        self.calls.append(list(texts))
+    def __call__(self, tasks: list) -> list[LoraAdapter]:
+        texts = [t.text if isinstance(t, TaskCard) else t for t in tasks]  # a card renders as every generator does
+        self.calls.append(texts)
         return [LoraAdapter.zeros(SPEC, 1, task=t) for t in texts]
 
 

@@ -2,7 +2,7 @@
 
 - `console` prints results. On a terminal, tables are rich tables; piped or redirected, a table is one record per
   line with tab-separated cells (no header, no wrapping: `cut -f1`, `grep` and `sort` work; a titled table of a
-  report is preceded by a `# title` line), and long lines are never folded at 80 columns.
+  report is preceded by a `# title` line and a `# column names` line), and long lines are never folded at 80 columns.
 - `console.status(...)` and `progress(...)` draw on stderr when stderr is a terminal, and nothing otherwise, so a log
   or a pipe holds results only.
 - `notice(...)` is one line on stderr for slow work a user should know about (a model copied into the cache, a
@@ -38,8 +38,9 @@ class CliConsole(Console):
             return
         for o in objects:
             if isinstance(o, Table):
-                if o.title:
+                if o.title:  # a report: its title and its column names as comment lines (`grep -v '^#'` drops them)
                     self.file.write(f"# {_one_line(str(o.title))}\n")
+                    self.file.write("# " + "\t".join(_one_line(str(c.header)) for c in o.columns) + "\n")
                 for record in table_records(o):
                     self.file.write("\t".join(record) + "\n")
             else:
