@@ -228,7 +228,10 @@ def compare(
     from ..evaluate.benchmarks import read_tasks
     from ..evaluate.compare import compare_results, read_results
     from ..evaluate.report import comparison_table, write_comparison
+    from ..io import check_not_an_input
 
+    if output is not None:
+        check_not_an_input(output, [results_a, results_b, *(exclude or [])])
     excluded = {t.name for t in read_tasks(exclude)} if exclude else set()
     result = compare_results(read_results(results_a), read_results(results_b), condition, condition_b,
                              exclude=excluded, seed=seed, names=(str(results_a), str(results_b)))

@@ -1,4 +1,4 @@
-"""Every reproducer of issue 12 as a case: the input it builds, the command it runs, and what must hold after.
+"""Every reproducer of issues 12 and 21 as a case: the input it builds, the command it runs, and what must hold after.
 
 Used by tests/test_hardening.py (each case once, in-process) and tests/fuzz/report.py (each case in a subprocess
 with a timeout, the outcome classified into the issue's table).
@@ -25,7 +25,12 @@ CLASSES = {
     "verdict": "6 wrong verdicts",
     "exit3": "7 exit 3 on bad input",
     "follow": "8 inputs followed outside",
+    # issue 21
+    "size": "9 unbounded sizes",
+    "nest": "10 deep nesting",
+    "value": "11 bad values accepted",
 }
+HANG_CLASSES = {"hang", "size", "nest"}  # a case of these that runs past case_outcome.HANG_S counts as a hang
 
 
 @dataclass
@@ -428,3 +433,78 @@ def _(tmp):
 
 
 CASES[-1].needs_llama = True
+
+
+# == issue 21 ==========================================================================================================
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def _results(tmp: Path, name: str, score="1", version: int = 1, raw: str | None = None) -> Path:
+    """An `evaluate --output` file with one prediction (`score` is written as JSON text: NaN, 1e308 …)."""
+    text = raw or ('{"format": "t2l-edge-evaluation", "version": %d, "predictions": [{"task": "t", "condition": "t2l", '
+                   '"index": 0, "reference": "a", "score": %s}]}' % (version, score))
+    return write(tmp, name, text)
+
+
+# -- 10. deep nesting (finding 6) -------------------------------------------------------------------------------------
+@case("evaluate --test-data with a deeply nested JSONL line", "nest", words=("nested", "100"))
+def _(tmp):
+    line = '{"input": "a", "output": "b", "x": %s}\n' % DEEP
+    return ["evaluate", "--test-data", str(write(tmp, "t.jsonl", line)), "--output", str(tmp / "r.json")]
+
+
+@case("generate --examples with a deeply nested JSONL line", "nest", words=("nested", "100"))
+def _(tmp):
+    line = '{"input": "a", "output": "b", "x": %s}\n' % DEEP
+    return ["generate", "--examples", str(write(tmp, "e.jsonl", line)), "--output", str(tmp / "o.gguf")]
+
+
+for _suffix, _text in ((".yaml", "generate:\n  task: x\n  extra: " + DEEP + "\n"), (".toml", "[generate]\nx = " + DEEP + "\n")):
+    @case(f"generate --config {_suffix[1:].upper()} nested 100,000 deep", "nest", words=("nested", "100"))
+    def _(tmp, suffix=_suffix, text=_text):
+        return ["generate", "--config", str(write(tmp, "c" + suffix, text))]
+
+
+@case("train --config nested 100,000 deep", "nest", words=("nested", "100"))
+def _(tmp):
+    return ["train", "--mode", "sft", "--config", str(write(tmp, "c.toml", "[train]\nx = " + DEEP + "\n"))]
+
+
+@case("compare a results file nested 100,000 deep", "nest", words=("nested", "100"))
+def _(tmp):
+    return ["compare", str(_results(tmp, "a.json", raw=DEEP)), str(_results(tmp, "b.json"))]
+
+
+# -- 11. bad values accepted (findings 7, 9; YAML duplicates) ------------------------------------------------------
+@case("evaluate --test-data with a lone surrogate", "value", words=("surrogate",))
+def _(tmp):
+    return ["evaluate", "--test-data", str(write(tmp, "t.jsonl", '{"input": "\\ud800", "output": "x"}\n')),
+            "--output", str(tmp / "r.json")]
+
+
+for _label, _score in (("NaN", "NaN"), ("1e308", "1e308")):
+    @case(f"compare a results file with score {_label}", "value", words=("score",))
+    def _(tmp, score=_score):
+        return ["compare", str(_results(tmp, "a.json", score)), str(_results(tmp, "b.json"))]
+
+
+@case('compare results of "version": 9', "value", words=("version 9",))
+def _(tmp):
+    return ["compare", str(_results(tmp, "a.json", version=9)), str(_results(tmp, "b.json", version=9))]
+
+
+@case("compare -o naming its own input", "value", keep=("a.json",), words=("input",))
+def _(tmp):
+    return ["compare", str(_results(tmp, "a.json")), str(_results(tmp, "b.json")), "-o", str(tmp / "a.json")]
+
+
+@case("YAML config with a duplicate key", "value", words=("duplicate key",))
+def _(tmp):
+    text = "generate:\n  task: Reverse the words.\n  task: Write in uppercase.\n  output: o.gguf\n"
+    return ["generate", "--config", str(write(tmp, "c.yaml", text))]
+
+
+# -- 9. unbounded sizes (finding 13) ----------------------------------------------------------------------------------
+@case("generate --examples /dev/zero", "size", words=("268,435,456",))
+def _(tmp):
+    return ["generate", "--examples", "/dev/zero", "--output", str(tmp / "o.gguf")]

@@ -27,11 +27,13 @@ HEADERS = ["class", "cases", "clean", "crash", "hang", "exit 3", "data lost", "w
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("-j", type=int, default=2)
-    parser.add_argument("-k", default="")
+    parser.add_argument("-k", default="", help="only the cases whose name holds this")
+    parser.add_argument("--cls", default="", help="only these classes (comma-separated keys of cases.CLASSES)")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--kill", action="store_true", help="also run the kill-injection test and add its row")
     opts = parser.parse_args()
-    cases = [c for c in CASES if opts.k.lower() in c.name.lower()]
+    classes = set(filter(None, opts.cls.split(",")))
+    cases = [c for c in CASES if opts.k.lower() in c.name.lower() and (not classes or c.cls in classes)]
     with ThreadPoolExecutor(opts.j) as pool:
         outcomes = list(pool.map(run_case, cases))
     table: dict[str, Counter] = {}
