@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ..bundle import EngineTarget
 from ..errors import InvalidInputError
+from ..limits import MAX_CONTEXT
 from ..text import quote
 from .app import console
 from .options import (
@@ -106,7 +107,7 @@ def generate(
         Optional[str], typer.Option("--validate", metavar="DEVICE", help="Then check the fit on this device profile "
                                     "(as `validate`; exit 1 when it does not fit).")
     ] = None,
-    context: Annotated[Optional[int], typer.Option("--context", min=64, help="Context length for --validate (default 1024).")] = None,
+    context: Annotated[Optional[int], typer.Option("--context", min=64, max=MAX_CONTEXT, help="Context length for --validate (default 1024).")] = None,
     config: Annotated[
         Optional[Path], typer.Option("--config", "-c", help="These options in a TOML or YAML file ([generate] table); "
                                      "the command line wins.")

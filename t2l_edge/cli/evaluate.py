@@ -18,6 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
+from ..limits import MAX_CONTEXT
 from .app import console
 from .options import BaseModel, Bundle, Checkpoint, Encoder, Quantization, recipe_or_default
 
@@ -92,7 +93,7 @@ def evaluate(
     ] = 3,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Examples per task (the first N).")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="PNG chart of accuracy per task and condition.")] = None,
-    context: Annotated[int, typer.Option("--context", min=64, help="llama.cpp context length (tokens).")] = DEFAULT_CONTEXT,
+    context: Annotated[int, typer.Option("--context", min=64, max=MAX_CONTEXT, help="llama.cpp context length (tokens).")] = DEFAULT_CONTEXT,
     threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="llama.cpp threads (default: up to 4).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the mismatched pairing and the bootstrap.")] = 0,
     adapter: Annotated[

@@ -15,6 +15,7 @@ from ..bundle import EngineTarget
 from ..choices import Precision
 from ..export.formats import AdapterFormat
 from ..export.recipes import Recipe
+from ..limits import MAX_CONTEXT
 
 # One default recipe for every command that writes a GGUF adapter: q4_0 is the smallest recipe whose adapters stay
 # at the quantized base's jitter floor (KL .0050 vs F32 on Gemma 3 270M, FACTS.md) and the fastest to write.
@@ -67,7 +68,7 @@ InputFile = Annotated[
     typer.Option("--input-file", help="Prompts: one per line, or JSONL with a 'prompt' or 'input' field."),
 ]
 MaxTokens = Annotated[int, typer.Option("--max-tokens", min=1, max=4096, help="Tokens to generate at most.")]
-Context = Annotated[int, typer.Option("--context", min=64, help="llama.cpp context length (tokens).")]
+Context = Annotated[int, typer.Option("--context", min=64, max=MAX_CONTEXT, help="llama.cpp context length (tokens).")]
 Target = Annotated[EngineTarget, typer.Option("--target", case_sensitive=False, help="Where the bundle runs.")]
 PrecisionOption = Annotated[
     Optional[Precision],

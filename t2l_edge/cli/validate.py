@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import InvalidInputError
+from ..limits import MAX_CONTEXT
 from ..memory import CacheType, ComponentKey, Mode
 from .app import console, keep_whole, table
 from .options import BaseModel, JsonFlag, flag
@@ -80,7 +81,7 @@ def validate(
         Optional[list[Path]],
         typer.Option("--adapter", "-a", metavar="PATH", help="An adapter kept resident (repeatable)."),
     ] = None,
-    context: Annotated[int, typer.Option("--context", min=1, help="Context length (tokens).")] = 1024,
+    context: Annotated[int, typer.Option("--context", min=1, max=MAX_CONTEXT, help="Context length (tokens).")] = 1024,
     max_memory: Annotated[
         Optional[str],
         typer.Option(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from t2l_edge.errors import InvalidInputError
+from t2l_edge.limits import check_context
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -56,6 +57,7 @@ class ServeSettings:
     def __post_init__(self):
         if not 0 <= self.port <= 65535:
             raise InvalidInputError(f"--port must be in 0..65535, got {self.port}")
+        check_context(self.context, "--context")
         for name in ("cache_size", "queue_size", "context", "batch_same_adapter"):
             if getattr(self, name) < 1:
                 raise InvalidInputError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")

@@ -508,3 +508,22 @@ def _(tmp):
 @case("generate --examples /dev/zero", "size", words=("268,435,456",))
 def _(tmp):
     return ["generate", "--examples", "/dev/zero", "--output", str(tmp / "o.gguf")]
+
+
+# -- 9. unbounded sizes: context (findings 3, 4) ------------------------------------------------------------------------
+for _ctx in (10**10, 2**63 - 1):
+    @case(f"validate --context {_ctx}", "size", words=("16777216",))
+    def _(tmp, ctx=_ctx):
+        return ["validate", "-d", "raspberry-pi-5-4gb", "--context", str(ctx)]
+
+
+@case("validate at the largest context answers at once", "size", expect="ok")
+def _(tmp):
+    return ["validate", "-d", "raspberry-pi-5-4gb", "--context", str(1 << 24), "--max-memory", "1000TB"]
+
+
+@case("generate --config with validate and context 1e23", "size", words=("context", "16,777,216"))
+def _(tmp):
+    text = ("generate:\n  task: Reverse the words.\n  output: o.gguf\n  validate: raspberry-pi-5-4gb\n"
+            "  context: 99999999999999999999999\n")
+    return ["generate", "--config", str(write(tmp, "c.yaml", text))]
