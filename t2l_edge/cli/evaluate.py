@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
-from ..limits import MAX_CONTEXT
+from ..limits import MAX_CONTEXT, MAX_SEED
 from .app import console
 from .options import BaseModel, Bundle, Checkpoint, Encoder, Quantization, recipe_or_default
 
@@ -95,7 +95,7 @@ def evaluate(
     plot: Annotated[Optional[Path], typer.Option("--plot", help="PNG chart of accuracy per task and condition.")] = None,
     context: Annotated[int, typer.Option("--context", min=64, max=MAX_CONTEXT, help="llama.cpp context length (tokens).")] = DEFAULT_CONTEXT,
     threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="llama.cpp threads (default: up to 4).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the mismatched pairing and the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the mismatched pairing and the bootstrap.")] = 0,
     adapter: Annotated[
         Optional[list[str]],
         typer.Option("--adapter", "-a", metavar="[NAME=]PATH", help="Score an adapter you have: GGUF file, PEFT folder "
@@ -218,7 +218,7 @@ def compare(
         typer.Option("--exclude", "-x", metavar="PATH", help="Leave out the tasks of this task file or folder, e.g. "
                      "the other model's training split (repeatable).", show_default=False),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the bootstrap.")] = 0,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="The comparison as JSON, with per-task accuracies.",
                                      show_default=False)

@@ -15,7 +15,7 @@ from ..bundle import EngineTarget
 from ..choices import Precision
 from ..export.formats import AdapterFormat
 from ..export.recipes import Recipe
-from ..limits import MAX_CONTEXT
+from ..limits import MAX_CONTEXT, MAX_SEED
 
 # One default recipe for every command that writes a GGUF adapter: q4_0 is the smallest recipe whose adapters stay
 # at the quantized base's jitter floor (KL .0050 vs F32 on Gemma 3 270M, FACTS.md) and the fastest to write.
@@ -75,7 +75,7 @@ PrecisionOption = Annotated[
     typer.Option("--precision", case_sensitive=False, show_default=False,
                  help="Bundle weights (default: f32 cpu, f16 cuda/tensorrt, int8 mobile)."),
 ]
-Seed = Annotated[int, typer.Option("--seed", help="Seed of the instance generators.")]
+Seed = Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the instance generators.")]
 ConfigFile = Annotated[Path, typer.Option("--config", "-c", help="Training config (TOML or YAML).")]
 
 

@@ -71,7 +71,7 @@ def run_case(case: Case, workdir: Path | None = None) -> Outcome:
         return Outcome(case, "lost", code, seconds, f"changed or deleted: {[k for k in case.keep if before[k] != after[k]]}")
     if code == 3:
         return Outcome(case, "exit3", code, seconds, stderr[:200])
-    if seconds > HANG_S and case.cls in HANG_CLASSES:
+    if seconds > (case.hang_s or HANG_S) and case.cls in HANG_CLASSES:
         return Outcome(case, "hang", code, seconds, f"{seconds:.1f} s")
     if case.expect == "ok":
         ok = code == 0

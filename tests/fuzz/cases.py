@@ -43,6 +43,7 @@ class Case:
     keep: tuple[str, ...] = ()  # files (relative to the temp dir) that must survive unchanged
     env: dict[str, str] = field(default_factory=dict)
     needs_llama: bool = False
+    hang_s: float | None = None  # a hang class's bound for this case (None: case_outcome.HANG_S)
 
 
 CASES: list[Case] = []
@@ -527,3 +528,36 @@ def _(tmp):
     text = ("generate:\n  task: Reverse the words.\n  output: o.gguf\n  validate: raspberry-pi-5-4gb\n"
             "  context: 99999999999999999999999\n")
     return ["generate", "--config", str(write(tmp, "c.yaml", text))]
+
+
+# -- merge (findings 5, 8) ---------------------------------------------------------------------------------------------
+def _gemma_pair(tmp: Path) -> list[str]:
+    """Two adapters of the shipped generator's shape for Gemma 3 270M (all seven projections, rank 8), as q4_0 GGUF."""
+    from t2l_edge.adapter import LoraAdapter
+    from t2l_edge.export.gguf import write_gguf_adapter
+    from t2l_edge.models import default_base_model
+    from t2l_edge.targets import TargetSpec
+
+    spec = TargetSpec.from_gguf(default_base_model())
+    paths = []
+    for seed in (1, 2):
+        paths.append(str(write_gguf_adapter(LoraAdapter.random(spec, 8, seed=seed), tmp / f"a{seed}.gguf", "q4_0")))
+    return paths
+
+
+@case("merge --strategy dare_ties --seed -1", "value", words=("--seed",))
+def _(tmp):
+    return ["merge", *_gemma_pair(tmp), "--strategy", "dare_ties", "--seed", "-1", "--output", str(tmp / "m.gguf")]
+
+
+@case("merge --strategy svd --rank 100000", "size", words=("at most 256",))
+def _(tmp):
+    return ["merge", *_gemma_pair(tmp), "--strategy", "svd", "--rank", "100000", "--output", str(tmp / "m.gguf")]
+
+
+@case("merge --strategy svd --rank 8 of two Gemma 3 270M adapters (the README's)", "size", expect="ok")
+def _(tmp):
+    return ["merge", *_gemma_pair(tmp), "--strategy", "svd", "--rank", "8", "--output", str(tmp / "m.gguf")]
+
+
+CASES[-1].hang_s = 30.0  # 2 s of work on 2 quiet cores; the dense SVD it replaces took over 300 s
