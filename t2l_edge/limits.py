@@ -15,6 +15,9 @@ MAX_DATA_FILE_BYTES = 256 << 20  # a task file, test data, examples, results: re
 MAX_CONFIG_FILE_BYTES = 1 << 20  # a TOML or YAML config
 MAX_CONFIG_VALUES = 100_000  # values in a config after YAML aliases are expanded (a "billion laughs" file)
 MAX_SEED = 2**63 - 1  # seeds are non-negative 64-bit integers (numpy's generators refuse negative ones)
+MAX_RANK = 1024  # a LoRA rank: no module of a 70B model has min(in, out) above 1024 (k_proj 8192→1024)
+MAX_WIDTH = 1 << 16  # a hypernetwork's latent or head width, or its embedding size
+MAX_BLOCKS = 64  # residual blocks of a hypernetwork
 
 
 def check_int(value: object, what: str, low: int, high: int) -> int:

@@ -561,3 +561,16 @@ def _(tmp):
 
 
 CASES[-1].hang_s = 30.0  # 2 s of work on 2 quiet cores; the dense SVD it replaces took over 300 s
+
+
+# -- 9. unbounded sizes: a hypernetwork's or a LoRA's dimensions ---------------------------------------------------------
+@case("train --config with latent_size 1e9", "size", words=("latent_size", "65,536"))
+def _(tmp):
+    return ["train", "--mode", "sft", "--config", str(write(tmp, "c.toml", "[data]\nsplit = \"train\"\n[hypernet]\nlatent_size = 1000000000\n")),
+            "--output", str(tmp / "run")]
+
+
+@case("train-lora --rank 100000", "size", words=("--rank", "1024"))
+def _(tmp):
+    task = '{"name": "rev", "descriptions": ["Reverse the words."], "examples": [{"input": "a b", "output": "b a"}]}\n'
+    return ["train-lora", "--tasks", str(write(tmp, "t.jsonl", task)), "--rank", "100000", "--output", str(tmp / "o")]

@@ -40,7 +40,8 @@ def main() -> int:
     for o in outcomes:
         table.setdefault(o.case.cls, Counter())[o.verdict] += 1
         if opts.verbose or o.verdict != "clean":
-            print(f"{o.verdict:6} {o.seconds:6.2f}s  rc={o.code}  {o.case.name}: {o.detail}", file=sys.stderr)
+            cpu = f" cpu {o.cpu_seconds:5.2f}s" if o.cpu_seconds is not None else ""
+            print(f"{o.verdict:6} {o.seconds:6.2f}s{cpu}  rc={o.code}  {o.case.name}: {o.detail}", file=sys.stderr)
     rows = [[CLASSES[cls], sum(c.values()), *(c[k] for k in COLUMNS)] for cls, c in table.items()]
     if opts.kill:
         rows.append(kill_row())
