@@ -18,6 +18,7 @@ MAX_SEED = 2**63 - 1  # seeds are non-negative 64-bit integers (numpy's generato
 MAX_RANK = 1024  # a LoRA rank: no module of a 70B model has min(in, out) above 1024 (k_proj 8192→1024)
 MAX_WIDTH = 1 << 16  # a hypernetwork's latent or head width, or its embedding size
 MAX_BLOCKS = 64  # residual blocks of a hypernetwork
+MAX_LORA_SCALE = 1e4  # alpha / r (or alpha / √r): real adapters use 0.1-100; 3e38 turned every logit into NaN
 
 
 def check_int(value: object, what: str, low: int, high: int) -> int:

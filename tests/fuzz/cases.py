@@ -574,3 +574,37 @@ def _(tmp):
 def _(tmp):
     task = '{"name": "rev", "descriptions": ["Reverse the words."], "examples": [{"input": "a b", "output": "b a"}]}\n'
     return ["train-lora", "--tasks", str(write(tmp, "t.jsonl", task)), "--rank", "100000", "--output", str(tmp / "o")]
+
+
+# -- 11. bad values accepted: alpha and task name of an adapter (finding 10, a minor one) ------------------------------
+def _generated_gguf(tmp: Path, alpha: float) -> Path:
+    """An adapter as `generate` writes it (t2l.* keys included) for Gemma 3 270M's attn_v, with adapter.lora.alpha
+    overwritten in place."""
+    from t2l_edge.adapter import LoraAdapter
+    from t2l_edge.export.gguf import to_gguf_bytes
+    from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec
+
+    spec = TargetSpec("gemma3", 18, {ModuleKind.V: ModuleShape(640, 256)})
+    data = bytearray(to_gguf_bytes(LoraAdapter.random(spec, 8, 16.0, task="t"), "f32"))
+    key = b"adapter.lora.alpha"
+    at = data.index(key) + len(key) + 4  # the key, then its uint32 value type, then the float32
+    data[at:at + 4] = struct.pack("<f", alpha)
+    return write(tmp, "a.gguf", bytes(data))
+
+
+@case("inspect an adapter whose adapter.lora.alpha is 3e38", "value", words=("alpha", "10000"))
+def _(tmp):
+    return ["inspect", str(_generated_gguf(tmp, alpha=3e38))]
+
+
+@case("infer with an adapter whose adapter.lora.alpha is 3e38", "value", words=("alpha", "10000"))
+def _(tmp):
+    return infer(_generated_gguf(tmp, alpha=3e38))
+
+
+CASES[-1].needs_llama = True
+
+
+@case("inspect an adapter whose adapter.lora.task_name is a number (infer takes it)", "value", expect="ok")
+def _(tmp):
+    return ["inspect", str(write(tmp, "a.gguf", with_key(gemma_v_adapter(), "adapter.lora.task_name", U32, 7).to_bytes()))]
