@@ -38,6 +38,11 @@ def serve(
     quantization: Quantization = None,
     max_tokens: Annotated[int, typer.Option(min=1, help="Largest max_tokens a request may ask for.")] = 512,
     log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
+    shutdown_grace: Annotated[
+        float, typer.Option(min=0, max=3600, metavar="SECONDS",
+                            help="On SIGTERM or Ctrl-C: queued requests get 503 at once; the running one may finish "
+                            "within this many seconds, then its decode is cancelled.")
+    ] = 10.0,
 ):
     """Serve an OpenAI-compatible API on this machine: a task description in a request becomes an adapter."""
     from ..serve.server import serve as run
@@ -49,6 +54,7 @@ def serve(
         adapters=dict(parse_adapter_option(a) for a in adapter or []), cache_size=cache_size, queue_size=queue_size,
         api_key=api_key, insecure=insecure, route=route, route_threshold=route_threshold, context=context,
         threads=threads, quantization=recipe_or_default(quantization).value, limits=Limits(max_tokens=max_tokens),
+        shutdown_grace=shutdown_grace,
     )
     check_registered_adapters(settings)  # a bad --adapter is a one-line error now, not a crash in llama.cpp later
     console.print(f"t2l-edge serve: http://{host}:{port}/ (web page), http://{host}:{port}/v1 (OpenAI API)")
