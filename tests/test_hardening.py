@@ -210,3 +210,50 @@ def test_context_above_the_bound_is_refused_naming_it():
         for bad in (MAX_CONTEXT + 1, 10**23, 2**63 - 1):
             with pytest.raises(InvalidInputError, match="16,777,216"):
                 make(bad)
+
+
+def test_structure_bounds_nesting_surrogates_and_aliases(tmp_path):
+    from t2l_edge.config_files import read_config_file
+    from t2l_edge.io import check_structure, parse_json
+    from t2l_edge.limits import MAX_CONFIG_VALUES, MAX_NESTING
+
+    assert parse_json("[" * MAX_NESTING + "]" * MAX_NESTING, "ok") is not None  # exactly the bound: read
+    for text in ("[" * (MAX_NESTING + 1) + "]" * (MAX_NESTING + 1), "[" * 100_000):
+        with pytest.raises(CorruptFileError, match=f"nested more than {MAX_NESTING} levels"):
+            parse_json(text, "f.json")
+    with pytest.raises(CorruptFileError, match="lone surrogate"):
+        parse_json('{"a": {"b\\udfff": 1}}', "f.json")  # in a key, two levels down
+    assert parse_json('"\\ud83d\\ude00"', "f.json") == "😀"  # a pair is a character
+    wide = {str(i): list(range(10)) for i in range(MAX_CONFIG_VALUES // 11 + 1)}
+    with pytest.raises(InvalidInputError, match=f"more than {MAX_CONFIG_VALUES:,} values"):
+        check_structure(wide, "c.yaml", max_values=MAX_CONFIG_VALUES)
+    aliases = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdef", "bcdefg"))
+    (tmp_path / "c.yaml").write_text(aliases)
+    with pytest.raises(InvalidInputError, match="aliases expanded"):
+        read_config_file(tmp_path / "c.yaml")  # 10^7 values from 7 lines
+
+
+def test_files_read_whole_are_bounded(tmp_path):
+    from t2l_edge.io import read_text
+
+    (tmp_path / "f.txt").write_bytes(b"x" * 1001)
+    assert read_text(tmp_path / "f.txt", limit=1001) == "x" * 1001
+    with pytest.raises(InvalidInputError, match="larger than 1,000 bytes"):
+        read_text(tmp_path / "f.txt", limit=1000)
+    with pytest.raises(InvalidInputError, match="larger than 1,000 bytes"):
+        read_text("/dev/zero", limit=1000)  # a device that never ends
+
+
+def test_an_adapter_scaled_past_the_bound_is_refused_everywhere():
+    from t2l_edge.compat import check_adapter_header
+    from t2l_edge.limits import MAX_LORA_SCALE
+
+    rank = 8
+    fine = with_key(gemma_v_adapter(rank=rank), "adapter.lora.alpha", F32, MAX_LORA_SCALE * rank)
+    check_adapter_header(read_gguf(fine.to_bytes()))
+    huge = with_key(gemma_v_adapter(rank=rank), "adapter.lora.alpha", F32, 3e38)
+    with pytest.raises(InvalidAdapterError, match="at most 10000"):
+        check_adapter_header(read_gguf(huge.to_bytes()))
+    with pytest.raises(InvalidAdapterError, match="at most 10000"):
+        LoraAdapter.random(SPEC, 4, alpha=4 * MAX_LORA_SCALE * 1.01)
