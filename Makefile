@@ -58,11 +58,12 @@ demo: $(DEVICE_VENV)/.installed-device
 bench: install
 	$(PY) tests/bench/run.py
 
-# Longer property-based fuzzing (thousands of examples per reader, random seeds), the kill test, and issue 12's
-# table of reproducer classes re-run through the CLI (`make test` runs the same tests briefly, derandomized).
+# Longer property-based fuzzing (thousands of examples per reader, random seeds), the kill test, and the table of
+# reproducer classes of issues 12 and 21 re-run through the CLI, the server and SIGTERM (`make test` runs the same
+# tests briefly, derandomized).
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py tests/test_kill.py
-	$(PY) tests/fuzz/report.py --kill
+	$(PY) tests/fuzz/report.py --kill --server
 
 # The playground's screenshots in docs/ (1280x800 and 390x844), taken by the web page test in headless Chromium.
 screenshots: install browser

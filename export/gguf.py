@@ -191,7 +191,7 @@ def read_gguf_adapter(source: str | os.PathLike | bytes | GGUFFile) -> LoraAdapt
     if meta.get(General.TYPE) != Adapter.GENERAL_TYPE_VALUE or meta.get(Adapter.TYPE) != Adapter.TYPE_VALUE:
         raise CorruptFileError(f"{gguf.source}: not a LoRA adapter (general.type={quote(repr(meta.get(General.TYPE)), 60)})")
     check_adapter_header(gguf)  # what llama.cpp asserts: key types, a positive finite alpha, some tensors
-    for key in (T2L.TARGET, T2L.SCALE_RULE, T2L.GENERATOR, T2L.PROMPT_MODE, Adapter.LORA_TASK_NAME):
+    for key in (T2L.TARGET, T2L.SCALE_RULE, T2L.GENERATOR, T2L.PROMPT_MODE):  # ours; adapter.lora.task_name is llama.cpp's, unread
         if key in meta and not isinstance(meta[key], str):
             raise CorruptFileError(f"{gguf.source}: {key} must be a string")
     if T2L.ALPHA in meta and not isinstance(meta[T2L.ALPHA], float):
@@ -230,8 +230,9 @@ def read_gguf_adapter(source: str | os.PathLike | bytes | GGUFFile) -> LoraAdapt
             raise CorruptFileError(f"{gguf.source}: {T2L.SCALE_RULE} needs a known rule and a {T2L.ALPHA}") from None
     else:
         rule, alpha = ScaleRule.STANDARD, gguf_alpha
+    task = meta.get(Adapter.LORA_TASK_NAME, "")  # informational: another type is shown as no task, as llama.cpp ignores it
     return LoraAdapter(
-        target, rank, alpha, weights, rule, task=meta.get(Adapter.LORA_TASK_NAME, ""), generator=meta.get(T2L.GENERATOR, ""),
+        target, rank, alpha, weights, rule, task=task if isinstance(task, str) else "", generator=meta.get(T2L.GENERATOR, ""),
         prompt_mode=meta.get(T2L.PROMPT_MODE, ""),
     )
 

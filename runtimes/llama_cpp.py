@@ -11,7 +11,7 @@ import ctypes
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -119,6 +119,19 @@ class LlamaCppRunner:
             raise RuntimeBackendError(f"{self.model_path}: llama.cpp could not load the base model ({quote(e, 120)})") from None
         self._loaded: list[LoadedAdapter] = []
         self.active: list[tuple[LoadedAdapter, float]] = []
+        self._abort_callback = None  # the ctypes callback llama.cpp holds: kept alive here
+
+    # -- stopping a decode ----------------------------------------------------------------------------------------
+
+    def set_abort_check(self, check: Callable[[], bool] | None) -> None:
+        """llama.cpp calls `check()` between the operations of a decode (CPU backend); True aborts the decode, which
+        llama-cpp-python then raises as `RuntimeError("llama_decode returned 2")`. A token can take seconds on a
+        busy device: this stops within one operation. None: never abort."""
+        lib = self._lib
+        callback = lib.ggml_abort_callback(lambda _data: bool(check())) if check is not None else None
+        pointer = callback if callback is not None else ctypes.cast(None, lib.ggml_abort_callback)
+        lib.llama_set_abort_callback(self.llm._ctx.ctx, pointer, None)
+        self._abort_callback = callback
 
     # -- adapters -------------------------------------------------------------------------------------------------
 

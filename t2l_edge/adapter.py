@@ -21,6 +21,7 @@ import numpy as np
 from .errors import CorruptFileError, InvalidAdapterError, InvalidInputError, MissingFileError
 from .io import atomic_path
 from .keys import NATIVE_FORMAT_VERSION, T2L
+from .limits import MAX_LORA_SCALE
 from .safetensors_io import read_safetensors
 from .targets import ModuleKind, TargetSpec, parse_module_kinds
 from .text import quote, require_utf8
@@ -70,6 +71,9 @@ class LoraAdapter:
             raise InvalidAdapterError(f"alpha must be a positive finite number below {MAX_ALPHA:.3g}, got {quote(repr(self.alpha), 40)}")
         if not 0 < self.scale * self.rank <= MAX_ALPHA:
             raise InvalidAdapterError(f"alpha {self.alpha:g} at rank {self.rank} gives a scale float32 cannot hold")
+        if self.scale > MAX_LORA_SCALE:
+            raise InvalidAdapterError(f"alpha {self.alpha:g} at rank {self.rank} ({self.scale_rule.value}) scales ΔW by "
+                                      f"{self.scale:.3g}, at most {MAX_LORA_SCALE:g}")
         if self.prompt_mode:
             from .prompts import parse_prompt_mode
 

@@ -18,6 +18,7 @@ from .errors import AdapterMismatchError, CorruptFileError, InvalidAdapterError
 from .gguf_reader import GGUFFile
 from .gguf_values import count_non_finite
 from .keys import Adapter, General
+from .limits import MAX_LORA_SCALE
 from .text import quote
 
 _VT_FLOAT32, _VT_STRING, _VT_ARRAY, _VT_UINT32 = 6, 8, 9, 4
@@ -113,4 +114,16 @@ def check_adapter_header(adapter: GGUFFile) -> None:
         raise InvalidAdapterError(f"{src}: {Adapter.LORA_ALPHA} is {alpha}, it must be a positive finite number")
     if not adapter.tensors:
         raise CorruptFileError(f"{src}: adapter has no tensors")
+    check_llama_scale(adapter, alpha)
+
+
+def check_llama_scale(adapter: GGUFFile, alpha: float) -> None:
+    """llama.cpp scales ΔW by alpha / r: above MAX_LORA_SCALE the answers are noise, near float32's limit NaN."""
+    ranks = [t.shape[0] for name, t in adapter.tensors.items()
+             if name.endswith(Adapter.LORA_A_SUFFIX) and len(t.shape) == 2 and t.shape[0] > 0]
+    if ranks and alpha / min(ranks) > MAX_LORA_SCALE:
+        raise InvalidAdapterError(
+            f"{adapter.source}: {Adapter.LORA_ALPHA} {alpha:g} at rank {min(ranks)} scales ΔW by {alpha / min(ranks):.3g}, "
+            f"at most {MAX_LORA_SCALE:g}"
+        )
 

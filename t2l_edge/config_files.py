@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import InvalidInputError, MissingFileError
-from .io import read_text
+from .io import check_structure, read_text
+from .limits import MAX_CONFIG_FILE_BYTES, MAX_CONFIG_VALUES, MAX_NESTING
+from .text import quote
 
 
 def _toml(text: str, path: Path) -> Any:
@@ -17,6 +19,8 @@ def _toml(text: str, path: Path) -> Any:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise InvalidInputError(f"{path}: not valid TOML ({e})") from None
+    except RecursionError:
+        raise InvalidInputError(f"{path}: nested more than {MAX_NESTING} levels deep") from None
 
 
 def _yaml(text: str, path: Path) -> Any:
@@ -31,6 +35,8 @@ def _yaml(text: str, path: Path) -> Any:
         at = f" at line {where.line + 1}" if where is not None else ""
         problem = getattr(e, "problem", None) or type(e).__name__
         raise InvalidInputError(f"{path}: not valid YAML ({problem}{at})") from None
+    except RecursionError:
+        raise InvalidInputError(f"{path}: nested more than {MAX_NESTING} levels deep") from None
 
 
 _LOADER = None
@@ -46,7 +52,16 @@ def _safe_loader(yaml):
         import re
 
         class Loader(yaml.SafeLoader):
-            pass
+            def construct_mapping(self, node, deep=False):
+                """A key given twice is refused, as TOML refuses it (PyYAML keeps the last one silently)."""
+                seen = set()
+                for key_node, _ in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                        if key_node.value in seen:
+                            raise yaml.constructor.ConstructorError(
+                                None, None, f"duplicate key {quote(key_node.value, 60)!r}", key_node.start_mark)
+                        seen.add(key_node.value)
+                return super().construct_mapping(node, deep)
 
         Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(_FLOAT, re.X), list("-+0123456789."))
         _LOADER = Loader
@@ -63,7 +78,8 @@ def read_config_file(path: str | os.PathLike) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise MissingFileError(f"{path}: no such config file")
-    data = PARSERS.get(path.suffix.lower(), _toml)(read_text(path), path)
+    data = PARSERS.get(path.suffix.lower(), _toml)(read_text(path, MAX_CONFIG_FILE_BYTES), path)
+    check_structure(data, str(path), max_values=MAX_CONFIG_VALUES)
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -19,6 +19,8 @@ from typing import Any
 
 from .config_files import read_config_file
 from .errors import InvalidInputError
+from .limits import check_context
+from .text import quote
 
 SECTION = "generate"
 PATH_FIELDS = ("examples", "batch_file", "output", "bundle", "checkpoint", "encoder")
@@ -45,7 +47,8 @@ class GenerateConfig:
                 continue
             if f.name == "context":
                 if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                    raise InvalidInputError(f"field 'context': must be a positive integer, got {value!r}")
+                    raise InvalidInputError(f"field 'context': must be a positive integer, got {quote(repr(value), 40)}")
+                check_context(value, "field 'context'")
             elif not isinstance(value, str) or not value.strip():
                 raise InvalidInputError(f"field '{f.name}': must be a non-empty string, got {value!r}")
 

@@ -15,13 +15,17 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Collection, Iterator, Sequence
 
 from .errors import CorruptFileError, InvalidInputError, MissingFileError, OutputError
+from .limits import MAX_DATA_FILE_BYTES, MAX_NESTING
 from .text import quote, require_utf8
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # OSErrors that mean "this output cannot be written" (as opposed to an input that cannot be read).
 _WRITE_ERRNOS = frozenset(
@@ -84,6 +88,17 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes | memoryview) -> Pat
             f.flush()
             os.fsync(f.fileno())
     return Path(path)
+
+
+def check_not_an_input(output: str | os.PathLike, inputs: Sequence[str | os.PathLike]) -> None:
+    """Refuse an output that is one of the command's inputs: replacing it would lose the input."""
+    out = Path(os.path.abspath(output))
+    for given in inputs:
+        source = Path(os.path.abspath(given))
+        same = out == source or (out.exists() and source.exists() and os.path.samefile(out, source))
+        if same or (source.is_dir() and source in out.parents):
+            raise OutputError(f"{output}: is also an input of this command ({quote(str(given), 80)}); "
+                              "write the output to another path")
 
 
 def old_path(path: Path) -> Path:
@@ -214,26 +229,67 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def read_text(path: str | os.PathLike) -> str:
-    """A UTF-8 text file, with one-line errors for a missing or undecodable file."""
+def read_bytes_bounded(path: str | os.PathLike, limit: int = MAX_DATA_FILE_BYTES) -> bytes:
+    """A file's bytes, refused past `limit` (a device such as /dev/zero never ends; a huge file would exhaust memory)."""
     try:
-        return Path(path).read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise CorruptFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
     except FileNotFoundError:
         raise MissingFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InvalidInputError(f"{path}: is a directory, not a file") from None
     except OSError as e:
         raise MissingFileError(f"{path}: cannot read ({e.strerror})") from None
+    if len(data) > limit:
+        raise InvalidInputError(f"{path}: larger than {limit:,} bytes, the most this command reads")
+    return data
 
 
-def read_json(path: str | os.PathLike) -> Any:
-    """A JSON file, with one-line errors for a missing, undecodable or malformed file."""
+def read_text(path: str | os.PathLike, limit: int = MAX_DATA_FILE_BYTES) -> str:
+    """A UTF-8 text file of at most `limit` bytes, with one-line errors for a missing, huge or undecodable file."""
     try:
-        return json.loads(read_text(path))
+        return read_bytes_bounded(path, limit).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise CorruptFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def check_structure(value: Any, where: str, max_values: int | None = None, error: type[Exception] = InvalidInputError) -> Any:
+    """`value` (parsed JSON, TOML or YAML) if it nests at most MAX_NESTING levels, holds no lone surrogate (JSON's
+    "\\ud800" escape makes one; it cannot be written as UTF-8 later) and, with `max_values`, at most that many values
+    (YAML aliases can expand a small file exponentially). Iterative: no recursion on hostile input."""
+    stack, seen = [(value, 1)], 0
+    while stack:
+        item, depth = stack.pop()
+        seen += 1
+        if max_values is not None and seen > max_values:
+            raise error(f"{where}: more than {max_values:,} values (aliases expanded)")
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                raise error(f"{where}: text {quote(item, 60)} holds a lone surrogate, not valid UTF-8 text")
+            continue
+        if not isinstance(item, (dict, list)):
+            continue
+        if depth > MAX_NESTING:
+            raise error(f"{where}: nested more than {MAX_NESTING} levels deep")
+        stack.extend((c, depth + 1) for c in ([*item.keys(), *item.values()] if isinstance(item, dict) else item))
+    return value
+
+
+def parse_json(text: str, where: str, error: type[Exception] = CorruptFileError) -> Any:
+    """`json.loads` with one-line errors naming `where`, bounded nesting and no lone surrogates."""
+    try:
+        value = json.loads(text)
     except json.JSONDecodeError as e:
-        raise CorruptFileError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})") from None
+        line = f":{e.lineno}" if "\n" in text.rstrip("\n") else ""  # a whole file: name the line
+        raise error(f"{where}{line}: not valid JSON ({e.msg} at column {e.colno})") from None
     except RecursionError:
-        raise CorruptFileError(f"{path}: JSON nested too deeply") from None
+        raise error(f"{where}: nested more than {MAX_NESTING} levels deep") from None
+    return check_structure(value, where, error=error)
+
+
+def read_json(path: str | os.PathLike, limit: int = MAX_DATA_FILE_BYTES) -> Any:
+    """A JSON file, with one-line errors for a missing, undecodable, malformed or too deeply nested file."""
+    return parse_json(read_text(path, limit), str(path))
 
 
 def read_text_lines(path: str | os.PathLike, fields: Sequence[str], what: str) -> list[tuple[int, str]]:
@@ -246,12 +302,7 @@ def read_text_lines(path: str | os.PathLike, fields: Sequence[str], what: str) -
         if not line.lstrip().startswith("{"):
             out.append((n, line))
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InvalidInputError(f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno})") from None
-        except RecursionError:
-            raise InvalidInputError(f"{path}:{n}: JSON nested too deeply") from None
+        obj = parse_json(line, f"{path}:{n}", InvalidInputError)
         value = next((obj[f] for f in fields if f in obj), None) if isinstance(obj, dict) else None
         if not isinstance(value, str) or not value.strip():
             names = " or ".join(repr(f) for f in fields)

@@ -19,14 +19,13 @@ input), and `read_examples`, the `--examples FILE` reader. Stdlib only.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from .errors import InvalidInputError
-from .io import read_text
+from .io import parse_json, read_text
 from .tasks.format import Example, Field
 
 CARD_FORMAT = "card-v1"
@@ -162,15 +161,9 @@ def read_examples(path: str | os.PathLike) -> tuple[Example, ...]:
         for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
-            try:
-                records.append((f"{path}:{n}", json.loads(line)))
-            except json.JSONDecodeError as e:
-                raise InvalidInputError(f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno})") from None
+            records.append((f"{path}:{n}", parse_json(line, f"{path}:{n}", InvalidInputError)))
     else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InvalidInputError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})") from None
+        data = parse_json(text, str(path), InvalidInputError)
         if isinstance(data, dict):
             data = data[EXAMPLES_KEY] if EXAMPLES_KEY in data else [data]
         if not isinstance(data, list):

@@ -19,7 +19,7 @@ from case_outcome import run_case  # noqa: E402
 
 from t2l_edge.adapter import LoraAdapter  # noqa: E402
 from t2l_edge.compat import check_adapter_fits  # noqa: E402
-from t2l_edge.errors import CorruptFileError, InvalidAdapterError, OutputError  # noqa: E402
+from t2l_edge.errors import CorruptFileError, InvalidAdapterError, InvalidInputError, OutputError  # noqa: E402
 from t2l_edge.export.peft import read_peft, write_peft  # noqa: E402
 from t2l_edge.gguf_reader import read_gguf  # noqa: E402
 from t2l_edge.io import atomic_dir, recover_dir, temp_dir_beside  # noqa: E402
@@ -158,3 +158,102 @@ def test_gguf_alpha_is_what_inspect_reports(tmp_path):
     gguf = read_gguf(with_key(gemma_v_adapter(), "adapter.lora.alpha", F32, 4.0).to_bytes())
     info = describe_adapter(read_gguf_adapter(gguf), "gguf", "a.gguf", gguf.size, [], gguf.metadata["adapter.lora.alpha"])
     assert info["gguf_alpha"] == 4.0 and info["llama_cpp_scale"] == 0.5
+
+
+# -- issue 21 ---------------------------------------------------------------------------------------------------------
+
+
+def _resident_by_every_batch(model, settings) -> int:
+    """The CPU-resident compute bytes summed the slow way: every prompt batch of n_ubatch tokens, each attending to
+    the cells filled so far (what compute_buffers did before it became closed-form)."""
+    from t2l_edge.memory.llama_terms import (ACTIVATION_BYTES_PER_TOKEN, ATTENTION_BYTES_PER_PAIR_HEAD,
+                                             FLASH_ATTN_SCRATCH_PER_TOKEN_HEAD, KV_CELL_PAD, MASK_BYTES_PER_PAIR,
+                                             SAMPLER_BYTES_PER_VOCAB)
+
+    pad = lambda n: -(-n // KV_CELL_PAD) * KV_CELL_PAD  # noqa: E731
+    ub, n_head, kv_full = settings.ubatch, max(model.n_head), settings.n_ctx
+    kv_swa = kv_full if settings.swa_full else min(kv_full, pad(model.n_swa + ub))
+    worst = 0
+    for start in range(0, settings.filled, ub):
+        n = min(ub, settings.filled - start)
+        n_kv = min(kv_full, pad(start + n))
+        n_kv_swa = min(kv_swa, n_kv) if model.has_swa else 0
+        scores = 0 if settings.flash_attn else n * n_kv * n_head * ATTENTION_BYTES_PER_PAIR_HEAD
+        worst = max(worst, scores + n * (n_kv + n_kv_swa) * MASK_BYTES_PER_PAIR[settings.flash_attn])
+    tokens = min(ub, settings.filled)
+    if settings.flash_attn:
+        worst += tokens * n_head * FLASH_ATTN_SCRATCH_PER_TOKEN_HEAD
+    return (tokens * ACTIVATION_BYTES_PER_TOKEN(model.n_ff, model.n_embd) + worst
+            + model.n_vocab * SAMPLER_BYTES_PER_VOCAB)
+
+
+@pytest.mark.parametrize("context", [1, 255, 256, 300, 511, 512, 513, 1000, 1024, 1537, 2048, 4097, 32768])
+def test_memory_estimate_is_closed_form_and_equals_every_batch(gemma_gguf, context):
+    from t2l_edge.memory import BaseModelInfo, CacheType, LlamaSettings, compute_buffers
+
+    model = BaseModelInfo.from_gguf(gemma_gguf)
+    variants = [dict(), dict(swa_full=False), dict(n_ubatch=128), dict(n_ubatch=333, n_batch=400),
+                dict(prompt_tokens=max(1, context // 3))]
+    for kwargs in variants:
+        for cache in (CacheType.F16, CacheType.Q8_0):
+            settings = LlamaSettings.for_cache_type(context, cache, **kwargs)
+            assert compute_buffers(model, settings).resident == _resident_by_every_batch(model, settings), (kwargs, cache)
+
+
+def test_context_above_the_bound_is_refused_naming_it():
+    from t2l_edge.generate_config import GenerateConfig
+    from t2l_edge.limits import MAX_CONTEXT
+    from t2l_edge.memory import LlamaSettings
+
+    assert LlamaSettings(MAX_CONTEXT).n_ctx == MAX_CONTEXT
+    for make in (LlamaSettings, lambda c: GenerateConfig(context=c)):
+        for bad in (MAX_CONTEXT + 1, 10**23, 2**63 - 1):
+            with pytest.raises(InvalidInputError, match="16,777,216"):
+                make(bad)
+
+
+def test_structure_bounds_nesting_surrogates_and_aliases(tmp_path):
+    from t2l_edge.config_files import read_config_file
+    from t2l_edge.io import check_structure, parse_json
+    from t2l_edge.limits import MAX_CONFIG_VALUES, MAX_NESTING
+
+    assert parse_json("[" * MAX_NESTING + "]" * MAX_NESTING, "ok") is not None  # exactly the bound: read
+    for text in ("[" * (MAX_NESTING + 1) + "]" * (MAX_NESTING + 1), "[" * 100_000):
+        with pytest.raises(CorruptFileError, match=f"nested more than {MAX_NESTING} levels"):
+            parse_json(text, "f.json")
+    with pytest.raises(CorruptFileError, match="lone surrogate"):
+        parse_json('{"a": {"b\\udfff": 1}}', "f.json")  # in a key, two levels down
+    assert parse_json('"\\ud83d\\ude00"', "f.json") == "😀"  # a pair is a character
+    wide = {str(i): list(range(10)) for i in range(MAX_CONFIG_VALUES // 11 + 1)}
+    with pytest.raises(InvalidInputError, match=f"more than {MAX_CONFIG_VALUES:,} values"):
+        check_structure(wide, "c.yaml", max_values=MAX_CONFIG_VALUES)
+    aliases = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdef", "bcdefg"))
+    (tmp_path / "c.yaml").write_text(aliases)
+    with pytest.raises(InvalidInputError, match="aliases expanded"):
+        read_config_file(tmp_path / "c.yaml")  # 10^7 values from 7 lines
+
+
+def test_files_read_whole_are_bounded(tmp_path):
+    from t2l_edge.io import read_text
+
+    (tmp_path / "f.txt").write_bytes(b"x" * 1001)
+    assert read_text(tmp_path / "f.txt", limit=1001) == "x" * 1001
+    with pytest.raises(InvalidInputError, match="larger than 1,000 bytes"):
+        read_text(tmp_path / "f.txt", limit=1000)
+    with pytest.raises(InvalidInputError, match="larger than 1,000 bytes"):
+        read_text("/dev/zero", limit=1000)  # a device that never ends
+
+
+def test_an_adapter_scaled_past_the_bound_is_refused_everywhere():
+    from t2l_edge.compat import check_adapter_header
+    from t2l_edge.limits import MAX_LORA_SCALE
+
+    rank = 8
+    fine = with_key(gemma_v_adapter(rank=rank), "adapter.lora.alpha", F32, MAX_LORA_SCALE * rank)
+    check_adapter_header(read_gguf(fine.to_bytes()))
+    huge = with_key(gemma_v_adapter(rank=rank), "adapter.lora.alpha", F32, 3e38)
+    with pytest.raises(InvalidAdapterError, match="at most 10000"):
+        check_adapter_header(read_gguf(huge.to_bytes()))
+    with pytest.raises(InvalidAdapterError, match="at most 10000"):
+        LoraAdapter.random(SPEC, 4, alpha=4 * MAX_LORA_SCALE * 1.01)

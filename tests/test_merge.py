@@ -159,6 +159,50 @@ def test_svd_reports_the_truncation_error(ours):
     assert report.to_dict()["truncation_error"]["max"] < 1e-6
 
 
+@pytest.mark.parametrize("rank", [1, 3, 4, 8, 12])
+def test_svd_from_the_factors_equals_the_dense_svd(ours, rank):
+    """svd never forms ΔW; the reference does: numpy's SVD of each module's dense Σ c_i B_i A_i, truncated."""
+    merged, report = merge_with_report(ours, "svd", WEIGHTS, rank=rank)
+    for slot in merged.target.slots():
+        exact = sum(w * a.delta(*slot).astype(np.float64) for w, a in zip(WEIGHTS, ours))
+        u, s, vh = np.linalg.svd(exact, full_matrices=False)
+        kept = min(rank, len(s))
+        truncated = (u[:, :kept] * s[:kept]) @ vh[:kept]
+        assert rel_err(merged.delta(*slot), truncated) < TOL, slot
+        assert report.truncation_error[slot] == pytest.approx(np.sqrt((s[kept:] ** 2).sum() / (s**2).sum()), abs=1e-6)
+
+
+@pytest.mark.parametrize("how", ["equal", "nearly equal", "opposite weights", "zero"])
+def test_svd_from_the_factors_handles_dependent_factors(ours, how):
+    """Stacks without full rank (the same adapter twice, one nudged by 1e-7, one cancelling the other, zeros): the
+    factors' basis drops the missing directions instead of dividing by them."""
+    a = ours[0]
+    rng = np.random.default_rng(0)
+    if how == "zero":
+        a = LoraAdapter(a.target, a.rank, a.alpha, {k: (np.zeros_like(x), np.zeros_like(y)) for k, (x, y) in a.weights.items()})
+    b = LoraAdapter(a.target, a.rank, a.alpha, {
+        k: ((x + (1e-7 * rng.standard_normal(x.shape) if how == "nearly equal" else 0)).astype(np.float32), y)
+        for k, (x, y) in a.weights.items()})
+    weights = [1.0, -1.0] if how == "opposite weights" else [0.7, 0.45]
+    merged, report = merge_with_report([a, b], "svd", weights, rank=3)
+    for slot in merged.target.slots():
+        exact = sum(w * x.delta(*slot).astype(np.float64) for w, x in zip(weights, (a, b)))
+        u, s, vh = np.linalg.svd(exact, full_matrices=False)
+        truncated = (u[:, :3] * s[:3]) @ vh[:3]
+        scale = max(np.abs(a.delta(*slot)).max(), 1e-30)  # the inputs' size: a cancelled sum is ~0
+        assert np.abs(merged.delta(*slot) - truncated).max() <= 1e-6 * scale, slot
+        assert np.isfinite(report.truncation_error[slot])
+
+
+def test_svd_rank_above_a_module_and_negative_seeds_are_refused():
+    a, b = (LoraAdapter.random(_spec(), 4, seed=r) for r in (1, 2))
+    merge_adapters([a, b], "svd", rank=40)  # v_proj is 64→40
+    with pytest.raises(InvalidInputError, match="at most 40"):
+        merge_adapters([a, b], "svd", rank=41)
+    with pytest.raises(InvalidInputError, match="seed"):
+        merge_adapters([a, b], "dare_ties", seed=-1)
+
+
 def test_dare_is_seeded(ours):
     a = merge_adapters(ours, "dare_ties", density=0.5, seed=1)
     b = merge_adapters(ours, "dare_ties", density=0.5, seed=1)

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ..bundle import EngineTarget
 from ..errors import InvalidInputError, T2LEdgeError
+from ..limits import MAX_CONTEXT
 from ..text import quote
 from .console import console
 from .options import (
@@ -110,7 +111,7 @@ def generate(
         Optional[str], typer.Option("--validate", metavar="DEVICE", help="Then check the fit on this device profile "
                                     "(as `validate`; exit 1 when it does not fit).")
     ] = None,
-    context: Annotated[Optional[int], typer.Option("--context", min=64, show_default=False,
+    context: Annotated[Optional[int], typer.Option("--context", min=64, max=MAX_CONTEXT, show_default=False,
                                                    help=f"llama.cpp context length (tokens) for --validate (default {DEFAULT_CONTEXT}).")] = None,
     config: Annotated[
         Optional[Path], typer.Option("--config", "-c", help="These options in a TOML or YAML file ([generate] table); "

@@ -18,6 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
+from ..limits import MAX_SEED
 from .console import console, err
 from .options import DEFAULT_CONTEXT, BaseModel, Bundle, Checkpoint, Context, Encoder, Quantization, recipe_or_default
 
@@ -92,7 +93,7 @@ def evaluate(
     plot: Annotated[Optional[Path], typer.Option("--plot", help="PNG chart of accuracy per task and condition.")] = None,
     context: Context = DEFAULT_CONTEXT,
     threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="llama.cpp threads (default: up to 4).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the mismatched pairing and the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the mismatched pairing and the bootstrap.")] = 0,
     adapter: Annotated[
         Optional[list[str]],
         typer.Option("--adapter", "-a", metavar="[NAME=]PATH", help="Score an adapter you have: GGUF file, PEFT folder "
@@ -218,7 +219,7 @@ def compare(
         typer.Option("--exclude", "-x", metavar="PATH", help="Leave out the tasks of this task file or folder, e.g. "
                      "the other model's training split (repeatable).", show_default=False),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the bootstrap.")] = 0,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="The comparison as JSON, with per-task accuracies.",
                                      show_default=False)
@@ -229,7 +230,10 @@ def compare(
     from ..evaluate.benchmarks import read_tasks
     from ..evaluate.compare import compare_results, read_results
     from ..evaluate.report import comparison_table, write_comparison
+    from ..io import check_not_an_input
 
+    if output is not None:
+        check_not_an_input(output, [results_a, results_b, *(exclude or [])])
     excluded = {t.name for t in read_tasks(exclude)} if exclude else set()
     result = compare_results(read_results(results_a), read_results(results_b), condition, condition_b,
                              exclude=excluded, seed=seed, names=(str(results_a), str(results_b)))

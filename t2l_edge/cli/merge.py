@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
+from ..limits import MAX_SEED
 from .console import console
 from .options import Format, JsonFlag, Quantization, flag
 
@@ -37,7 +38,7 @@ def merge(
     density: Annotated[
         Optional[float], typer.Option("--density", help="ties, dare_ties, magnitude_prune: fraction of entries kept (default 0.5).")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="dare_ties: seed of the random drop.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="dare_ties: seed of the random drop.")] = 0,
     format: Format = None,
     quantization: Quantization = None,
     architecture: Annotated[

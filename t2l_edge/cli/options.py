@@ -16,6 +16,7 @@ from ..bundle import EngineTarget
 from ..choices import Precision
 from ..export.formats import AdapterFormat
 from ..export.recipes import Recipe
+from ..limits import MAX_CONTEXT, MAX_SEED
 from ..prompts import PromptMode
 
 # One default recipe for every command that writes a GGUF adapter: q4_0 is the smallest recipe whose adapters stay
@@ -79,7 +80,7 @@ InputFile = Annotated[
     typer.Option("--input-file", help="Prompts: one per line, or JSONL with a 'prompt' or 'input' field."),
 ]
 MaxTokens = Annotated[int, typer.Option("--max-tokens", min=1, max=4096, help="Tokens to generate at most.")]
-Context = Annotated[int, typer.Option("--context", min=64, help="llama.cpp context length (tokens).")]
+Context = Annotated[int, typer.Option("--context", min=64, max=MAX_CONTEXT, help="llama.cpp context length (tokens).")]
 PromptFormatOption = Annotated[
     Optional[str],
     typer.Option("--prompt-format", metavar="NAME",
@@ -92,7 +93,7 @@ PrecisionOption = Annotated[
     typer.Option("--precision", case_sensitive=False, show_default=False,
                  help="Bundle weights (default: f32 cpu, f16 cuda/tensorrt, int8 mobile)."),
 ]
-Seed = Annotated[int, typer.Option("--seed", help="Seed of the instance generators.")]
+Seed = Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the instance generators.")]
 ConfigFile = Annotated[Path, typer.Option("--config", "-c", help="Training config (TOML or YAML).")]
 
 

@@ -44,6 +44,11 @@ def serve(
                                     "as it is (raw). Default: refused.")
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
+    shutdown_grace: Annotated[
+        float, typer.Option(min=0, max=3600, metavar="SECONDS",
+                            help="On SIGTERM or Ctrl-C: queued requests get 503 at once; the running one may finish "
+                            "within this many seconds, then its decode is cancelled.")
+    ] = 10.0,
 ):
     """Serve an OpenAI-compatible API on this machine: a task description in a request becomes an adapter."""
     from ..serve.server import WILDCARD_LOOPBACK, browsable_url, free_port, serve as run
@@ -55,7 +60,7 @@ def serve(
         adapters=dict(parse_adapter_option(a) for a in adapter or []), cache_size=cache_size, queue_size=queue_size,
         api_key=api_key, insecure=insecure, route=route, route_threshold=route_threshold, context=context,
         threads=threads, quantization=recipe_or_default(quantization).value, limits=Limits(max_tokens=max_tokens),
-        chat_format=chat_format,
+        chat_format=chat_format, shutdown_grace=shutdown_grace,
     )
     check_registered_adapters(settings)  # a bad --adapter is a one-line error now, not a crash in llama.cpp later
     if settings.port == 0:  # any free port: pick it now, so that the address printed is the one served

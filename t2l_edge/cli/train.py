@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
+from ..limits import MAX_RANK
 from ..train.config import Objective
 from .console import console, err
 from .options import BaseModel, ConfigFile
@@ -125,7 +126,7 @@ def train_lora(
     only: Annotated[Optional[list[str]], typer.Option("--only", metavar="NAME", help="Only the task of this name (repeatable).")] = None,
     steps: Annotated[Optional[int], typer.Option("--steps", min=1, help="Optimizer steps per task (default 100).")] = None,
     lr: Annotated[Optional[float], typer.Option("--lr", help="Learning rate (default 3e-4).")] = None,
-    rank: Annotated[Optional[int], typer.Option("--rank", min=1, help="LoRA rank.")] = None,
+    rank: Annotated[Optional[int], typer.Option("--rank", min=1, max=MAX_RANK, help="LoRA rank.")] = None,
     modules: Annotated[Optional[str], typer.Option("--modules", metavar="LIST", help="Target modules, comma-separated (q_proj,v_proj).")] = None,
     multitask: Annotated[
         bool, typer.Option("--multitask", help="One LoRA on the whole training mixture of --config (the hypernetwork's "

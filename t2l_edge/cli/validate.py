@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import InvalidInputError
+from ..limits import MAX_CONTEXT
 from ..memory import CacheType, ComponentKey, Mode
 from .console import console, keep_whole, table
 from .options import DEFAULT_CONTEXT, BaseModel, Context, JsonFlag, flag

@@ -18,7 +18,6 @@ Every error names the file, the line (JSONL) or item (JSON list), the field and 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -26,8 +25,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from ..errors import CorruptFileError, InvalidInputError, MissingFileError
-from ..io import read_text
+from ..errors import InvalidInputError, MissingFileError
+from ..io import parse_json, read_text
 from ..tasks.format import Example, Field, Metric, SuperNI, Task, load_tasks, task_files
 from ..tasks.metrics import first_line, pick_choice
 
@@ -329,15 +328,9 @@ def read_records(path: Path) -> Iterator[tuple[str, Any]]:
     if path.suffix.lower() != ".json":
         for n, line in enumerate(text.splitlines(), 1):
             if line.strip():
-                try:
-                    yield f"{path}:{n}", json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise CorruptFileError(f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno})") from None
+                yield f"{path}:{n}", parse_json(line, f"{path}:{n}")
         return
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise CorruptFileError(f"{path}:{e.lineno}: not valid JSON ({e.msg} at column {e.colno})") from None
+    obj = parse_json(text, str(path))
     if isinstance(obj, list):
         for i, item in enumerate(obj):
             yield f"{path}[{i}]", item

@@ -9,7 +9,7 @@ tasks both runs scored under their condition (less the excluded ones), and withi
 
 from __future__ import annotations
 
-import json
+import math
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InvalidInputError
-from .runner import BOOTSTRAP_RESAMPLES, MEAN_METHOD, Interval, percentile_interval, resampled_means
-
-RESULTS_FORMAT = "t2l-edge-evaluation"
+from ..io import parse_json, read_text
+from ..text import quote
+from .runner import (BOOTSTRAP_RESAMPLES, MEAN_METHOD, RESULTS_FORMAT, RESULTS_VERSION, Interval, percentile_interval,
+                     resampled_means)
 
 
 @dataclass(frozen=True)
@@ -56,14 +57,18 @@ class Comparison:
 def read_results(path: str | os.PathLike) -> dict:
     """An `evaluate --output` file, with its predictions (a file written without them cannot be paired)."""
     path = Path(path)
+    if not path.is_file():
+        raise InvalidInputError(f"{path}: no such results file")
+    text = read_text(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInputError(f"{path}: no such results file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise InvalidInputError(f"{path}: not an evaluate results file ({e})") from None
+        data = parse_json(text, str(path), InvalidInputError)
+    except InvalidInputError as e:
+        raise InvalidInputError(f"{e}: not an evaluate results file") from None
     if not isinstance(data, dict) or data.get("format") != RESULTS_FORMAT:
         raise InvalidInputError(f"{path}: not an evaluate results file (format is not {RESULTS_FORMAT!r})")
+    if data.get("version") != RESULTS_VERSION:
+        raise InvalidInputError(f"{path}: results version {quote(repr(data.get('version')), 40)}, this t2l-edge reads "
+                                f"version {RESULTS_VERSION}")
     if not isinstance(data.get("predictions"), list):
         raise InvalidInputError(f"{path}: the results hold no predictions to pair")
     return data
@@ -75,13 +80,22 @@ def scored_examples(results: Mapping, condition: str, where: str) -> dict[str, d
     try:
         for p in results["predictions"]:
             if p["condition"] == condition:
-                out.setdefault(str(p["task"]), {})[int(p["index"])] = (str(p["reference"]), float(p["score"]))
-    except (KeyError, TypeError, ValueError) as e:
-        raise InvalidInputError(f"{where}: a prediction lacks a field or has a wrong type ({e})") from None
+                out.setdefault(str(p["task"]), {})[int(p["index"])] = (str(p["reference"]), _score(p["score"], where))
+    except (KeyError, TypeError, ValueError, OverflowError) as e:
+        if isinstance(e, InvalidInputError):
+            raise
+        raise InvalidInputError(f"{where}: a prediction lacks a field or has a wrong type ({quote(e, 80)})") from None
     if not out:
         ran = sorted({str(p.get("condition")) for p in results["predictions"] if isinstance(p, dict)})
         raise InvalidInputError(f"{where}: no predictions under condition {condition!r} (it has: {', '.join(ran)})")
     return out
+
+
+def _score(value, where: str) -> float:
+    """A prediction's score: a number in [0, 1] (every metric scores 1 or 0; a benchmark may give a fraction)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and 0 <= value <= 1):
+        raise InvalidInputError(f"{where}: a prediction's score is {quote(repr(value), 40)}, not a number in [0, 1]")
+    return float(value)
 
 
 def compare_results(a: Mapping, b: Mapping, condition_a: str = "t2l", condition_b: str | None = None,

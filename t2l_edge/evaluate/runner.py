@@ -76,6 +76,9 @@ DIFFERENCES = (
     ("t2l+card+icl", "icl"),
 )
 
+RESULTS_FORMAT = "t2l-edge-evaluation"  # the results file `evaluate --output` writes and `compare` reads
+RESULTS_VERSION = 1
+
 
 # -- statistics -------------------------------------------------------------------------------------------------
 
@@ -235,8 +238,8 @@ class Results:
 
     def to_dict(self, predictions: bool = True) -> dict:
         out = {
-            "format": "t2l-edge-evaluation",
-            "version": 1,
+            "format": RESULTS_FORMAT,
+            "version": RESULTS_VERSION,
             "meta": self.meta,
             "conditions": [c.to_dict() for c in self.conditions],
             "tasks": [t.to_dict() for t in self.tasks],

@@ -18,6 +18,7 @@ from ..device_profiles import CpuKernels, LlamaBackend, format_size
 from ..errors import CorruptFileError, InvalidInputError
 from ..gguf_reader import GGUFFile, SkippedArray, read_gguf
 from ..keys import General
+from ..limits import check_context
 from ..targets import MAX_LAYERS
 
 MAX_SIZE = 1 << 32  # any header size or count beyond it is hostile: no model has 4 billion of anything
@@ -287,9 +288,7 @@ class LlamaSettings:
 
     def __post_init__(self):
         for name in ("context", "n_batch", "n_ubatch"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise InvalidInputError(f"{name} must be a positive integer, got {value!r}")
+            check_context(getattr(self, name), name)
         object.__setattr__(self, "cache_type_k", parse_choice(CacheType, self.cache_type_k, "cache_type_k"))
         object.__setattr__(self, "cache_type_v", parse_choice(CacheType, self.cache_type_v, "cache_type_v"))
         if self.cache_type_v.quantized and not self.flash_attn:
@@ -408,14 +407,7 @@ def compute_buffers(model: BaseModelInfo, settings: LlamaSettings, adapter_out_f
     # 256). The largest batch × cells product decides the attention part.
     filled = settings.filled
     tokens = min(ub, filled)
-    pair_bytes = MASK_BYTES_PER_PAIR[settings.flash_attn]
-    worst = 0
-    for start in range(0, filled, ub):
-        n = min(ub, filled - start)
-        n_kv = min(kv_full, _pad(start + n, KV_CELL_PAD))
-        n_kv_swa = min(kv_swa, n_kv) if model.has_swa else 0
-        scores = 0 if settings.flash_attn else n * n_kv * n_head * ATTENTION_BYTES_PER_PAIR_HEAD
-        worst = max(worst, scores + n * (n_kv + n_kv_swa) * pair_bytes)
+    worst = _worst_prompt_batch(model, settings, kv_full, kv_swa, n_head)
     if settings.flash_attn:
         worst += tokens * n_head * FLASH_ATTN_SCRATCH_PER_TOKEN_HEAD
     resident = (
@@ -426,6 +418,25 @@ def compute_buffers(model: BaseModelInfo, settings: LlamaSettings, adapter_out_f
     )
     output = model.n_vocab * 4  # one output row per sequence (logits_all off)
     return ComputeEstimate(reserved, resident, output)
+
+
+def _worst_prompt_batch(model: BaseModelInfo, settings: LlamaSettings, kv_full: int, kv_swa: int, n_head: int) -> int:
+    """Attention bytes of the prompt batch that touches the most: a batch of n tokens starting at `start` attends to
+    the cells filled so far, so its bytes grow with `start` at a fixed n. The worst is therefore the last full batch or
+    the last (partial) one: two batches, whatever the context (a loop over every batch took minutes at 10^10)."""
+    filled, ub = settings.filled, settings.ubatch
+    pair_bytes = MASK_BYTES_PER_PAIR[settings.flash_attn]
+
+    def batch_bytes(start: int) -> int:
+        n = min(ub, filled - start)
+        n_kv = min(kv_full, _pad(start + n, KV_CELL_PAD))
+        n_kv_swa = min(kv_swa, n_kv) if model.has_swa else 0
+        scores = 0 if settings.flash_attn else n * n_kv * n_head * ATTENTION_BYTES_PER_PAIR_HEAD
+        return scores + n * (n_kv + n_kv_swa) * pair_bytes
+
+    last_full = max(filled // ub - 1, 0) * ub
+    last = (filled - 1) // ub * ub
+    return max(batch_bytes(last_full), batch_bytes(last))
 
 
 def repacked_bytes(model: BaseModelInfo, kernels: CpuKernels) -> int:

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from ..adapter import ScaleRule
 from ..errors import CorruptFileError, InvalidInputError
+from ..limits import MAX_BLOCKS, MAX_RANK, MAX_WIDTH, check_int
 from ..prompts import DEFAULT_PROMPT_FORMAT, LEGACY_PROMPT_MODE, get_prompt_format, parse_prompt_mode
 from ..targets import ModuleKind, TargetSpec
 
@@ -78,10 +79,12 @@ class HypernetConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise InvalidInputError(f"{name} must be a positive integer, got {value!r}")
+            check_int(value, name, 1, MAX_RANK if name == "rank" else MAX_WIDTH)
         if self.latent_size % 4:
             raise InvalidInputError(f"latent_size must be a multiple of 4, got {self.latent_size}")
         if not isinstance(self.n_blocks, int) or isinstance(self.n_blocks, bool) or self.n_blocks < 0:
             raise InvalidInputError(f"n_blocks must be a non-negative integer, got {self.n_blocks!r}")
+        check_int(self.n_blocks, "n_blocks", 0, MAX_BLOCKS)
         if not isinstance(self.dropout, int | float) or not 0.0 <= self.dropout < 1.0:
             raise InvalidInputError(f"dropout must be in [0, 1), got {self.dropout!r}")
         if not isinstance(self.alpha, int | float) or not math.isfinite(self.alpha) or self.alpha <= 0:

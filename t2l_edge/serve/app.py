@@ -22,7 +22,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from t2l_edge import __version__
 from t2l_edge.task_card import TaskCard
@@ -31,13 +30,14 @@ from t2l_edge.errors import (AdapterMismatchError, CorruptFileError, InvalidAdap
 
 from . import protocol as p
 from .backend import Piece, Sampling
-from .errors import (ChatTemplateMissingError, NotFoundError, NotReadyError, QueueFullError, RequestTimeoutError,
-                     UnauthorizedError)
+from .errors import (ChatTemplateMissingError, ClientDisconnected, NotFoundError, NotReadyError, QueueFullError,
+                     RequestTimeoutError, ShuttingDownError, UnauthorizedError)
 from .prompting import Rendering, chat_refusal, chat_rendering, chat_task, completion_rendering, last_user_text
 from .service import Completion, Resolved, ServeState
 from .settings import ServeSettings, is_loopback
 
 STATIC_DIR = Path(__file__).parent / "static"
+SHUTDOWN_CANCELLED = "the server shut down before the answer was complete (its grace period ended)"
 DEFAULT_MAX_TOKENS = 16  # OpenAI's default for completions
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 
@@ -47,6 +47,7 @@ ERROR_STATUS: list[tuple[type[BaseException], int, str, str | None]] = [
     (NotFoundError, 404, "not_found_error", "not_found"),
     (QueueFullError, 429, "rate_limit_error", "queue_full"),
     (NotReadyError, 503, "service_unavailable", "not_ready"),
+    (ShuttingDownError, 503, "service_unavailable", "shutting_down"),
     (RequestTimeoutError, 504, "timeout_error", "timeout"),
     (AdapterMismatchError, 400, "invalid_request_error", "adapter_mismatch"),
     (InvalidAdapterError, 400, "invalid_request_error", "invalid_adapter"),
@@ -78,9 +79,21 @@ def _t2l_error(request: Request, exc: T2LEdgeError) -> JSONResponse:
 def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     first = errors[0] if errors else {}
+    if first.get("type") == "json_invalid":  # its loc is ("body", character offset): not a parameter
+        detail = (first.get("ctx") or {}).get("error", "malformed")
+        offset = next((x for x in first.get("loc", ()) if isinstance(x, int)), None)
+        at = f" at character {offset}" if offset is not None else ""
+        return error_response(400, f"the body is not valid JSON ({detail}{at})", "invalid_request_error", "invalid_json")
     where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
-    message = f"{where}: {first.get('msg', 'invalid value')}" if where else first.get("msg", "invalid request body")
+    msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")  # pydantic's prefix for our ValueErrors
+    message = f"{where}: {msg}" if where else msg
     return error_response(400, message, "invalid_request_error", "invalid_value", param=where or None)
+
+
+def _client_disconnected(request: Request, exc: ClientDisconnected) -> Response:
+    """Nobody reads this answer: the client left. An empty 499 (nginx's "client closed request") ends the request
+    without the traceback a raised CancelledError logged for every disconnect."""
+    return Response(status_code=499)
 
 
 def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -127,6 +140,45 @@ class BodyLimit:
         response = error_response(413, f"request body is larger than {self.limit} bytes", "invalid_request_error",
                                   "body_too_large", headers={"Connection": "close"})
         await response(scope, receive, send)
+
+
+class HostCheck:
+    """ASGI middleware: a Host header not in `allowed` (port stripped, IPv6 brackets kept) is a 400 with OpenAI's error
+    body. A loopback server is thereby out of reach of DNS rebinding: a page elsewhere names another host."""
+
+    def __init__(self, app, allowed: list[str]):
+        self.app, self.allowed = app, {h.lower() for h in allowed}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        host = request_host(dict(scope.get("headers") or ()).get(b"host", b"").decode("latin-1"))
+        if host not in self.allowed:
+            response = error_response(400, f"Host header {host!r} is not one this server answers to ("
+                                      f"{', '.join(sorted(self.allowed))})", "invalid_request_error", "invalid_host")
+            return await response(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
+def request_host(header: str) -> str:
+    """The host of a Host header, lower-case, without its port: "[::1]:8080" -> "[::1]", "Local:80" -> "local"."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[: header.find("]") + 1] if "]" in header else header
+    return header.split(":", 1)[0]
+
+
+def key_matches(token: str, key: str) -> bool:
+    """Does the bearer token equal the API key? Starlette decodes header bytes as latin-1, so `token` is the bytes the
+    client sent: a non-ASCII key matches when sent as UTF-8 (curl, httpx) or as latin-1 (http.client). compare_digest:
+    the time taken does not reveal how much of the key matched."""
+    sent = token.encode("latin-1")
+    candidates = [key.encode("utf-8")]
+    try:
+        candidates.append(key.encode("latin-1"))
+    except UnicodeEncodeError:
+        pass
+    return any([hmac.compare_digest(sent, c) for c in candidates])  # a list: both compared, whatever the first gives
 
 
 class CountRequests:
@@ -178,18 +230,18 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
     app.add_exception_handler(T2LEdgeError, _t2l_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ClientDisconnected, _client_disconnected)
 
     app.add_middleware(CountRequests, metrics=state.metrics)
     app.add_middleware(BodyLimit, limit=limits.max_body_bytes)
     if is_loopback(settings.host):  # DNS rebinding: a web page elsewhere must not reach a loopback server by name
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_HOSTS + [settings.host])
+        app.add_middleware(HostCheck, allowed=LOOPBACK_HOSTS + [settings.host])
 
     def authorize(request: Request) -> None:
         if settings.api_key is None:
             return
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        # compare_digest: the time taken does not reveal how much of the key matched
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), settings.api_key.encode()):
+        if scheme.lower() != "bearer" or not key_matches(token, settings.api_key):
             raise UnauthorizedError("missing or wrong API key (send 'Authorization: Bearer KEY')")
 
     def ready() -> ServeState:
@@ -202,6 +254,8 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
 
     @app.get("/health")
     async def health():
+        if state.stopping:
+            return JSONResponse({"status": "stopping", "detail": "shutting down"}, status_code=503)
         if state.ready:
             return {"status": "ok", "model": state.model_id, "adapters": len(state.cache.registered),
                     "cached": len(state.cache), "queue_depth": state.scheduler.depth}
@@ -368,6 +422,8 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
         ticket.release()
         if result.finish_reason == "timeout":
             raise RequestTimeoutError(f"the request ran past its {limits.request_seconds:g} s limit")
+        if result.finish_reason == "cancelled":  # only shutdown cancels a job whose client is still there
+            raise ShuttingDownError(SHUTDOWN_CANCELLED)
         timings = dict(result.timings_ms)
         if resolved.generation_ms is not None and resolved.cache == "miss":
             timings["adapter_generation"] = round(resolved.generation_ms, 3)
@@ -391,7 +447,7 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
             watch.cancel()
         if job.future not in done:
             state.scheduler.withdraw(job)
-            raise asyncio.CancelledError("client disconnected")
+            raise ClientDisconnected()
         return job.future.result()
 
     async def stream_completion(request, req, kind, rid, model, resolved: Resolved, rendering: Rendering, make_tokens,
@@ -431,18 +487,19 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
                 if job.future.cancelled():
                     return
                 if job.future.exception() is not None:
-                    exc = job.future.exception()
-                    status, type_, code = next(((st, ty, co) for k, st, ty, co in ERROR_STATUS if isinstance(exc, k)),
-                                               (500, "server_error", None))
-                    yield f"data: {json.dumps(p.error_body(str(exc), type_, code))}\n\n"
+                    for chunk in error_events(job.future.exception()):
+                        yield chunk
                     return
                 result: Completion = job.future.result()
                 timings = dict(result.timings_ms)
                 if resolved.generation_ms is not None and resolved.cache == "miss":
                     timings["adapter_generation"] = round(resolved.generation_ms, 3)
                 state.metrics.observe_phases(timings)
-                if result.finish_reason == "timeout":
-                    yield f"data: {json.dumps(p.error_body('the stream ran past its time limit', 'timeout_error', 'timeout'))}\n\n"
+                ended = {"timeout": RequestTimeoutError("the stream ran past its time limit"),
+                         "cancelled": ShuttingDownError(SHUTDOWN_CANCELLED)}.get(result.finish_reason)
+                if ended is not None:
+                    for chunk in error_events(ended):
+                        yield chunk
                     return
                 usage = {"prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
                          "total_tokens": result.prompt_tokens + result.completion_tokens}
@@ -458,6 +515,14 @@ def create_app(settings: ServeSettings, state: ServeState | None = None) -> Fast
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     return app
+
+
+def error_events(exc: BaseException) -> list[str]:
+    """How a stream that already answered 200 reports an error: an event with OpenAI's error body, then [DONE], so a
+    client reading to the end stops there."""
+    status, type_, code = next(((st, ty, co) for k, st, ty, co in ERROR_STATUS if isinstance(exc, k)),
+                               (500, "server_error", None))
+    return [f"data: {json.dumps(p.error_body(str(exc), type_, code))}\n\n", "data: [DONE]\n\n"]
 
 
 async def _disconnected(request: Request) -> None:

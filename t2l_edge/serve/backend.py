@@ -120,7 +120,8 @@ class LlamaCppBackend:
             self.runner.reset()  # a fresh cache per request: answers do not depend on the request before
 
     def stream(self, tokens: list[int], sampling: Sampling, should_stop: Callable[[], str | None]) -> Iterator[Piece]:
-        """Complete `tokens` on the active adapter; `should_stop()` is polled after every token."""
+        """Complete `tokens` on the active adapter; `should_stop()` is polled after every token and, through llama.cpp's
+        abort callback, inside each decode (a cancelled request stops within one operation, not one token)."""
         if len(tokens) >= self.n_ctx:
             raise InvalidInputError(f"the prompt is {len(tokens)} tokens, the context holds {self.n_ctx}")
         greedy = sampling.temperature == 0
@@ -135,8 +136,9 @@ class LlamaCppBackend:
             stream=True,
             logits_processor=[self._ban],
         )
+        self.runner.set_abort_check(lambda: should_stop() is not None)
         try:
-            for chunk in chunks:
+            for chunk in _until_aborted(chunks, should_stop):
                 choice = chunk["choices"][0]
                 reason = should_stop()
                 if reason:
@@ -144,6 +146,7 @@ class LlamaCppBackend:
                     return
                 yield Piece(choice["text"], choice.get("finish_reason"))
         finally:
+            self.runner.set_abort_check(None)
             chunks.close()
 
     def close(self) -> None:
@@ -170,4 +173,16 @@ def non_text_tokens(llm) -> "np.ndarray":
             if MARKER_TOKEN.fullmatch(text):
                 banned.append(token)
     return np.array(banned, dtype=np.int64)
+
+
+def _until_aborted(chunks: Iterator[dict], should_stop: Callable[[], str | None]) -> Iterator[dict]:
+    """The chunks, ending with an empty one that carries the stop reason when the abort callback stopped a decode
+    (llama-cpp-python raises that as a RuntimeError); any other error goes on up."""
+    try:
+        yield from chunks
+    except RuntimeError:
+        reason = should_stop()
+        if reason is None:
+            raise
+        yield {"choices": [{"text": "", "finish_reason": reason}]}
 

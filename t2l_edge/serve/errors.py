@@ -28,6 +28,14 @@ class QueueFullError(T2LEdgeError):
         self.retry_after = retry_after
 
 
+class ShuttingDownError(T2LEdgeError):
+    """The server is stopping (SIGTERM): the request was queued, or its decode ran past the grace period."""
+
+
+class ClientDisconnected(Exception):
+    """The client closed its connection before the answer was ready (not an error of anyone's input)."""
+
+
 class RequestTimeoutError(T2LEdgeError, TimeoutError):
     """A request ran past its time limit (in the queue or while decoding)."""
 

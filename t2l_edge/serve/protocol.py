@@ -5,16 +5,41 @@ accepted and ignored (clients send many); wrong types and out-of-range values ar
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_STOP_SEQUENCES = 4
 MAX_LORA_SCALE = 4.0
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class GenerationRequest(BaseModel):
+def _no_lone_surrogate(value: Any) -> Any:
+    """JSON's "\\ud800" escape makes a lone surrogate: text no tokenizer or UTF-8 writer can take (a 400, not a 500)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and _SURROGATE.search(item):
+            raise ValueError("holds a lone surrogate (a \\ud800-\\udfff escape without its pair), not valid UTF-8 text")
+        if isinstance(item, dict):
+            stack.extend([*item.keys(), *item.values()])
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return value
+
+
+class Body(BaseModel):
+    """A request body: every text field (nested ones included) is valid UTF-8."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utf8(cls, value: Any) -> Any:
+        return _no_lone_surrogate(value)
+
+
+class GenerationRequest(Body):
     model_config = ConfigDict(extra="ignore")
 
     model: str | None = None
@@ -32,6 +57,13 @@ class GenerationRequest(BaseModel):
     lora_scale: float = Field(default=1.0, ge=0.0, le=MAX_LORA_SCALE)  # 0: the base answers the rendered prompt
     prompt_mode: Literal["instructed", "bare"] | None = None  # None: the mode the adapter records
 
+    @field_validator("stop", mode="after")
+    @classmethod
+    def _stop_not_empty(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if value is not None and "" in ([value] if isinstance(value, str) else value):
+            raise ValueError("a stop sequence must not be empty (it would stop before the first token)")
+        return value
+
     def stop_list(self) -> list[str]:
         stop = [self.stop] if isinstance(self.stop, str) else list(self.stop or [])
         return stop[:MAX_STOP_SEQUENCES]
@@ -43,14 +75,14 @@ class CompletionRequest(GenerationRequest):
     echo: bool = False
 
 
-class TextPart(BaseModel):
+class TextPart(Body):
     model_config = ConfigDict(extra="ignore")
 
     type: Literal["text"]
     text: str
 
 
-class ChatMessage(BaseModel):
+class ChatMessage(Body):
     model_config = ConfigDict(extra="ignore")
 
     role: Literal["system", "developer", "user", "assistant"]
@@ -65,7 +97,7 @@ class ChatCompletionRequest(GenerationRequest):
     messages: list[ChatMessage] = Field(min_length=1)
 
 
-class AdapterRequest(BaseModel):
+class AdapterRequest(Body):
     model_config = ConfigDict(extra="forbid")
 
     task: str | None = None

@@ -4,6 +4,8 @@ Requests are admitted up to a bound (beyond it: `QueueFullError`, a 429 with Ret
 on a single LLM thread; when several wait, those for the adapter that is already active go first (at most
 `batch_limit` in a row, so others do not starve), which saves a swap and its KV reset. A job whose client went away
 is dropped from the queue, or stops at the next token; a job past its deadline is failed or stopped the same way.
+On shutdown, `drain` refuses new work and fails the queued jobs; `cancel_running` stops the running one at its next
+token.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable
 
-from .errors import QueueFullError, RequestTimeoutError
+from .errors import QueueFullError, RequestTimeoutError, ShuttingDownError
 
 RETRY_AFTER_MIN_S = 1
 
@@ -87,6 +89,8 @@ class Scheduler:
         self._streak = 0
         self._job_seconds = 1.0  # running mean of a job's time, for Retry-After
         self.swaps_saved = 0
+        self._running: Job | None = None
+        self._draining: ShuttingDownError | None = None  # set by drain(): why new work is refused
 
     # -- lifecycle (on the event loop) --------------------------------------------------------------------------
 
@@ -117,6 +121,8 @@ class Scheduler:
         return self._admitted
 
     def admit(self) -> Ticket:
+        if self._draining is not None:
+            raise self._draining
         if self._admitted >= self.capacity:
             retry = self.retry_after()
             raise QueueFullError(f"the request queue is full ({self.capacity} requests): retry in about {retry} s",
@@ -138,10 +144,28 @@ class Scheduler:
     # -- jobs ---------------------------------------------------------------------------------------------------
 
     async def submit(self, key: Hashable, work: Callable[[Job], Any], deadline: float) -> Job:
+        if self._draining is not None:
+            raise self._draining
         job = Job(key, work, deadline, asyncio.get_running_loop().create_future())
         self._pending.append(job)
         self._wake.set()
         return job
+
+    # -- shutdown -----------------------------------------------------------------------------------------------
+
+    def drain(self, reason: ShuttingDownError) -> None:
+        """Refuse every new request and job with `reason`, and fail the queued jobs with it; the running job goes on."""
+        self._draining = reason
+        for job in self._pending:
+            job.cancel()
+            if not job.future.done():
+                job.future.set_exception(reason)
+        self._pending.clear()
+
+    def cancel_running(self) -> None:
+        """Stop the running job at its next token (it finishes with finish_reason 'cancelled')."""
+        if self._running is not None:
+            self._running.cancel()
 
     def withdraw(self, job: Job) -> None:
         """The client went away: drop the job if it has not started, else stop it at the next token."""
@@ -184,6 +208,7 @@ class Scheduler:
                 job.future.set_exception(RequestTimeoutError("the request waited in the queue past its time limit"))
                 continue
             job.started = time.monotonic()
+            self._running = job
             try:
                 result = await loop.run_in_executor(self._executor, self._execute, job)
             except BaseException as e:  # noqa: BLE001 - handed to the request that owns the job
@@ -194,6 +219,8 @@ class Scheduler:
             else:
                 if not job.future.done():
                     job.future.set_result(result)
+            finally:
+                self._running = None
             elapsed = time.monotonic() - job.started
             self._job_seconds = 0.8 * self._job_seconds + 0.2 * elapsed
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import threading
 import time
@@ -26,19 +27,38 @@ def _prepare_environment() -> None:
     fix_malloc_mmap_threshold()  # a flat RSS over thousands of task texts (memory.py)
 
 
+# After the grace period the running decode is cancelled and stops at its next token; uvicorn waits this much longer
+# for the responses to go out before it cancels what is left.
+SHUTDOWN_MARGIN_S = 1.0
+
+
 def _config(app, settings: ServeSettings, sock_port: int, log_level: str):
     import uvicorn
 
     return uvicorn.Config(app, host=settings.host, port=sock_port, log_level=log_level, access_log=False,
-                          timeout_graceful_shutdown=5, lifespan="on")
+                          timeout_graceful_shutdown=settings.shutdown_grace + SHUTDOWN_MARGIN_S, lifespan="on")
+
+
+def _graceful_server(config, state: ServeState, grace_s: float):
+    """uvicorn's server, whose SIGTERM / SIGINT handler first drains the queue (ServeState.begin_shutdown): queued
+    requests get 503 at once, the running one has `grace_s` seconds, then uvicorn stops as usual."""
+    import uvicorn
+
+    class GracefulServer(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            if not self.should_exit:
+                state.request_shutdown(grace_s)
+            super().handle_exit(sig, frame)
+
+    return GracefulServer(config)
 
 
 def serve(settings: ServeSettings, log_level: str = "info") -> None:
-    """Run until interrupted."""
-    import uvicorn
-
+    """Run until SIGTERM or Ctrl-C (then drain: see `_graceful_server`)."""
     _prepare_environment()
-    uvicorn.Server(_config(create_app(settings), settings, settings.port, log_level)).run()
+    state = ServeState(settings, free_on_close=False)  # the process ends right after: the OS frees llama.cpp
+    config = _config(create_app(settings, state), settings, settings.port, log_level)
+    _graceful_server(config, state, settings.shutdown_grace).run()
 
 
 WILDCARD_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}
@@ -73,6 +93,14 @@ class RunningServer:
         if self._thread.is_alive():
             raise RuntimeBackendError(f"the server at {self.url} did not stop within {timeout:g} s")
 
+    def shutdown(self, timeout: float = 60.0) -> None:
+        """What SIGTERM does to `t2l-edge serve`: drain (queued requests 503, the running one gets the grace period),
+        then stop."""
+        self._server.handle_exit(signal.SIGTERM, None)
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise RuntimeBackendError(f"the server at {self.url} did not stop within {timeout:g} s")
+
     def __enter__(self):
         return self
 
@@ -84,14 +112,12 @@ def start_server(settings: ServeSettings | None = None, state: ServeState | None
                  timeout: float = STARTUP_TIMEOUT_S, log_level: str = "warning", wait_ready: bool = True) -> RunningServer:
     """Start on `settings.port` (0: a free loopback port) and return once it listens and (`wait_ready`) /health says
     ready; raises the load error (a bad adapter, a missing model) if loading fails."""
-    import uvicorn
-
     _prepare_environment()
     settings = settings or ServeSettings(port=0)
     port = settings.port or free_port(settings.host)
     state = state or ServeState(settings)
-    server = uvicorn.Server(_config(create_app(settings, state), settings, port, log_level))
-    server.install_signal_handlers = lambda: None  # not the main thread
+    server = _graceful_server(_config(create_app(settings, state), settings, port, log_level), state,
+                              settings.shutdown_grace)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), name="t2l-serve", daemon=True)
     thread.start()
     host = f"[{settings.host}]" if ":" in settings.host else settings.host

@@ -22,7 +22,7 @@ from t2l_edge.prompts import get_prompt_format
 
 from .backend import LLMBackend, Piece, Sampling
 from .cache import AdapterCache, AdapterEntry, task_key
-from .errors import NotFoundError, NotReadyError
+from .errors import NotFoundError, NotReadyError, ShuttingDownError
 from .metrics import ServeMetrics
 from .routing import Route, Router
 from .scheduler import Job, Scheduler
@@ -106,8 +106,12 @@ class Completion:
 
 class ServeState:
     def __init__(self, settings: ServeSettings, backend_factory: BackendFactory = llama_cpp_backend,
-                 generator_factory: Callable[[ServeSettings], Any] = default_generator):
+                 generator_factory: Callable[[ServeSettings], Any] = default_generator, free_on_close: bool = True):
+        """`free_on_close`: close() frees llama.cpp's model and context. A process about to exit (`t2l-edge serve`)
+        passes False: the OS takes the memory back at once, where freeing it piece by piece took seconds of the
+        shutdown's time on a busy device."""
         self.settings = settings
+        self._free_on_close = free_on_close
         self.metrics = ServeMetrics()
         self.cache = AdapterCache(settings.cache_size)
         self.scheduler = Scheduler(settings.queue_size, settings.batch_same_adapter, housekeeping=self._free_released,
@@ -124,6 +128,8 @@ class ServeState:
         self.load_error: BaseException | None = None
         self._gen_executor = ThreadPoolExecutor(1, thread_name_prefix="t2l-gen")
         self._generating: dict[str, asyncio.Future] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.stopping = False  # SIGTERM seen: draining (see begin_shutdown)
 
     # -- lifecycle ----------------------------------------------------------------------------------------------
 
@@ -131,6 +137,7 @@ class ServeState:
         """Everything heavy, once: the base model on the LLM thread, the generator on the generator thread (side by
         side), then the registered adapters and the router."""
         loop = asyncio.get_running_loop()
+        self._loop = loop
         try:
             self.scheduler.start()
             backend_f = self.scheduler.call(self._backend_factory, self.settings)
@@ -160,10 +167,25 @@ class ServeState:
 
     async def close(self) -> None:
         await self.scheduler.stop()
-        if self.backend is not None:
+        if self.backend is not None and self._free_on_close:
             await self.scheduler.call(self.backend.close)  # frees every adapter llama.cpp still holds
         self.scheduler.shutdown_executor()
         self._gen_executor.shutdown(wait=True)
+
+    def request_shutdown(self, grace_s: float) -> None:
+        """From any thread (a signal handler included): start draining on the event loop."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self.begin_shutdown, grace_s)
+
+    def begin_shutdown(self, grace_s: float) -> None:
+        """Event loop: refuse new requests and fail the queued ones (503); the running one may finish within `grace_s`
+        seconds, then its decode is cancelled (a 503, or a stream's error event)."""
+        if self.stopping:
+            return
+        self.stopping = True
+        self.metrics.ready.set(0)
+        self.scheduler.drain(ShuttingDownError("the server is shutting down: retry later or on another instance"))
+        asyncio.get_running_loop().call_later(grace_s, self.scheduler.cancel_running)
 
     def require_ready(self) -> None:
         if not self.ready:

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from t2l_edge.errors import InvalidInputError
+from t2l_edge.limits import check_context
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_QUANTIZATION = "q4_0"  # what `apply` writes by default: answers match it
 DEFAULT_ROUTE_THRESHOLD = 0.35
 LOOPBACK_NAMES = frozenset({"localhost"})
+DEFAULT_SHUTDOWN_GRACE_S = 10.0
+MAX_SHUTDOWN_GRACE_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,18 @@ class ServeSettings:
     limits: Limits = field(default_factory=Limits)
     batch_same_adapter: int = 8  # at most this many requests jump the queue to reuse the active adapter
     chat_format: str | None = None  # plain chat on a model without a chat template: None refuses, io-v1 or raw renders
+    shutdown_grace: float = DEFAULT_SHUTDOWN_GRACE_S  # SIGTERM: how long the running request may still decode
 
     def __post_init__(self):
         if not 0 <= self.port <= 65535:
             raise InvalidInputError(f"--port must be in 0..65535, got {self.port}")
+        check_context(self.context, "--context")
         for name in ("cache_size", "queue_size", "context", "batch_same_adapter"):
             if getattr(self, name) < 1:
                 raise InvalidInputError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if not (isinstance(self.shutdown_grace, (int, float)) and 0 <= self.shutdown_grace <= MAX_SHUTDOWN_GRACE_S):
+            raise InvalidInputError(f"--shutdown-grace must be between 0 and {MAX_SHUTDOWN_GRACE_S:g} seconds, "
+                                    f"got {self.shutdown_grace!r}")
         if self.threads is not None and self.threads < 1:
             raise InvalidInputError(f"--threads must be at least 1, got {self.threads}")
         if not -1.0 <= self.route_threshold <= 1.0:

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import CorruptFileError, InvalidInputError, MissingFileError
-from ..io import read_text, write_bytes_atomic
+from ..errors import InvalidInputError, MissingFileError
+from ..io import parse_json, read_text, write_bytes_atomic
 from .metrics import Metric, parse_metric, score
 
 
@@ -261,10 +261,7 @@ def _load_jsonl(path: Path) -> list[tuple[str, Task]]:
     for n, line in enumerate(read_text(path).splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise CorruptFileError(f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno})") from None
+        obj = parse_json(line, f"{path}:{n}")
         out.append((f"{path}:{n}", _at(f"{path}:{n}", task_from_dict, obj)))
     if not out:
         raise InvalidInputError(f"{path}: no tasks in the file")
@@ -272,11 +269,7 @@ def _load_jsonl(path: Path) -> list[tuple[str, Task]]:
 
 
 def _load_json(path: Path) -> list[tuple[str, Task]]:
-    text = read_text(path)
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise CorruptFileError(f"{path}:{e.lineno}: not valid JSON ({e.msg} at column {e.colno})") from None
+    obj = parse_json(read_text(path), str(path))
     if is_super_ni(obj):
         return [(str(path), _at(str(path), task_from_super_ni, obj, path.stem))]
     if isinstance(obj, list):

@@ -1,4 +1,4 @@
-"""Every reproducer of issue 12 as a case: the input it builds, the command it runs, and what must hold after.
+"""Every reproducer of issues 12 and 21 as a case: the input it builds, the command it runs, and what must hold after.
 
 Used by tests/test_hardening.py (each case once, in-process) and tests/fuzz/report.py (each case in a subprocess
 with a timeout, the outcome classified into the issue's table).
@@ -25,7 +25,12 @@ CLASSES = {
     "verdict": "6 wrong verdicts",
     "exit3": "7 exit 3 on bad input",
     "follow": "8 inputs followed outside",
+    # issue 21
+    "size": "9 unbounded sizes",
+    "nest": "10 deep nesting",
+    "value": "11 bad values accepted",
 }
+HANG_CLASSES = {"hang", "size", "nest"}  # a case of these that runs past case_outcome.HANG_S counts as a hang
 
 
 @dataclass
@@ -38,6 +43,7 @@ class Case:
     keep: tuple[str, ...] = ()  # files (relative to the temp dir) that must survive unchanged
     env: dict[str, str] = field(default_factory=dict)
     needs_llama: bool = False
+    hang_s: float | None = None  # a hang class's bound for this case (None: case_outcome.HANG_S)
 
 
 CASES: list[Case] = []
@@ -428,3 +434,177 @@ def _(tmp):
 
 
 CASES[-1].needs_llama = True
+
+
+# == issue 21 ==========================================================================================================
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def _results(tmp: Path, name: str, score="1", version: int = 1, raw: str | None = None) -> Path:
+    """An `evaluate --output` file with one prediction (`score` is written as JSON text: NaN, 1e308 …)."""
+    text = raw or ('{"format": "t2l-edge-evaluation", "version": %d, "predictions": [{"task": "t", "condition": "t2l", '
+                   '"index": 0, "reference": "a", "score": %s}]}' % (version, score))
+    return write(tmp, name, text)
+
+
+# -- 10. deep nesting (finding 6) -------------------------------------------------------------------------------------
+@case("evaluate --test-data with a deeply nested JSONL line", "nest", words=("nested", "100"))
+def _(tmp):
+    line = '{"input": "a", "output": "b", "x": %s}\n' % DEEP
+    return ["evaluate", "--test-data", str(write(tmp, "t.jsonl", line)), "--output", str(tmp / "r.json")]
+
+
+@case("generate --examples with a deeply nested JSONL line", "nest", words=("nested", "100"))
+def _(tmp):
+    line = '{"input": "a", "output": "b", "x": %s}\n' % DEEP
+    return ["generate", "--examples", str(write(tmp, "e.jsonl", line)), "--output", str(tmp / "o.gguf")]
+
+
+for _suffix, _text in ((".yaml", "generate:\n  task: x\n  extra: " + DEEP + "\n"), (".toml", "[generate]\nx = " + DEEP + "\n")):
+    @case(f"generate --config {_suffix[1:].upper()} nested 100,000 deep", "nest", words=("nested", "100"))
+    def _(tmp, suffix=_suffix, text=_text):
+        return ["generate", "--config", str(write(tmp, "c" + suffix, text))]
+
+
+@case("train --config nested 100,000 deep", "nest", words=("nested", "100"))
+def _(tmp):
+    return ["train", "--mode", "sft", "--config", str(write(tmp, "c.toml", "[train]\nx = " + DEEP + "\n"))]
+
+
+@case("compare a results file nested 100,000 deep", "nest", words=("nested", "100"))
+def _(tmp):
+    return ["compare", str(_results(tmp, "a.json", raw=DEEP)), str(_results(tmp, "b.json"))]
+
+
+# -- 11. bad values accepted (findings 7, 9; YAML duplicates) ------------------------------------------------------
+@case("evaluate --test-data with a lone surrogate", "value", words=("surrogate",))
+def _(tmp):
+    return ["evaluate", "--test-data", str(write(tmp, "t.jsonl", '{"input": "\\ud800", "output": "x"}\n')),
+            "--output", str(tmp / "r.json")]
+
+
+for _label, _score in (("NaN", "NaN"), ("1e308", "1e308")):
+    @case(f"compare a results file with score {_label}", "value", words=("score",))
+    def _(tmp, score=_score):
+        return ["compare", str(_results(tmp, "a.json", score)), str(_results(tmp, "b.json"))]
+
+
+@case('compare results of "version": 9', "value", words=("version 9",))
+def _(tmp):
+    return ["compare", str(_results(tmp, "a.json", version=9)), str(_results(tmp, "b.json", version=9))]
+
+
+@case("compare -o naming its own input", "value", keep=("a.json",), words=("input",))
+def _(tmp):
+    return ["compare", str(_results(tmp, "a.json")), str(_results(tmp, "b.json")), "-o", str(tmp / "a.json")]
+
+
+@case("YAML config with a duplicate key", "value", words=("duplicate key",))
+def _(tmp):
+    text = "generate:\n  task: Reverse the words.\n  task: Write in uppercase.\n  output: o.gguf\n"
+    return ["generate", "--config", str(write(tmp, "c.yaml", text))]
+
+
+# -- 9. unbounded sizes (finding 13) ----------------------------------------------------------------------------------
+@case("generate --examples /dev/zero", "size", words=("268,435,456",))
+def _(tmp):
+    return ["generate", "--examples", "/dev/zero", "--output", str(tmp / "o.gguf")]
+
+
+# -- 9. unbounded sizes: context (findings 3, 4) ------------------------------------------------------------------------
+for _ctx in (10**10, 2**63 - 1):
+    @case(f"validate --context {_ctx}", "size", words=("16777216",))
+    def _(tmp, ctx=_ctx):
+        return ["validate", "-d", "raspberry-pi-5-4gb", "--context", str(ctx)]
+
+
+@case("validate at the largest context answers at once", "size", expect="ok")
+def _(tmp):
+    return ["validate", "-d", "raspberry-pi-5-4gb", "--context", str(1 << 24), "--max-memory", "1000TB"]
+
+
+@case("generate --config with validate and context 1e23", "size", words=("context", "16,777,216"))
+def _(tmp):
+    text = ("generate:\n  task: Reverse the words.\n  output: o.gguf\n  validate: raspberry-pi-5-4gb\n"
+            "  context: 99999999999999999999999\n")
+    return ["generate", "--config", str(write(tmp, "c.yaml", text))]
+
+
+# -- merge (findings 5, 8) ---------------------------------------------------------------------------------------------
+def _gemma_pair(tmp: Path) -> list[str]:
+    """Two adapters of the shipped generator's shape for Gemma 3 270M (all seven projections, rank 8), as q4_0 GGUF."""
+    from t2l_edge.adapter import LoraAdapter
+    from t2l_edge.export.gguf import write_gguf_adapter
+    from t2l_edge.models import default_base_model
+    from t2l_edge.targets import TargetSpec
+
+    spec = TargetSpec.from_gguf(default_base_model())
+    paths = []
+    for seed in (1, 2):
+        paths.append(str(write_gguf_adapter(LoraAdapter.random(spec, 8, seed=seed), tmp / f"a{seed}.gguf", "q4_0")))
+    return paths
+
+
+@case("merge --strategy dare_ties --seed -1", "value", words=("--seed",))
+def _(tmp):
+    return ["merge", *_gemma_pair(tmp), "--strategy", "dare_ties", "--seed", "-1", "--output", str(tmp / "m.gguf")]
+
+
+@case("merge --strategy svd --rank 100000", "size", words=("at most 256",))
+def _(tmp):
+    return ["merge", *_gemma_pair(tmp), "--strategy", "svd", "--rank", "100000", "--output", str(tmp / "m.gguf")]
+
+
+@case("merge --strategy svd --rank 8 of two Gemma 3 270M adapters (the README's)", "size", expect="ok")
+def _(tmp):
+    return ["merge", *_gemma_pair(tmp), "--strategy", "svd", "--rank", "8", "--output", str(tmp / "m.gguf")]
+
+
+CASES[-1].hang_s = 30.0  # 2 s of work on 2 quiet cores; the dense SVD it replaces took over 300 s
+
+
+# -- 9. unbounded sizes: a hypernetwork's or a LoRA's dimensions ---------------------------------------------------------
+@case("train --config with latent_size 1e9", "size", words=("latent_size", "65,536"))
+def _(tmp):
+    return ["train", "--mode", "sft", "--config", str(write(tmp, "c.toml", "[data]\nsplit = \"train\"\n[hypernet]\nlatent_size = 1000000000\n")),
+            "--output", str(tmp / "run")]
+
+
+@case("train-lora --rank 100000", "size", words=("--rank", "1024"))
+def _(tmp):
+    task = '{"name": "rev", "descriptions": ["Reverse the words."], "examples": [{"input": "a b", "output": "b a"}]}\n'
+    return ["train-lora", "--tasks", str(write(tmp, "t.jsonl", task)), "--rank", "100000", "--output", str(tmp / "o")]
+
+
+# -- 11. bad values accepted: alpha and task name of an adapter (finding 10, a minor one) ------------------------------
+def _generated_gguf(tmp: Path, alpha: float) -> Path:
+    """An adapter as `generate` writes it (t2l.* keys included) for Gemma 3 270M's attn_v, with adapter.lora.alpha
+    overwritten in place."""
+    from t2l_edge.adapter import LoraAdapter
+    from t2l_edge.export.gguf import to_gguf_bytes
+    from t2l_edge.targets import ModuleKind, ModuleShape, TargetSpec
+
+    spec = TargetSpec("gemma3", 18, {ModuleKind.V: ModuleShape(640, 256)})
+    data = bytearray(to_gguf_bytes(LoraAdapter.random(spec, 8, 16.0, task="t"), "f32"))
+    key = b"adapter.lora.alpha"
+    at = data.index(key) + len(key) + 4  # the key, then its uint32 value type, then the float32
+    data[at:at + 4] = struct.pack("<f", alpha)
+    return write(tmp, "a.gguf", bytes(data))
+
+
+@case("inspect an adapter whose adapter.lora.alpha is 3e38", "value", words=("alpha", "10000"))
+def _(tmp):
+    return ["inspect", str(_generated_gguf(tmp, alpha=3e38))]
+
+
+@case("infer with an adapter whose adapter.lora.alpha is 3e38", "value", words=("alpha", "10000"))
+def _(tmp):
+    return infer(_generated_gguf(tmp, alpha=3e38))
+
+
+CASES[-1].needs_llama = True
+
+
+@case("inspect an adapter whose adapter.lora.task_name is a number (infer takes it)", "value", expect="ok")
+def _(tmp):
+    return ["inspect", str(write(tmp, "a.gguf", with_key(gemma_v_adapter(), "adapter.lora.task_name", U32, 7).to_bytes()))]

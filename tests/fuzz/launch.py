@@ -2,6 +2,7 @@
 
     python tests/fuzz/launch.py ARGS...      T2L_FUZZ_FSIZE=N: writes past N bytes fail (EFBIG, like a full disk)
                                              T2L_FUZZ_READONLY=DIR: creating files in DIR fails (EROFS)
+                                             T2L_FUZZ_CPU=FILE: the CPU seconds used are written there at exit
 """
 
 from __future__ import annotations
@@ -34,7 +35,22 @@ def _read_only(root: str) -> None:
     os.open, os.mkdir = guarded_open, guarded_mkdir
 
 
+def _report_cpu(path: str) -> None:
+    """At exit, this process's CPU seconds (its threads: llama.cpp's too): on a shared machine the wall time of a
+    case says more about the neighbours than about the case."""
+    import atexit
+
+    def write() -> None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        with open(path, "w") as f:
+            f.write(f"{usage.ru_utime + usage.ru_stime:.3f}")
+
+    atexit.register(write)
+
+
 def main() -> None:
+    if "T2L_FUZZ_CPU" in os.environ:
+        _report_cpu(os.environ["T2L_FUZZ_CPU"])
     if "T2L_FUZZ_FSIZE" in os.environ:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write then fails with EFBIG instead of killing
         limit = int(os.environ["T2L_FUZZ_FSIZE"])
