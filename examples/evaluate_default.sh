@@ -6,7 +6,7 @@
 #   python examples/evaluation_targets.py OUT_DIR            (add --markdown for the model card's table)
 #
 # MULTITASK_LORA is `t2l-edge train-lora --multitask --config examples/train_default_v3.toml -o DIR` (the same batches
-# and steps as the hypernetwork, every prompt instructed). The two prompt modes are conditions: `t2l` is the bare
+# and steps as the hypernetwork, every prompt instructed), or `none` to leave that baseline out. The two prompt modes are conditions: `t2l` is the bare
 # mode (adapter only), `t2l+desc` the instructed one (the description in the prompt too). Each split is exported with
 # its own seed-1 instances; nothing here was used to choose a checkpoint. Results that exist are kept, so a stopped
 # run resumes; PART=families or PART=descriptions runs one half (two cores: both at once).
@@ -25,8 +25,12 @@ export_split heldout-descriptions-v1 8
 
 part=${PART:-all}
 if [ "$part" != descriptions ]; then
-evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,t2l+desc,multitask \
-  --multitask-lora "$multitask" "$@"
+if [ "$multitask" = none ]; then  # no baseline trained: the families without it
+  evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
+else
+  evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,t2l+desc,multitask \
+    --multitask-lora "$multitask" "$@"
+fi
 evaluate compositions --tasks "$out/heldout-compositions.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
 evaluate parameters --tasks "$out/heldout-parameters.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
 fi

@@ -62,6 +62,9 @@ def rows(out: Path) -> list[tuple[str, str, str, str]]:
     for what, name, a, b, bar, above_zero in DIFFERENCE_TARGETS:
         result = load(out, name)
         a = a or best_mode(result)
+        if b not in {m["condition"] for m in result["means"]}:
+            table.append((what, "not measured", f"≥ {bar:+d}", f"no {b} condition in {name}.json"))
+            continue
         d, ci = difference(result, a, b)
         met = bar is None or (d >= bar and (not above_zero or ci[0] > 0))
         shown_bar = "report" if bar is None else f"≥ {bar:+d}" + (", interval > 0" if above_zero else "")

@@ -3,7 +3,7 @@
 Runs on the device install (`pip install '.[llama]'`: no PyTorch, transformers or onnx); assembles (once; later
 runs reuse it) the int8 CPU bundle of the shipped checkpoint from the package's device kit, generates a q4_0 adapter for each
 of four tasks worded as in no training example (held-out descriptions, held-out inputs), and shows the base model
-told the task beside the adapted model that is not; then what `validate` says of the deployment, and the timings.
+told the task beside the adapted model (prompted as its adapters record: with the task too when instructed); then what `validate` says of the deployment, and the timings.
 The tasks show the path; `t2l-edge evaluate` (see the model card) is the measurement.
 """
 
@@ -17,7 +17,7 @@ from rich.table import Table
 
 from ..gguf_reader import read_gguf
 from ..models import default_base_model
-from ..prompts import get_prompt_format
+from ..prompts import PromptMode, adapter_prompt, effective_prompt_mode, get_prompt_format
 from ..runtimes import open_generator
 from ..runtimes.llama_cpp import LlamaCppRunner
 from ..tasks.metrics import score
@@ -48,6 +48,7 @@ def main() -> None:
     console.print(f"base: {base_path.name} ({base_path.stat().st_size / 2**20:.0f} MiB), loaded in "
                   f"{time.perf_counter() - t:.1f} s")
     fmt = get_prompt_format(generator.manifest.prompt_format)
+    mode = effective_prompt_mode(None, generator.manifest.prompt_mode)  # the prompt its adapters were made for
 
     timings, adapter_bytes = [], b""
     with runner:
@@ -62,14 +63,17 @@ def main() -> None:
             swap_ms = (time.perf_counter() - t) * 1e3
             timings.append((generate_ms, swap_ms))
 
-            table = Table("input", "expected", "base, told the task", "adapted (no task in the prompt)",
+            adapted_column = ("adapted (the task in the prompt too)" if mode is PromptMode.INSTRUCTED
+                              else "adapted (no task in the prompt)")
+            table = Table("input", "expected", "base, told the task", adapted_column,
                           title=f"{description!r}", show_lines=True)
             right = {"base": 0, "adapted": 0}
             for example in instances(family, Split.HELDOUT_DESCRIPTIONS, INPUTS_PER_TASK, seed=1):
                 runner.set_adapters([])
                 base = runner.generate(fmt.prompt(example.input, description), max_tokens=24, stop=fmt.stop).strip()
                 runner.set_adapters([handle])
-                adapted = runner.generate(fmt.prompt(example.input), max_tokens=24, stop=fmt.stop).strip()
+                adapted = runner.generate(adapter_prompt(fmt, example.input, description, mode), max_tokens=24,
+                                          stop=fmt.stop).strip()
                 marks = {}
                 for key, answer in (("base", base), ("adapted", adapted)):
                     ok = score(family.metric, answer, example.output, family.choices) == 1.0

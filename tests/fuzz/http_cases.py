@@ -116,7 +116,7 @@ def build_cases() -> list[HttpCase]:
                       [{"input": "a", "output": "b", "extra": {"deep": [1]}}]):
             add(HttpCase(f"{path} examples = {json.dumps(value)}", "http-type", path, _with(body, "examples", value)))
         add(HttpCase(f"{path} 9 examples", "http-size", path,
-                     _with(body, "examples", [{"input": f"a{i}", "output": "b"}] * 9), expect=400, words=("examples",)))
+                     _with(body, "examples", [{"input": f"a{i}", "output": "b"} for i in range(9)]), expect=400, words=("examples",)))
         add(HttpCase(f"{path} an example of 5,000 characters", "http-size", path,
                      _with(body, "examples", [{"input": "a" * 5000, "output": "b"}])))
     add(HttpCase("messages = a string", "http-type", "/v1/chat/completions", _with(chat, "messages", "hi")))
