@@ -21,7 +21,7 @@ import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
 
-const GRAPHS = { encoder: 'encoder', hypernet: 'hypernet', gguf: 'gguf' };
+const GRAPHS = { encoder: 'encoder', hypernet: 'hypernet', gguf: 'gguf', card: 'card' };
 export const BASE_MODEL_FILE = 'gemma-3-270m-q4_k_m.gguf';
 export const DEFAULTS = Object.freeze({
   maxTokens: 48,
@@ -136,6 +136,10 @@ export class AdapterGenerator {
     }
     if (!manifest.gguf || !manifest.graphs?.[GRAPHS.gguf]) {
       throw new BundleError(`${bundleDir}: this bundle has no GGUF graph and template (rebuild it with t2l-edge build-engine)`);
+    }
+    if (manifest.graphs[GRAPHS.card]) {  // its cards are read by the base model (Python's CardReader): not done here
+      throw new BundleError(`${bundleDir}: this bundle reads task cards through the base model (card.onnx), which the `
+                            + 'Node consumer does not do: use a bundle of a hypernetwork without a card reader');
     }
     if (verify) {
       for (const [name, info] of Object.entries(manifest.files)) {

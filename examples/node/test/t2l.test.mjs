@@ -4,7 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +92,14 @@ describe('generate and apply', () => {
     await assert.rejects(t2l.apply(TASK, 'x', { bundle: BUNDLE, model: '/nonexistent/gemma.gguf' }), (e) =>
       e instanceof t2l.BundleError && /base model not found/.test(e.message));
     await assert.rejects(t2l.generate('x'.repeat(20).concat(' word').repeat(80), { bundle: BUNDLE }), /tokens/);
+  });
+  test('a card-reading bundle is refused, not run without its card graph', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 't2l-card-'));
+    const manifest = JSON.parse(readFileSync(path.join(BUNDLE, 'manifest.json')));
+    manifest.graphs.card = { file: 'card.onnx' };
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    await assert.rejects(t2l.generate(TASK, { bundle: dir }), (e) =>
+      e instanceof t2l.BundleError && /reads task cards through the base model/.test(e.message));
   });
 });
 
