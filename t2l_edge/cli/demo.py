@@ -27,7 +27,7 @@ from ..tasks.suite import FAMILIES
 DEMO_PROFILE = "raspberry-pi-5-4gb"
 DEMO_CONTEXT = 2048
 # a label, a fact, a format and a word: hand-written families, so the device install (no [train] data packages) runs it
-DEMO_FAMILIES = ("sentiment", "capital_of_country", "words_to_snake", "antonym")
+DEMO_FAMILIES = ("sentiment", "capital_of_country", "words_to_snake", "past_tense")
 INPUTS_PER_TASK = 4
 RECIPE = "q4_0"
 
