@@ -114,7 +114,7 @@ def test_skipped_blocks_are_exactly_the_listed_ones():
 def test_the_block_reader_pairs_commands_with_their_outputs():
     readme = blocks(ROOT / "README.md")
     apply = next(b for b in readme if b.code.startswith("t2l-edge apply"))
-    assert apply.expected is not None and "good morning\t" in apply.expected  # records are tab-separated
+    assert apply.expected is not None and "an awful, boring film\tnegative" in apply.expected  # tab-separated
     assert sum(b.expected is not None for b in readme) >= 2
 
 
