@@ -3,7 +3,8 @@
 Runs on the device install (`pip install '.[llama]'`: no PyTorch, transformers or onnx); assembles (once; later
 runs reuse it) the int8 CPU bundle of the shipped checkpoint from the package's device kit, generates a q4_0 adapter for each
 of four tasks worded as in no training example (held-out descriptions, held-out inputs), and shows the base model
-told the task beside the adapted model (prompted as its adapters record: with the task too when instructed); then what `validate` says of the deployment, and the timings.
+told the task beside the adapted model (prompted as its adapters record: with the task too when instructed); then
+what `validate` says of the deployment, and the timings.
 The tasks show the path; `t2l-edge evaluate` (see the model card) is the measurement.
 """
 
