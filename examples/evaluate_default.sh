@@ -25,12 +25,9 @@ export_split heldout-descriptions-v1 8
 
 part=${PART:-all}
 if [ "$part" != descriptions ]; then
-if [ "$multitask" = none ]; then  # no baseline trained: the families without it
-  evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
-else
-  evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,t2l+desc,multitask \
-    --multitask-lora "$multitask" "$@"
-fi
+conditions=base+desc,t2l,t2l+desc baseline=()  # none: no multitask LoRA trained, the families without it
+if [ "$multitask" != none ]; then conditions+=,multitask; baseline=(--multitask-lora "$multitask"); fi
+evaluate families --tasks "$out/heldout-families.jsonl" --conditions "$conditions" "${baseline[@]}" "$@"
 evaluate compositions --tasks "$out/heldout-compositions.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
 evaluate parameters --tasks "$out/heldout-parameters.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
 fi

@@ -50,6 +50,8 @@ def main() -> None:
                   f"{time.perf_counter() - t:.1f} s")
     fmt = get_prompt_format(generator.manifest.prompt_format)
     mode = effective_prompt_mode(None, generator.manifest.prompt_mode)  # the prompt its adapters were made for
+    adapted_column = ("adapted (the task in the prompt too)" if mode is PromptMode.INSTRUCTED
+                      else "adapted (no task in the prompt)")
 
     timings, adapter_bytes = [], b""
     with runner:
@@ -64,8 +66,6 @@ def main() -> None:
             swap_ms = (time.perf_counter() - t) * 1e3
             timings.append((generate_ms, swap_ms))
 
-            adapted_column = ("adapted (the task in the prompt too)" if mode is PromptMode.INSTRUCTED
-                              else "adapted (no task in the prompt)")
             table = Table("input", "expected", "base, told the task", adapted_column,
                           title=f"{description!r}", show_lines=True)
             right = {"base": 0, "adapted": 0}
