@@ -253,7 +253,7 @@ class LlamaCppRunner:
         self._fitting(self.tokenize(prompt))
         self.reset()
         self._lib.llama_perf_context_reset(self.llm.ctx)  # `last_timing` counts this completion only
-        return self.llm.create_completion(
+        out = self.llm.create_completion(
             prompt,
             max_tokens=max_tokens,
             stop=list(stop) or None,
@@ -263,6 +263,26 @@ class LlamaCppRunner:
             seed=seed,
             stream=stream,
         )
+        if not stream:
+            self.release_sampler()
+            return out
+        return self.releasing_sampler(out)
+
+    def release_sampler(self) -> None:
+        """Free the last completion's sampler chain now. llama-cpp-python keeps it in a reference cycle (its close
+        callback refers to it) that only Python's cyclic collector breaks, ≈ 3 MiB of native memory each on Gemma 3's
+        262k-token vocabulary: a server's RSS rose and fell by 60 MiB between collections (docs/serve.md)."""
+        sampler = getattr(self.llm, "_sampler", None)
+        if sampler is not None:
+            sampler.close()
+            self.llm._sampler = None
+
+    def releasing_sampler(self, chunks: Iterator[dict]) -> Iterator[dict]:
+        """A completion's stream that frees its sampler once it ends, is closed or fails."""
+        try:
+            yield from chunks
+        finally:
+            self.release_sampler()
 
     def last_timing(self) -> Timing:
         """Model time of the last `generate` / `stream`, from llama.cpp's own counters: the prompt's forward pass

@@ -125,7 +125,7 @@ class LlamaCppBackend:
         if len(tokens) >= self.n_ctx:
             raise InvalidInputError(f"the prompt is {len(tokens)} tokens, the context holds {self.n_ctx}")
         greedy = sampling.temperature == 0
-        chunks = self.llm.create_completion(
+        chunks = self.runner.releasing_sampler(self.llm.create_completion(
             tokens,
             max_tokens=min(sampling.max_tokens, self.n_ctx - len(tokens)),
             stop=list(sampling.stop) or None,
@@ -135,7 +135,7 @@ class LlamaCppBackend:
             seed=sampling.seed,
             stream=True,
             logits_processor=[self._ban],
-        )
+        ))
         self.runner.set_abort_check(lambda: should_stop() is not None)
         try:
             for chunk in _until_aborted(chunks, should_stop):
