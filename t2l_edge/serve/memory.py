@@ -6,7 +6,8 @@ glibc serves blocks above its mmap threshold (128 KiB) with their own mmap, retu
 the first such free it raises the threshold to that block's size (up to 32 MiB), and from then on these blocks are cut
 from the heap. Freed in cache order while other allocations land between them, they leave holes the heap keeps:
 measured, RSS grew 9.7% from request 200 to 1,000 and kept growing (tests/bench/bench_serve.py). A fixed threshold
-keeps large blocks out of the heap for good: ≈ 70 MiB less, growth about halved (docs/serve.md has the curves).
+keeps large blocks out of the heap for good: ≈ 70 MiB less. (The rest of the drift was llama-cpp-python's sampler,
+freed by `LlamaCppRunner.release_sampler`; docs/serve.md has the curves.)
 """
 
 from __future__ import annotations
