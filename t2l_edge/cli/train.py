@@ -18,6 +18,10 @@ from ..train.config import Objective
 from .console import console, err
 from .options import BaseModel, ConfigFile
 
+# A trial run: fewer optimizer steps than the config's, from the command line or the environment (the docs test sets
+# it to run docs/training.md's blocks as written in minutes)
+STEPS_ENV = "T2L_EDGE_STEPS"
+
 
 def _is_main_rank() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
@@ -84,12 +88,20 @@ def train(
         Optional[Path], typer.Option("--output", "-o", help="Run directory (default: the config's run.output).")
     ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the newest checkpoint in the output.")] = False,
+    steps: Annotated[
+        Optional[int], typer.Option("--steps", min=1, envvar=STEPS_ENV, help="Optimizer steps instead of the config's "
+                                    "[optim] steps (a trial run).")
+    ] = None,
 ):
     """Train a hypernetwork (SFT or reconstruction). Runs under torchrun as DDP (gloo on CPU, NCCL on GPUs)."""
+    import dataclasses
+
     from ..train.config import TrainConfig
 
     mode_ = mode
     cfg = TrainConfig.load(config, mode_)
+    if steps is not None:
+        cfg.optim = dataclasses.replace(cfg.optim, steps=steps)
     out = output if output is not None else Path(cfg.run.output) if cfg.run.output else None
     if out is None:
         raise InvalidInputError(f"no output directory: pass --output or set [run] output in {config}")
@@ -124,7 +136,9 @@ def train_lora(
     ] = None,
     base_model: BaseModel = None,
     only: Annotated[Optional[list[str]], typer.Option("--only", metavar="NAME", help="Only the task of this name (repeatable).")] = None,
-    steps: Annotated[Optional[int], typer.Option("--steps", min=1, help="Optimizer steps per task (default 100).")] = None,
+    steps: Annotated[
+        Optional[int], typer.Option("--steps", min=1, envvar=STEPS_ENV, help="Optimizer steps per task (default 100).")
+    ] = None,
     lr: Annotated[Optional[float], typer.Option("--lr", help="Learning rate (default 3e-4).")] = None,
     rank: Annotated[Optional[int], typer.Option("--rank", min=1, max=MAX_RANK, help="LoRA rank.")] = None,
     modules: Annotated[Optional[str], typer.Option("--modules", metavar="LIST", help="Target modules, comma-separated (q_proj,v_proj).")] = None,
