@@ -12,7 +12,7 @@ export OMP_WAIT_POLICY ?= PASSIVE
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_OPENSSL=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install tools browser test test-fast demo bench fuzz screenshots clean
+.PHONY: install tools browser test test-fast demo bench fuzz docs-long screenshots clean
 
 # torch==2.13.0 first: it is the CPU build on local disk; anything that pulls a bare `torch` later is then satisfied.
 $(STAMP): pyproject.toml
@@ -64,6 +64,10 @@ bench: install
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py tests/test_kill.py
 	$(PY) tests/fuzz/report.py --kill --server
+
+# The docs pages too long for make test, run block by block as written (tests/test_docs.py PAGES_LONG: ≈ 15 min).
+docs-long: install
+	T2L_EDGE_DOCS_PAGES="docs/training.md docs/evaluation.md" $(PY) -m pytest -q tests/test_docs.py -k "training or evaluation"
 
 # The playground's screenshots in docs/ (1280x800 and 390x844), taken by the web page test in headless Chromium.
 screenshots: install browser
