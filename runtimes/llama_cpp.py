@@ -271,7 +271,7 @@ class LlamaCppRunner:
     def release_sampler(self) -> None:
         """Free the last completion's sampler chain now. llama-cpp-python keeps it in a reference cycle (its close
         callback refers to it) that only Python's cyclic collector breaks, ≈ 3 MiB of native memory each on Gemma 3's
-        262k-token vocabulary: a server's RSS rose and fell by 60 MiB between collections (docs/serve.md)."""
+        262k-token vocabulary: a server's RSS rose and fell by up to 66 MiB between collections (docs/serve.md)."""
         sampler = getattr(self.llm, "_sampler", None)
         if sampler is not None:
             sampler.close()

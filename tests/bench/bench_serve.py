@@ -170,9 +170,9 @@ def _memory_child(n: int, echo: bool = False) -> dict:
     """RSS over `n` requests, each with a new task text (max_tokens 1), from MEMORY_CLIENTS concurrent clients against
     --cache-size 16: every request generates an adapter, loads it into llama.cpp and evicts one. The clients run in
     rounds of MEMORY_STEP requests and RSS is read between rounds, when no request is in flight: what the server keeps,
-    not the ≈ 10–60 MiB that one request's generation, quantization and load hold while it runs (the largest reading
-    taken during a round is reported as the peak). Growth compares the median of the last 5 readings with the median
-    of the 5 right after the first MEMORY_WARMUP requests."""
+    not what a running request's generation, quantization and load hold for a moment (the largest reading taken
+    during the rounds is reported as the peak). Growth compares the median of the last 5 readings with the median of
+    the 5 right after the first MEMORY_WARMUP requests."""
     import httpx
 
     from t2l_edge.serve import ServeSettings, start_server
