@@ -25,9 +25,11 @@ export_split heldout-descriptions-v1 8
 
 part=${PART:-all}
 if [ "$part" != descriptions ]; then
-conditions=base+desc,t2l,t2l+desc baseline=()  # none: no multitask LoRA trained, the families without it
-if [ "$multitask" != none ]; then conditions+=,multitask; baseline=(--multitask-lora "$multitask"); fi
-evaluate families --tasks "$out/heldout-families.jsonl" --conditions "$conditions" "${baseline[@]}" "$@"
+evaluate families --tasks "$out/heldout-families.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
+# the baseline in a file of its own (paired with families.json per example by evaluation_targets.py)
+if [ "$multitask" != none ]; then
+evaluate families-multitask --tasks "$out/heldout-families.jsonl" --conditions multitask --multitask-lora "$multitask" "$@"
+fi
 evaluate compositions --tasks "$out/heldout-compositions.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
 evaluate parameters --tasks "$out/heldout-parameters.jsonl" --conditions base+desc,t2l,t2l+desc "$@"
 fi

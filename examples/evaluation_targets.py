@@ -26,11 +26,19 @@ def mean(result: dict, condition: str) -> tuple[float, list[float]]:
     return 100 * m["mean"], [100 * x for x in m["ci"]]
 
 
-def difference(result: dict, a: str, b: str) -> tuple[float, list[float]]:
-    d = next(d for d in result["differences"] if {d["a"], d["b"]} == {a, b})
-    sign = 1 if (d["a"], d["b"]) == (a, b) else -1
-    low, high = sorted(sign * 100 * x for x in d["ci"])
-    return sign * 100 * d["difference"], [low, high]
+def difference(out: Path, name: str, a: str, b: str) -> tuple[float, list[float]] | None:
+    """a − b on one split: within its results file, else against condition b's own file (`NAME-B.json`, as
+    evaluate_default.sh writes the multitask baseline), paired per example; None when b was not run."""
+    result = load(out, name)
+    d = next((d for d in result["differences"] if {d["a"], d["b"]} == {a, b}), None)
+    if d is not None:
+        sign = 1 if (d["a"], d["b"]) == (a, b) else -1
+        low, high = sorted(sign * 100 * x for x in d["ci"])
+        return sign * 100 * d["difference"], [low, high]
+    if not (out / f"{name}-{b}.json").is_file():
+        return None
+    c = compare_results(result, load(out, f"{name}-{b}"), a, b).estimate
+    return 100 * c.value, [100 * c.low, 100 * c.high]
 
 
 def best_mode(result: dict) -> str:
@@ -60,12 +68,12 @@ def rows(out: Path) -> list[tuple[str, str, str, str]]:
     """(what, measured with interval, bar, verdict) per target."""
     table = []
     for what, name, a, b, bar, above_zero in DIFFERENCE_TARGETS:
-        result = load(out, name)
-        a = a or best_mode(result)
-        if b not in {m["condition"] for m in result["means"]}:
-            table.append((what, "not measured", f"≥ {bar:+d}", f"no {b} condition in {name}.json"))
+        a = a or best_mode(load(out, name))
+        measured = difference(out, name, a, b)
+        if measured is None:
+            table.append((what, "not measured", f"≥ {bar:+d}", f"no {b} condition in {name}.json or {name}-{b}.json"))
             continue
-        d, ci = difference(result, a, b)
+        d, ci = measured
         met = bar is None or (d >= bar and (not above_zero or ci[0] > 0))
         shown_bar = "report" if bar is None else f"≥ {bar:+d}" + (", interval > 0" if above_zero else "")
         table.append((what + ("" if a in what else f" ({a})"), f"{d:+.1f} [{ci[0]:+.1f}, {ci[1]:+.1f}]", shown_bar,
