@@ -113,7 +113,6 @@ def test_generation_controls(runner):
     assert len(set(sampled)) > 1
 
 
-
 def _anon_mib() -> float:
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("RssAnon")) / 1024
@@ -146,6 +145,7 @@ def test_completions_free_their_sampler_at_once(runner, gemma_path):
         gc.enable()
         backend.close()
     assert grown < 20, f"{grown:.1f} MiB kept by 30 completions"
+
 
 # -- refusals: each raises a T2LEdgeError and the process survives -------------------------------------------------
 

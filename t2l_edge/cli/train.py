@@ -19,7 +19,7 @@ from .console import console, err
 from .options import BaseModel, ConfigFile
 
 # A trial run: fewer optimizer steps than the config's, from the command line or the environment (the docs test sets
-# it to run docs/training.md's blocks as written in minutes)
+# it to run docs/training.md's and docs/evaluation.md's blocks as written in minutes)
 STEPS_ENV = "T2L_EDGE_STEPS"
 
 
