@@ -60,14 +60,16 @@ bench: install
 
 # Longer property-based fuzzing (thousands of examples per reader, random seeds), the kill test, and the table of
 # reproducer classes of issues 12 and 21 re-run through the CLI, the server and SIGTERM (`make test` runs the same
-# tests briefly, derandomized).
+# tests briefly, derandomized: FUZZ_PROFILE=ci). pytest's report goes to stderr, so stdout is the table alone.
+FUZZ_PROFILE ?= fuzz
 fuzz: install
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py tests/test_kill.py
-	$(PY) tests/fuzz/report.py --kill --server
+	@HYPOTHESIS_PROFILE=$(FUZZ_PROFILE) $(PY) -m pytest -q tests/test_fuzz.py tests/test_kill.py >&2
+	@$(PY) tests/fuzz/report.py --kill --server
 
-# The docs pages too long for make test, run block by block as written (tests/test_docs.py PAGES_LONG: ≈ 15 min).
+# The docs pages too long for make test, run block by block as written (tests/test_docs.py PAGES_LONG).
+LONG_PAGES := docs/training.md docs/evaluation.md docs/formats.md
 docs-long: install
-	T2L_EDGE_DOCS_PAGES="docs/training.md docs/evaluation.md" $(PY) -m pytest -q tests/test_docs.py -k "training or evaluation"
+	T2L_EDGE_DOCS_PAGES="$(LONG_PAGES)" $(PY) -m pytest -q tests/test_docs.py -k "training or evaluation or formats"
 
 # The playground's screenshots in docs/ (1280x800 and 390x844), taken by the web page test in headless Chromium.
 screenshots: install browser

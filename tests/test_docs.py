@@ -11,8 +11,7 @@ A block is left out only with a marker line before it, `<!-- docs-test: skip: RE
 listed in SKIPPED below, so none is skipped silently. `<!-- docs-test: env: NAME=VALUE -->` shortens a long block
 (e.g. fewer steps) through a variable the block reads.
 
-Pages too long for make test are listed in PAGES_LONG (run them with T2L_EDGE_DOCS_PAGES=PAGE); pages not yet run
-block by block in PAGES_NOT_YET (their fixing is open work);
+Pages too long for make test are listed in PAGES_LONG: `make docs-long` runs them (or T2L_EDGE_DOCS_PAGES=PAGE);
 pages without shell blocks (benchmarks, mobile, scaling, the GGUF template) have nothing to run.
 """
 
@@ -37,11 +36,10 @@ PAGES_RUN = list(dict.fromkeys(["README.md", "docs/commands.md", "docs/serve.md"
 PAGES_LONG = {
     "docs/evaluation.md": "T2L_EDGE_STEPS=2: 13 tasks evaluated six ways, 13 oracles, a multitask LoRA; ≈ 5.5 min on a "
                           "busy 2-core machine",
+    "docs/formats.md": "FUZZ_PROFILE=ci: the brief fuzz profile, the kill test and 463 reproducers through the CLI, "
+                       "the server and SIGTERM (make test runs the same cases in test_fuzz, test_kill, test_hardening)",
     "docs/training.md": "T2L_EDGE_STEPS=2: four trainings (one under torchrun), 13 oracles, generation; ≈ 10 min on a "
                         "busy 2-core machine",
-}
-PAGES_NOT_YET = {
-    "docs/formats.md": "moved from the README; make fuzz",
 }
 SKIPPED = {
     ("README.md", "make demo"): "builds its own venv; tests/test_device_install.py runs that install and apply",
@@ -57,7 +55,7 @@ SKIPPED = {
 }
 # run-to-run values, written `…` in the pages
 VOLATILE = [(re.compile(r"generated in \d+ ms"), "generated in … ms")]
-CHECKOUT = ("profiles", "t2l_edge", "export", "runtimes", "docs", "README.md", "pyproject.toml", "Makefile")
+CHECKOUT = ("profiles", "t2l_edge", "export", "runtimes", "docs", "tests", "README.md", "pyproject.toml", "Makefile")
 MARKER = re.compile(r"<!-- docs-test: (skip|env): (.*?) -->")
 
 
@@ -105,10 +103,17 @@ def normalized(output: str) -> str:
 
 
 def test_every_page_is_run_or_listed_with_its_reason():
-    """A page with shell blocks is run, long or not yet run; every listed page has some (a stale entry fails)."""
+    """A page with shell blocks is run in make test or in make docs-long; every listed page has some (a stale entry
+    fails)."""
     with_blocks = {str(p.relative_to(ROOT)) for p in PAGES if blocks(p)}
-    listed = set(PAGES_RUN) | set(PAGES_LONG) | set(PAGES_NOT_YET)
+    listed = set(PAGES_RUN) | set(PAGES_LONG)
     assert with_blocks == listed, with_blocks ^ listed
+
+
+def test_make_docs_long_runs_exactly_the_long_pages():
+    makefile = (ROOT / "Makefile").read_text()
+    named = re.search(r"^LONG_PAGES := (.*)$", makefile, re.M)
+    assert named is not None and set(named.group(1).split()) == set(PAGES_LONG)
 
 
 def test_skipped_blocks_are_exactly_the_listed_ones():
@@ -132,8 +137,10 @@ def test_shell_blocks_run_as_written_and_print_what_the_page_shows(page, tmp_pat
     shutil.copytree(ROOT / "examples", work / "examples", ignore=shutil.ignore_patterns("node_modules"))
     for name in CHECKOUT:  # what a block reads from a checkout (profiles to copy, the shipped checkpoint)
         (work / name).symlink_to(ROOT / name)
+    # `make` targets use the installed venv, as after `make test` (by its real path: a reinstall from the checkout
+    # must not write the checkout's path into the venv's scripts)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-           "OMP_NUM_THREADS": "1"}
+           "OMP_NUM_THREADS": "1", "VENV": sys.prefix}
     refresh = os.environ.get("T2L_EDGE_DOCS_REFRESH") == "1"
     text = (ROOT / page).read_text()
     edits, failures = [], []
