@@ -69,6 +69,7 @@ SECTIONS = [
      lambda: importlib.import_module("bench_gguf_route")),
     ("node", "12. Answering one prompt: Node.js (examples/node) vs Python's apply", lambda: importlib.import_module("bench_node")),
     ("merge_speed", "13. merge --strategy svd: from the factors vs the dense ΔW", lambda: importlib.import_module("bench_merge_speed")),
+    ("card", "14. Task card (k = 3) → GGUF vs a description; icl's prompt tokens", lambda: importlib.import_module("bench_card")),
 ]
 
 # (section, row selector, label, measured value, formatted target[, key of the pass flag; default "pass"])
@@ -106,6 +107,8 @@ TARGETS = [
      lambda r: f"{r['ratio_vs_python']:.2f}×", "≤ 1.5×"),
     ("gguf_route", lambda r: r["key"] == "graph", "peak RSS, torch-free graph route",
      lambda r: f"{r['peak_rss_mib']:.0f} MiB", "≤ 183 MiB", "pass_rss"),
+    ("card", lambda r: r.get("what") == "card k=3", "task card (k = 3) → q4_0 GGUF p50, card reader on the base",
+     lambda r: f"{r['p50_ms']:.0f} ms", "≤ 250 ms"),
     ("merge_speed", lambda r: True, "merge --strategy svd, two Gemma 3 270M adapters (126 modules, r 8)",
      lambda r: f"{r['factors_s']:.2f} s", "≤ 2 s"),
 ]
