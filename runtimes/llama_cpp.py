@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
@@ -120,6 +121,8 @@ class LlamaCppRunner:
         self._loaded: list[LoadedAdapter] = []
         self.active: list[tuple[LoadedAdapter, float]] = []
         self._abort_callback = None  # the ctypes callback llama.cpp holds: kept alive here
+        now = time.perf_counter()
+        self._clock = {"start": now, "first": None, "end": now}  # the last completion's, for last_timing
 
     # -- stopping a decode ----------------------------------------------------------------------------------------
 
@@ -253,6 +256,7 @@ class LlamaCppRunner:
         self._fitting(self.tokenize(prompt))
         self.reset()
         self._lib.llama_perf_context_reset(self.llm.ctx)  # `last_timing` counts this completion only
+        self._clock = {"start": time.perf_counter(), "first": None, "end": None}  # for last_timing
         out = self.llm.create_completion(
             prompt,
             max_tokens=max_tokens,
@@ -264,6 +268,7 @@ class LlamaCppRunner:
             stream=stream,
         )
         if not stream:
+            self._clock["end"] = time.perf_counter()
             self.release_sampler()
             return out
         return self.releasing_sampler(out)
@@ -280,15 +285,25 @@ class LlamaCppRunner:
     def releasing_sampler(self, chunks: Iterator[dict]) -> Iterator[dict]:
         """A completion's stream that frees its sampler once it ends, is closed or fails."""
         try:
-            yield from chunks
+            for chunk in chunks:
+                if self._clock["first"] is None:  # the first piece comes right after the prompt's pass
+                    self._clock["first"] = time.perf_counter()
+                yield chunk
         finally:
             self.release_sampler()
 
     def last_timing(self) -> Timing:
-        """Model time of the last `generate` / `stream`, from llama.cpp's own counters: the prompt's forward pass
-        (to the first token) and the decoding after it (one pass per further token)."""
+        """Time of the last `generate` / `stream`: the prompt's forward pass (to the first token) and the decoding
+        after it (one pass per further token). Token counts and decoding time come from llama.cpp's counters; the
+        prompt's time from the clock, because llama.cpp's prompt counter reads ≈ 0 ms once adapters have been set on
+        the context (measured: 0.008 ms for 131 prompt tokens that took ≈ 870 ms)."""
         d = self._lib.llama_perf_context(self.llm.ctx)
-        return Timing(float(d.t_p_eval_ms), int(d.n_p_eval), float(d.t_eval_ms), int(d.n_eval))
+        decode_ms, clock = float(d.t_eval_ms), self._clock
+        if clock["first"] is not None:  # a stream: the prompt's pass ends at its first piece
+            prompt_ms = (clock["first"] - clock["start"]) * 1000
+        else:  # a whole completion: what decoding did not take
+            prompt_ms = ((clock["end"] or clock["start"]) - clock["start"]) * 1000 - decode_ms
+        return Timing(max(0.0, prompt_ms), int(d.n_p_eval), decode_ms, int(d.n_eval))
 
     def _fitting(self, tokens: list[int]) -> list[int]:
         n_ctx = self.llm.n_ctx()

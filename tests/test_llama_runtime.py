@@ -147,6 +147,22 @@ def test_completions_free_their_sampler_at_once(runner, gemma_path):
     assert grown < 20, f"{grown:.1f} MiB kept by 30 completions"
 
 
+def test_prompt_time_is_measured_with_an_adapter_set(runner, adapter_qvd):
+    """llama.cpp's prompt counter reads ≈ 0 ms once adapters were set on the context; a long prompt's pass through
+    the model (≈ 130 tokens in one batch) costs more than one decoding step, streamed or not."""
+    prompt = "Reverse the words.\n\n" + "Input: a b c d e f g h\nOutput: h g f e d c b a\n\n" * 6 + "Input: red fox\nOutput:"
+    data = to_gguf_bytes(adapter_qvd, "q8_0")
+    for adapter in (data, None):  # set, then cleared: the counter stays broken after an adapter was set
+        runner.use(adapter)
+        runner.generate(prompt, max_tokens=3, stop=["\n"])
+        whole = runner.last_timing()
+        list(runner.stream(prompt, max_tokens=3, stop=["\n"]))
+        streamed = runner.last_timing()
+        for t in (whole, streamed):
+            assert t.prompt_tokens > 100 and t.decode_tokens >= 1
+            assert t.prompt_ms > t.decode_ms / t.decode_tokens, t
+
+
 # -- refusals: each raises a T2LEdgeError and the process survives -------------------------------------------------
 
 
