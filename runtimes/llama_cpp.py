@@ -271,7 +271,13 @@ class LlamaCppRunner:
             self._clock["end"] = time.perf_counter()
             self.release_sampler()
             return out
-        return self.releasing_sampler(out)
+        return self.releasing_sampler(self._marking_first_piece(out))
+
+    def _marking_first_piece(self, chunks: Iterator[dict]) -> Iterator[dict]:
+        for chunk in chunks:
+            if self._clock["first"] is None:  # the first piece comes right after the prompt's pass
+                self._clock["first"] = time.perf_counter()
+            yield chunk
 
     def release_sampler(self) -> None:
         """Free the last completion's sampler chain now. llama-cpp-python keeps it in a reference cycle (its close
@@ -285,10 +291,7 @@ class LlamaCppRunner:
     def releasing_sampler(self, chunks: Iterator[dict]) -> Iterator[dict]:
         """A completion's stream that frees its sampler once it ends, is closed or fails."""
         try:
-            for chunk in chunks:
-                if self._clock["first"] is None:  # the first piece comes right after the prompt's pass
-                    self._clock["first"] = time.perf_counter()
-                yield chunk
+            yield from chunks
         finally:
             self.release_sampler()
 
