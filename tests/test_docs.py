@@ -139,7 +139,10 @@ def test_shell_blocks_run_as_written_and_print_what_the_page_shows(page, tmp_pat
         (work / name).symlink_to(ROOT / name)
     # `make` targets use the installed venv, as after `make test` (by its real path: a reinstall from the checkout
     # must not write the checkout's path into the venv's scripts)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    # A block runs as from a user's shell: not as a sub-make of `make docs-long` (make would then print its
+    # "Entering directory" lines into the block's output).
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    env = {**env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
            "OMP_NUM_THREADS": "1", "VENV": sys.prefix}
     refresh = os.environ.get("T2L_EDGE_DOCS_REFRESH") == "1"
     text = (ROOT / page).read_text()
