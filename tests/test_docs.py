@@ -37,7 +37,7 @@ PAGES_LONG = {
     "docs/evaluation.md": "T2L_EDGE_STEPS=2: 13 tasks evaluated six ways, 13 oracles, a multitask LoRA; ≈ 5.5 min on a "
                           "busy 2-core machine",
     "docs/formats.md": "FUZZ_PROFILE=ci: the brief fuzz profile, the kill test and 463 reproducers through the CLI, "
-                       "the server and SIGTERM (make test runs the same cases in test_fuzz, test_kill, test_hardening)",
+                       "the server and SIGTERM (make test runs the same cases in test_fuzz, test_kill, test_hardening); ≈ 2 min",
     "docs/training.md": "T2L_EDGE_STEPS=2: four trainings (one under torchrun), 13 oracles, generation; ≈ 10 min on a "
                         "busy 2-core machine",
 }
@@ -137,10 +137,9 @@ def test_shell_blocks_run_as_written_and_print_what_the_page_shows(page, tmp_pat
     shutil.copytree(ROOT / "examples", work / "examples", ignore=shutil.ignore_patterns("node_modules"))
     for name in CHECKOUT:  # what a block reads from a checkout (profiles to copy, the shipped checkpoint)
         (work / name).symlink_to(ROOT / name)
-    # `make` targets use the installed venv, as after `make test` (by its real path: a reinstall from the checkout
-    # must not write the checkout's path into the venv's scripts)
-    # A block runs as from a user's shell: not as a sub-make of `make docs-long` (make would then print its
-    # "Entering directory" lines into the block's output).
+    # A block runs as from a user's shell after `make test`: not as a sub-make of `make docs-long` (make would print
+    # "Entering directory" into its output), and make finds the venv by its real path (a reinstall from the checkout
+    # would write the checkout's path into the venv's scripts).
     env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     env = {**env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
            "OMP_NUM_THREADS": "1", "VENV": sys.prefix}
