@@ -18,6 +18,13 @@ def median(xs) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
+def percentile_ms(seconds, q: float) -> float:
+    """The q-th percentile of durations in seconds, in milliseconds."""
+    import numpy as np
+
+    return float(np.percentile(np.asarray(seconds) * 1000, q))
+
+
 def fmt(x, spec: str = ".1f", none: str = "n/a") -> str:
     if x is None or (isinstance(x, float) and x != x):
         return none

@@ -23,6 +23,8 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 TESTS = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TESTS / "bench"))
+from _common import percentile_ms, verdict  # noqa: E402
 
 CARD_TARGET_MS = 250.0  # issue 20: card -> adapter, k = 3, p50 on 2 cores
 
@@ -38,12 +40,6 @@ def _cards(n: int):
         shots = shots_for(task, 0, 3, None, 0)
         out.append((task, TaskCard(task.descriptions[0], tuple(task.examples[i] for i in shots))))
     return out
-
-
-def _pct(xs, q):
-    import numpy as np
-
-    return float(np.percentile(np.asarray(xs) * 1000, q))
 
 
 def run(quick: bool = False) -> list[dict]:
@@ -82,7 +78,7 @@ def run(quick: bool = False) -> list[dict]:
             for label, prompt in (("card adapter (bare prompt)", fmt.prompt(query.input, None)),
                                   ("icl (description + 3 examples)", fmt.prompt(query.input, card.description, shots))):
                 tokens[label].append(len(reader.llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=False)))
-    rows = [{"what": label, "n": len(ts), "p50_ms": _pct(ts, 50), "p95_ms": _pct(ts, 95)} for label, ts in times.items()]
+    rows = [{"what": label, "n": len(ts), "p50_ms": percentile_ms(ts, 50), "p95_ms": percentile_ms(ts, 95)} for label, ts in times.items()]
     rows[1]["pass"] = rows[1]["p50_ms"] <= CARD_TARGET_MS
     rows += [{"what": label, "prompt_tokens_mean": statistics.mean(ns)} for label, ns in tokens.items()]
     return rows
@@ -100,7 +96,7 @@ def to_markdown(results: list[dict]) -> str:
         *(f"| {r['what']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} |" for r in timed),
         "",
         f"Card -> adapter p50 {timed[1]['p50_ms']:.0f} ms (target ≤ {CARD_TARGET_MS:.0f} ms: "
-        f"{'PASS' if timed[1]['pass'] else 'FAIL'}), {timed[1]['p50_ms'] / timed[0]['p50_ms']:.1f}× a description's.",
+        f"{verdict(timed[1]['pass'])}), {timed[1]['p50_ms'] / timed[0]['p50_ms']:.1f}× a description's.",
         "",
         "| prompt per request | tokens (mean) |",
         "|---|---|",

@@ -20,6 +20,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
+sys.path.insert(0, str(HERE))
+from _common import percentile_ms  # noqa: E402
 
 SPEEDUP_TARGET = 5.0
 RSS_TARGET = 1 / 3
@@ -74,12 +76,6 @@ def _run(args, env=None) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def _pct(xs, q):
-    import numpy as np
-
-    return float(np.percentile(np.asarray(xs) * 1000, q))
-
-
 def run(quick: bool = False) -> list[dict]:
     sys.path.insert(0, str(TESTS))
     from tiny_hypernet import random_checkpoint
@@ -101,8 +97,8 @@ def run(quick: bool = False) -> list[dict]:
                                     ("ORT int8", "ort", bundles["int8"].path)):
             r = json.loads(_run(["-c", WORKER, mode, str(source), str(n)]))
             rows.append({
-                "path": label, "n": n, "p50_ms": _pct(r["times"], 50), "p95_ms": _pct(r["times"], 95),
-                "generate_p50_ms": _pct(r["gen_times"], 50), "peak_rss_mib": r["peak_rss"] / 2**20,
+                "path": label, "n": n, "p50_ms": percentile_ms(r["times"], 50), "p95_ms": percentile_ms(r["times"], 95),
+                "generate_p50_ms": percentile_ms(r["gen_times"], 50), "peak_rss_mib": r["peak_rss"] / 2**20,
                 "load_s": r["load_s"], "gguf_bytes": r["gguf_bytes"],
                 "bundle_mib": (bundles[label.split()[-1]].size() / 2**20) if mode == "ort" else None,
             })
