@@ -139,7 +139,12 @@ def test_a_card_fine_tune_starts_where_its_checkpoint_was_and_learns_to_read_car
     config = TrainConfig.load(tiny_pool_config)
     config.run.init = str(tmp_path / "plain-run")
     width = n_card_features(64)  # the tiny base's hidden size
-    trainer = Trainer(config, "sft", tmp_path / "card-run", card_reader=lambda: letters_reader(width))
+    said = []  # the pool's build reports its two stages to the end (a log shows them)
+    trainer = Trainer(config, "sft", tmp_path / "card-run", card_reader=lambda: letters_reader(width),
+                      progress=lambda *said_now: said.append(said_now))
+    n_cards = len(trainer.objective.pool.cards)
+    assert said[0][0] == "card features" and ("card features", n_cards, n_cards) in said
+    assert said[-1][0] == "teacher" and said[-1][1] == said[-1][2] == n_cards * 2  # card_pool_queries = 2
     card = TaskCard("Write the word in capital letters.", [Example("abc", "ABC"), Example("xy", "XY")])
     before_plain = open_generator(checkpoint=tmp_path / "plain-run").generate([card, card.description])
     with torch.no_grad():

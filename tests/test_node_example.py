@@ -90,6 +90,47 @@ def test_node_adapter_bytes_equal_python(bundle, tmp_path):
         assert out.read_bytes() == gen.generate_gguf(text), f"Node's adapter for {text!r} differs from Python's"
 
 
+def test_node_task_cards_are_python_cards(bundle, tmp_path):
+    """A card from --examples (JSONL, JSON list, a task-format object; with and without --task): Node renders the
+    text as `render_card` and writes the adapter bytes of `generate_gguf(TaskCard)` (its prompt is the description's,
+    test_node_renders_prompts_as_python); a bad examples file is refused on both sides, naming the file and line."""
+    from t2l_edge.runtimes.onnxruntime import Generator
+    from t2l_edge.task_card import TaskCard, read_examples
+
+    gen = Generator.load(bundle, threads=2)
+    pairs = [{"input": "red fox", "output": "fox red"}, {"input": "", "output": "(nothing)"},
+             {"input": "ünï\ncödé 🦊", "output": "cödé ünï"}]
+    files = {"ex.jsonl": "\n".join(json.dumps(x) for x in pairs) + "\n", "ex.json": json.dumps(pairs),
+             "task.json": json.dumps({"name": "reverse", "examples": pairs[:2]})}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    for name in files:
+        for task in ("Reverse the order of the words.", None):
+            card = TaskCard(task, read_examples(tmp_path / name))
+            out = tmp_path / "card.gguf"
+            args = ["--bundle", str(bundle), "--examples", str(tmp_path / name), "--out", str(out), "--json"]
+            done = run_node(*args, *(["--task", task] if task else []))
+            assert done.returncode == 0, done.stderr
+            assert json.loads(done.stdout)["examples"] == card.k
+            assert out.read_bytes() == gen.generate_gguf(card), (name, task)
+    rendered = json.loads(node_eval("import { renderCard } from './t2l.mjs';\n"
+                                    f"console.log(JSON.stringify([renderCard('Reverse.', {json.dumps(pairs)}),\n"
+                                    f"  renderCard(null, {json.dumps([[p['input'], p['output']] for p in pairs])})]));"))
+    assert rendered == [TaskCard("Reverse.", pairs).text, TaskCard(None, pairs).text]
+
+    bad = {"no-output.jsonl": '{"input": "a", "output": "b"}\n{"input": "c"}\n',
+           "two-lines.jsonl": '{"input": "a", "output": "b\\nc"}\n', "empty.json": "[]",
+           "broken.json": '[{"input": "a", "output": ', "number.json": "[3]"}
+    for name, text in bad.items():
+        (tmp_path / name).write_text(text)
+        done = run_node("--bundle", str(bundle), "--examples", str(tmp_path / name))
+        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        with pytest.raises(Exception) as python_error:
+            read_examples(tmp_path / name)
+        where = str(python_error.value).split(": ")[0]  # the file, with its line or item where Python names one
+        assert done.stderr.startswith(f"error: {where}"), (done.stderr, str(python_error.value))
+
+
 def test_node_renders_prompts_as_python():
     from t2l_edge.prompts import adapter_prompt, effective_prompt_mode, get_prompt_format
     from t2l_edge.task_card import render_card

@@ -5,6 +5,7 @@ torchrun, gloo) against one process, exact resume, and the train/generate CLI.""
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -283,6 +284,9 @@ def test_cli_train_then_generate(capsys, tmp_path):
     code, out, err = run_cli(capsys, "train", "--mode", "sft", "--config", path, "--output", tmp_path / "run")
     assert code == 0, err
     assert "trained to step 6" in out and "eval_loss" in out
+    # off a terminal (a log), the progress bar is a heartbeat on stderr: the first step and the last
+    assert re.search(r"^sft: step 1/6 · loss \d\.\d{4} · [\d,]+ tok/s · ETA \d+:\d\d:\d\d$", err, re.M), err
+    assert re.search(r"^sft: step 6/6 · loss \d\.\d{4} · [\d,]+ tok/s · ETA 0:00:00$", err, re.M), err
     assert {p.name for p in (tmp_path / "run" / "step-000006").iterdir()} == {
         "config.json", "hypernet.safetensors", OPTIMIZER_FILE, TRAINER_STATE}
 
@@ -329,3 +333,11 @@ def test_cli_train_then_generate(capsys, tmp_path):
     assert code == 2 and "pass --resume" in err
     code, out, err = run_cli(capsys, "train", "--mode", "sft", "--config", path, "--output", tmp_path / "run", "--resume")
     assert code == 0 and "trained to step 6" in out  # already done: nothing more to do
+    # more steps: the cosine is re-planned over 12, so the rate at step 6 climbs back up, and the user is told
+    code, out, err = run_cli(capsys, "train", "--mode", "sft", "--config", path, "--output", tmp_path / "run", "--resume",
+                             "--steps", "12")
+    assert code == 0 and "trained to step 12" in out
+    note = re.search(r"resuming at step 6 with \[optim\] steps 12 \(the run planned 6\): the cosine schedule is "
+                     r"re-planned, the learning rate goes from ([\d.e-]+) to ([\d.e-]+) \(([\d.]+)×\)", err)
+    assert note, err
+    assert float(note[2]) > float(note[1]) and abs(float(note[3]) - float(note[2]) / float(note[1])) < 0.02

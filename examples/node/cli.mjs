@@ -7,10 +7,10 @@ import { parseArgs } from 'node:util';
 
 import {
   AdapterGenerator, BaseModel, BundleError, DEFAULTS, MODEL_HINT, PROMPT_FORMATS, PROMPT_MODES, defaultBundleDir,
-  defaultModelPath, effectivePromptMode, renderPrompt, requireFile,
+  defaultModelPath, effectivePromptMode, readExamples, renderCard, renderPrompt, requireFile,
 } from './t2l.mjs';
 
-const USAGE = `usage: t2l-node --task TEXT [--bundle DIR] [--out adapter.gguf]
+const USAGE = `usage: t2l-node --task TEXT [--examples FILE] [--bundle DIR] [--out adapter.gguf]
                 [--prompt TEXT [--model gemma.gguf] [--max-tokens N] [--prompt-mode instructed|bare] [--raw]]
                 [--threads N] [--llama-threads N] [--context N] [--json]
 
@@ -18,6 +18,7 @@ Writes the task's GGUF adapter from a t2l-edge bundle (ONNX Runtime, no Python);
 Gemma 3 270M and the adapter applied (node-llama-cpp, greedy): the same answer as \`t2l-edge apply\`.
 
   --task TEXT          what the adapter should do ("Reverse the order of the words.")
+  --examples FILE      solved examples for a task card, with or without --task (JSONL of {"input", "output"}, or JSON)
   --bundle DIR         a bundle from \`t2l-edge build-engine\` (default: the one t2l-edge built in its cache)
   --out FILE           write the adapter there
   --prompt TEXT        an input to answer with the adapter
@@ -32,7 +33,7 @@ Gemma 3 270M and the adapter applied (node-llama-cpp, greedy): the same answer a
   -h, --help           this text`;
 
 const OPTIONS = {
-  bundle: { type: 'string' }, task: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' },
+  bundle: { type: 'string' }, task: { type: 'string' }, examples: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' },
   prompt: { type: 'string' }, 'max-tokens': { type: 'string' }, 'prompt-mode': { type: 'string' },
   context: { type: 'string' }, threads: { type: 'string' }, 'llama-threads': { type: 'string' },
   raw: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
@@ -60,7 +61,10 @@ async function main(argv) {
     console.log(USAGE);
     return;
   }
-  if (!a.task) throw new BundleError('give --task TEXT (see --help)');
+  if (a.task === undefined && a.examples === undefined) {
+    throw new BundleError('give --task TEXT and/or --examples FILE (see --help)');
+  }
+  if (a.task !== undefined && !a.task.trim()) throw new BundleError('the task description is empty');
   for (const name of ['model', 'max-tokens', 'prompt-mode', 'raw', 'llama-threads', 'context']) {
     const given = a[name] !== undefined && a[name] !== false;
     if (given && a.prompt === undefined) throw new BundleError(`--${name} needs --prompt`);
@@ -77,10 +81,12 @@ async function main(argv) {
   const answering = a.prompt !== undefined;
   const modelPath = a.model ?? defaultModelPath();
   if (answering) requireFile(modelPath, 'base model', MODEL_HINT); // before any work
+  const examples = a.examples !== undefined ? await readExamples(a.examples) : [];
+  const task = examples.length ? renderCard(a.task, examples) : a.task; // a card: as `t2l-edge --examples` renders it
   const generator = await AdapterGenerator.open(bundle, { threads });
   const start = performance.now();
-  const adapter = await generator.generateGguf(a.task);
-  const result = { task: a.task, recipe: generator.gguf.recipe, adapter_bytes: adapter.length,
+  const adapter = await generator.generateGguf(task);
+  const result = { task: a.task ?? null, ...(examples.length ? { examples: examples.length } : {}), recipe: generator.gguf.recipe, adapter_bytes: adapter.length,
                    generate_ms: performance.now() - start };
   if (a.out) {
     await writeFile(a.out, adapter);
@@ -94,7 +100,7 @@ async function main(argv) {
     const mode = effectivePromptMode(a['prompt-mode'], generator.promptMode);
     const format = PROMPT_FORMATS[generator.promptFormat];
     if (!format && !a.raw) throw new BundleError(`unknown prompt format ${generator.promptFormat}`);
-    const prompt = a.raw ? a.prompt : renderPrompt(generator.promptFormat, a.prompt, a.task, mode);
+    const prompt = a.raw ? a.prompt : renderPrompt(generator.promptFormat, a.prompt, task, mode);
     const t0 = performance.now();
     const text = await base.complete(prompt, adapter, { maxTokens, stop: a.raw ? [] : format.stop });
     Object.assign(result, { prompt: a.prompt, prompt_mode: a.raw ? null : mode, answer: a.raw ? text : text.trim(),

@@ -20,6 +20,29 @@ export const DEFAULTS: Readonly<{ maxTokens: number; context: number; threads: n
 export function effectivePromptMode(override: PromptMode | null | undefined, recorded?: string | null): PromptMode;
 /** A task card's description (its lines before the first `Input: ` line); a plain task text is its own. */
 export function cardDescription(task: string): string | null;
+/** One solved example of a task card. */
+export interface Example {
+  input: string;
+  /** One line, not empty. */
+  output: string;
+}
+
+/** A task card: a description, examples, or both. */
+export interface TaskCard {
+  description?: string | null;
+  examples?: Array<Example | [string, string]>;
+}
+
+/** What a generator reads: a task text, or a card. */
+export type Task = string | TaskCard;
+
+/** A card's text as t2l-edge's `render_card` writes it (format card-v1): the description, then Input:/Output: lines. */
+export function renderCard(description: string | null | undefined, examples?: Array<Example | [string, string]>): string;
+/** A task text as it is, a card rendered. */
+export function taskText(task: Task): string;
+/** Examples from a file as `t2l-edge --examples FILE` reads them (JSONL, or JSON: a list or an object with "examples"). */
+export function readExamples(file: string): Promise<Example[]>;
+
 /** The prompt for `text` with an adapter generated from `task`, as t2l-edge's Python renders it. */
 export function renderPrompt(formatName: string, text: string, task: string, mode: PromptMode): string;
 
@@ -47,8 +70,8 @@ export class AdapterGenerator {
   readonly manifest: BundleManifest;
   readonly promptFormat: string;
   readonly promptMode: PromptMode;
-  /** One task text -> the bytes of its GGUF adapter, in the bundle's recipe. */
-  generateGguf(task: string): Promise<Buffer>;
+  /** A task text or card -> the bytes of its GGUF adapter, in the bundle's recipe. */
+  generateGguf(task: Task): Promise<Buffer>;
   /** Free the ONNX Runtime sessions. */
   release(): Promise<void>;
 }
@@ -94,9 +117,9 @@ export interface ApplyResult {
   answerMs: number;
 }
 
-/** The GGUF adapter for a task text; the bundle opens on the first call and stays open. */
-export function generate(task: string, options?: GenerateOptions): Promise<Buffer>;
+/** The GGUF adapter for a task text or card; the bundle opens on the first call and stays open. */
+export function generate(task: Task, options?: GenerateOptions): Promise<Buffer>;
 /** Generate the task's adapter and answer `input` with it (greedy, in the bundle's prompt format and mode). */
-export function apply(task: string, input: string, options?: ApplyOptions): Promise<ApplyResult>;
+export function apply(task: Task, input: string, options?: ApplyOptions): Promise<ApplyResult>;
 /** Free every bundle and model that generate() and apply() opened. */
 export function close(): Promise<void>;

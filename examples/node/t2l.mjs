@@ -50,6 +50,7 @@ export const PROMPT_MODES = Object.freeze(['instructed', 'bare']);
 const LEGACY_PROMPT_MODE = 'bare'; // what a bundle from before prompt modes made its adapters for
 const CARD_SEPARATOR = '\n';
 const CARD_INPUT = 'Input: ';
+const CARD_OUTPUT = 'Output: ';
 
 function checkMode(mode, what) {
   if (!PROMPT_MODES.includes(mode)) {
@@ -71,6 +72,94 @@ export function cardDescription(task) {
   if (end < 0) end = lines.length;
   const description = lines.slice(0, end).join(CARD_SEPARATOR).trim();
   return description || null;
+}
+
+// -- task cards: t2l_edge/task_card.py (format card-v1), line for line -------------------------------------------
+
+function exampleOf(value, where) {
+  let pair = value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const missing = ['input', 'output'].find((key) => !(key in value));
+    if (missing) throw new BundleError(`${where}: field '${missing}' is missing`);
+    pair = [value.input, value.output];
+  }
+  if (!Array.isArray(pair) || pair.length !== 2) {
+    throw new BundleError(`${where}: an example is an (input, output) pair or an object with 'input' and 'output'`);
+  }
+  const [input, output] = pair;
+  if (typeof input !== 'string') throw new BundleError(`${where}: field 'input': must be a string`);
+  if (typeof output !== 'string') throw new BundleError(`${where}: field 'output': must be a string`);
+  if (!output.trim()) throw new BundleError(`${where}: field 'output': is empty`);
+  if (/[\n\r]/.test(output)) {
+    throw new BundleError(`${where}: field 'output': contains a line break; answers are one line (the prompt format `
+                          + 'ends an answer at a newline)');
+  }
+  return { input, output };
+}
+
+/**
+ * A task card's text, as Python's `render_card` writes it: the description (optional), then each example as an
+ * `Input: ...` and an `Output: ...` line. Examples: `{ input, output }` objects or `[input, output]` pairs.
+ */
+export function renderCard(description, examples = []) {
+  if (description != null && (typeof description !== 'string' || !description.trim())) {
+    throw new BundleError('task card: the description must be a non-empty string');
+  }
+  if (!Array.isArray(examples)) throw new BundleError('task card: examples must be a list');
+  const shown = examples.map((e, i) => exampleOf(e, `task card example ${i + 1}`));
+  const lines = description != null ? [description] : [];
+  for (const { input, output } of shown) lines.push(`${CARD_INPUT}${input}`, `${CARD_OUTPUT}${output}`);
+  if (!lines.length) throw new BundleError('task card: give a description, examples, or both');
+  return lines.join(CARD_SEPARATOR);
+}
+
+/** What a generator reads: a task text as it is, or a card `{ description, examples }` rendered by `renderCard`. */
+export function taskText(task) {
+  if (typeof task === 'string') {
+    if (!task.trim()) throw new BundleError('a task text must be a non-empty string');
+    return task;
+  }
+  if (task && typeof task === 'object' && !Array.isArray(task)) return renderCard(task.description, task.examples);
+  throw new BundleError('a task is a non-empty string or a card { description, examples }');
+}
+
+/**
+ * Examples for a card from a file, as `t2l-edge --examples FILE` reads them: JSONL (one `{"input", "output"}` object
+ * per line), or JSON (a list of such objects, or an object with an "examples" list, e.g. a task in t2l-edge's format).
+ */
+export async function readExamples(file) {
+  let text;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new BundleError(`${file}: ${e.code === 'ENOENT' ? 'file not found' : `cannot read it (${e.code ?? e.message})`}`);
+  }
+  const parse = (source, where) => {
+    try {
+      return JSON.parse(source);
+    } catch (e) {
+      throw new BundleError(`${where}: not valid JSON (${e.message.split('\n')[0]})`);
+    }
+  };
+  let records;
+  if (file.endsWith('.jsonl') || (text.trimStart().startsWith('{') && text.trim().includes('\n{'))) {
+    records = text.split(/\r?\n/).map((line, i) => [line, i + 1]).filter(([line]) => line.trim())
+      .map(([line, n]) => [`${file}:${n}`, parse(line, `${file}:${n}`)]);
+  } else {
+    let data = parse(text, file);
+    if (data && typeof data === 'object' && !Array.isArray(data)) data = 'examples' in data ? data.examples : [data];
+    if (!Array.isArray(data)) {
+      throw new BundleError(`${file}: expected a list of {"input", "output"} objects, or an object with an 'examples' list`);
+    }
+    records = data.map((record, i) => [`${file}: item ${i + 1}`, record]);
+  }
+  if (!records.length) throw new BundleError(`${file}: no examples in the file`);
+  return records.map(([where, record]) => {
+    if (!record || typeof record !== 'object' || Array.isArray(record)) {
+      throw new BundleError(`${where}: an example must be an object with 'input' and 'output'`);
+    }
+    return exampleOf(record, where);
+  });
 }
 
 /** The prompt for `text` with an adapter generated from `task`, as `adapter_prompt` renders it in Python. */
@@ -188,9 +277,9 @@ export class AdapterGenerator {
     };
   }
 
-  /** One task text -> the bytes of its GGUF adapter (a Buffer), in the bundle's recipe (manifest.gguf.recipe). */
-  async generateGguf(text) {
-    if (typeof text !== 'string' || !text.trim()) throw new BundleError('a task text must be a non-empty string');
+  /** A task text or card -> the bytes of its GGUF adapter (a Buffer), in the bundle's recipe (manifest.gguf.recipe). */
+  async generateGguf(task) {
+    const text = taskText(task);
     const { embedding } = await this.encoder.run(this.tokenize(text), ['embedding']);
     const names = this.manifest.graphs[GRAPHS.gguf].inputs;
     const loras = await this.hypernet.run({ embedding }, names);
@@ -292,15 +381,15 @@ function loadModel(model, llamaThreads, context) {
   return once(models, `${file}\0${llamaThreads}\0${context}`, () => BaseModel.load(file, { threads: llamaThreads, context }));
 }
 
-/** The GGUF adapter (a Buffer) for a task text. The bundle opens on the first call and stays open. */
+/** The GGUF adapter (a Buffer) for a task text or card. The bundle opens on the first call and stays open. */
 export async function generate(task, { bundle, threads = DEFAULTS.threads } = {}) {
   return (await openGenerator(bundle, threads)).generateGguf(task);
 }
 
 /**
- * Generate the task's adapter and answer `input` with it: the input rendered in the bundle's prompt format and mode
- * (or `promptMode`), greedy, stopping at the end of the answer, as `t2l-edge apply` does. The bundle and the model
- * load on the first call (side by side) and stay loaded; `close()` frees them.
+ * Generate the adapter of the task (a text or a card) and answer `input` with it: the input rendered in the bundle's
+ * prompt format and mode (or `promptMode`), greedy, stopping at the end of the answer, as `t2l-edge apply` does. The
+ * bundle and the model load on the first call (side by side) and stay loaded; `close()` frees them.
  */
 export async function apply(task, input, {
   bundle, model, promptMode, raw = false, maxTokens = DEFAULTS.maxTokens, context = DEFAULTS.context,
@@ -314,7 +403,7 @@ export async function apply(task, input, {
   const mode = effectivePromptMode(promptMode, generator.promptMode);
   const format = PROMPT_FORMATS[generator.promptFormat];
   if (!format && !raw) throw new BundleError(`unknown prompt format ${JSON.stringify(generator.promptFormat)}`);
-  const prompt = raw ? input : renderPrompt(generator.promptFormat, input, task, mode);
+  const prompt = raw ? input : renderPrompt(generator.promptFormat, input, taskText(task), mode);
   const text = await base.complete(prompt, adapter, { maxTokens, stop: raw ? [] : format.stop });
   return {
     answer: raw ? text : text.trim(), prompt, promptMode: raw ? null : mode, adapterBytes: adapter.length,

@@ -7,6 +7,8 @@
   or a pipe holds results only.
 - `notice(...)` is one line on stderr for slow work a user should know about (a model copied into the cache, a
   bundle built once), terminal or not.
+- `Heartbeat` is progress for a log: off a terminal (nohup, CI), a line on stderr at most once a minute and at the end,
+  so a long job is never silent; on a terminal nothing (the bar shows it).
 
 Command modules import from here, never from `app` (which imports them): no import circle.
 """
@@ -14,6 +16,7 @@ Command modules import from here, never from `app` (which imports them): no impo
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import Iterable, Iterator, TypeVar
 
 from rich.console import Console
@@ -78,6 +81,22 @@ def notice(message: str) -> None:
     err.print(message, soft_wrap=True)
 
 
+class Heartbeat:
+    """`beat(message, last=False)`: the message on stderr when stderr is not a terminal and `interval` seconds have
+    passed since the previous line (or it is the first or the last)."""
+
+    def __init__(self, interval: float = 60.0):
+        self.interval, self.said_at = interval, None
+
+    def __call__(self, message: str, last: bool = False) -> None:
+        if err.is_terminal:
+            return
+        now = time.monotonic()
+        if last or self.said_at is None or now - self.said_at >= self.interval:
+            notice(message)
+            self.said_at = now
+
+
 def progress(items: Iterable[T], description: str, total: int | None = None) -> Iterable[T]:
     """A progress bar on stderr over `items` when stderr is a terminal; the items unchanged otherwise."""
     if not err.is_terminal:
@@ -106,4 +125,4 @@ def keep_whole(t: Table) -> Table:
     return t
 
 
-__all__ = ["CliConsole", "console", "err", "keep_whole", "notice", "progress", "table", "table_records"]
+__all__ = ["CliConsole", "Heartbeat", "console", "err", "keep_whole", "notice", "progress", "table", "table_records"]

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,7 +16,7 @@ import typer
 from ..errors import InvalidInputError
 from ..limits import MAX_RANK
 from ..train.config import Objective
-from .console import console, err
+from .console import Heartbeat, console, err, notice
 from .options import BaseModel, ConfigFile
 
 # A trial run: fewer optimizer steps than the config's, from the command line or the environment (the docs test sets
@@ -28,7 +29,8 @@ def _is_main_rank() -> bool:
 
 
 class _Progress:
-    """A rich progress bar fed by the trainer's events: loss, tokens/s (or samples/s), ETA; evaluations as lines."""
+    """A rich progress bar fed by the trainer's events: loss, tokens/s (or samples/s), ETA; evaluations as lines.
+    Off a terminal the bar is a heartbeat: a line a minute on stderr."""
 
     def __init__(self, label: str):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -40,6 +42,9 @@ class _Progress:
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=not err.is_terminal,
         )
         self.task = None
+        self.heartbeat = Heartbeat()
+        self.started: tuple[float, int] | None = None  # (time, step) before the current bar's first step: its ETA
+        self.current = label
 
     def __enter__(self):
         self.progress.start()
@@ -48,6 +53,13 @@ class _Progress:
     def __exit__(self, *exc):
         self.progress.stop()
 
+    def _eta(self, step: int, total: int, step_time: float) -> str:
+        if self.started is None:  # timed from the first step's start (not from an evaluation before it)
+            self.started = (time.monotonic() - step_time, step - 1)
+        began, first = self.started
+        left = (time.monotonic() - began) / max(1, step - first) * (total - step)
+        return f"{int(left // 3600)}:{int(left % 3600 // 60):02d}:{int(left % 60):02d}"
+
     def __call__(self, event) -> None:
         v = event.values
         if event.kind == "start":
@@ -55,6 +67,7 @@ class _Progress:
             if self.task is not None:
                 self.progress.remove_task(self.task)
             self.task = self.progress.add_task(label, total=event.total, completed=event.step, loss="-", speed="")
+            self.started, self.current = None, label
             if "world_size" in v:
                 console.print(
                     f"hypernetwork {v['parameters'] / 1e6:.2f}M parameters · {v['world_size']} process(es) on "
@@ -68,6 +81,9 @@ class _Progress:
             else:
                 speed = ""
             self.progress.update(self.task, completed=event.step, loss=f"{v['loss']:.4f}", speed=speed)
+            parts = [f"step {event.step}/{event.total}", f"loss {v['loss']:.4f}", speed,
+                     f"ETA {self._eta(event.step, event.total, v.get('step_time', 0.0))}"]
+            self.heartbeat(f"{self.current}: " + " · ".join(p for p in parts if p), last=event.step == event.total)
         elif event.kind == "eval":
             shown = " · ".join(f"{k} {x:.4f}" for k, x in v.items())
             console.print(f"step {event.step}: {shown}")
@@ -114,8 +130,15 @@ def train(
 
     main = _is_main_rank()
     if main:
-        with console.status("loading the base model, the encoder and the data"):
-            trainer = Trainer(cfg, mode_, out, resume=resume, card_reader=card_reader)
+        heartbeat = Heartbeat()
+        with console.status("loading the base model, the encoder and the data") as status:
+            def setup(what: str, done: int, total: int) -> None:  # the card pool's build: half an hour on 2 cores
+                status.update(f"card pool: {what} {done}/{total}")
+                heartbeat(f"card pool: {what} {done}/{total}", last=done == total)
+
+            trainer = Trainer(cfg, mode_, out, resume=resume, card_reader=card_reader, progress=setup)
+        if trainer.resume_note:
+            notice(trainer.resume_note)
         with _Progress(mode_.value) as progress:
             result = trainer.fit(progress)
         shown = " · ".join(f"{k} {v:.4f}" for k, v in result.items() if k.startswith(("loss", "eval")))

@@ -172,9 +172,10 @@ class Trainer:
     """`Trainer(config, mode, output).fit()`; `resume=True` continues from the newest checkpoint in `output`."""
 
     def __init__(self, config: TrainConfig, mode: Objective | str, output: str | os.PathLike, resume: bool = False,
-                 full_logits: bool = False, card_reader: Callable[[], Any] | None = None):
+                 full_logits: bool = False, card_reader: Callable[[], Any] | None = None,
+                 progress: Callable[[str, int, int], None] | None = None):
         """`card_reader`: makes the reader of card features (texts -> (N, F): runtimes.llama_cpp.CardReader) when a
-        card pool must be built; the caller wires the runtime."""
+        card pool must be built; the caller wires the runtime. `progress(what, done, total)`: the pool's build."""
         self.config, self.mode = config, config.check_mode(mode)
         self.output = Path(output)
         existing = latest_checkpoint(self.output)
@@ -204,7 +205,8 @@ class Trainer:
                                     "in one process (not under torchrun)")
         build = {Objective.SFT: _build_sft, Objective.RECONSTRUCTION: _build_reconstruction}[self.mode]
         # Data first (bad task files fail before anything heavy loads); the encoder after.
-        self.objective, target, self.base_source = build(config, self.device, self._embed, full_logits, card_reader)
+        self.objective, target, self.base_source = build(config, self.device, self._embed, full_logits, card_reader,
+                                                         progress)
         # a fine-tuned encoder resumes from the weights its checkpoint carries
         source = checkpoint_encoder(existing) if tuned and resume else None
         encoder = TextEncoder(source or config.encoder.path, config.encoder.max_length,
@@ -240,6 +242,7 @@ class Trainer:
         self.optimizer = torch.optim.AdamW(groups, betas=tuple(o.betas), eps=o.eps, weight_decay=o.weight_decay)
         self.base_lrs = [g["lr"] for g in self.optimizer.param_groups]
         self.step = 0
+        self.resume_note: str | None = None  # what a user should know about the resume (a re-planned schedule)
         if resume:
             self._resume(existing)
         self.model: nn.Module = self.hypernet
@@ -286,6 +289,7 @@ class Trainer:
         self.hypernet.load_state_dict(loaded.state_dict())
         load_optimizer(self.optimizer, directory, state["optimizer"])
         self.step = int(state["step"])
+        self.resume_note = _replanned(saved.get("optim", {}).get("steps"), self.config.optim, self.step)
         metrics = self.output / METRICS
         if self.dist.main and metrics.is_file():  # drop what an interrupted run logged after its last checkpoint
             kept = [line for line in metrics.read_text().splitlines(keepends=True)
@@ -410,6 +414,20 @@ class Trainer:
         return result
 
 
+def _replanned(planned: int | None, o, step: int) -> str | None:
+    """A note when a resume with other [optim] steps moves the learning rate (the schedule is re-planned over the new
+    total: a cosine raised to more steps climbs back up)."""
+    if planned is None or planned == o.steps:
+        return None
+    was = lr_factor(o.schedule, step, o.warmup, planned, o.min_lr_ratio)
+    now = lr_factor(o.schedule, step, o.warmup, o.steps, o.min_lr_ratio)
+    if abs(now - was) <= 0.01 * was:
+        return None
+    return (f"resuming at step {step} with [optim] steps {o.steps} (the run planned {planned}): the {o.schedule} "
+            f"schedule is re-planned, the learning rate goes from {o.lr * was:.3g} to {o.lr * now:.3g} "
+            f"({now / was:.2f}×)")
+
+
 def init_from(hypernet: HyperNetwork, source: str | os.PathLike) -> None:
     """A fine-tune's start: the weights of a checkpoint (or a run's newest) with the same architecture; parts it
     lacks (a card reader added to a description-only hypernetwork) keep their fresh initialisation."""
@@ -450,7 +468,7 @@ def _select(target, config: TrainConfig):
         raise InvalidInputError(f"{config.source}: [hypernet] field 'modules': {e}") from None
 
 
-def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bool, card_reader=None):
+def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bool, card_reader=None, progress=None):
     from ..model.base import LoraHooks, load_base_model
     from ..prompts import get_prompt_format
     from .data import PromptTokenizer, sft_tasks
@@ -467,7 +485,7 @@ def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bo
     from ..card_features import n_card_features
 
     n_features = n_card_features(model.config.get_text_config().hidden_size)
-    pool = _card_pool(config, train, model, prompt, base, card_reader) if d.card_share else None
+    pool = _card_pool(config, train, model, prompt, base, card_reader, progress) if d.card_share else None
     if pool is not None and pool.features.shape[1] != n_features:
         raise InvalidInputError(f"{d.card_pool}: card features of width {pool.features.shape[1]}, the base's give "
                                 f"{n_features}")
@@ -481,7 +499,7 @@ def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bo
 POOL_TOP_K = 16
 
 
-def _card_pool(config: TrainConfig, train, model, prompt, base, card_reader):
+def _card_pool(config: TrainConfig, train, model, prompt, base, card_reader, progress=None):
     """The run's card pool: read from [data] card_pool when it was built for these tasks and sizes, else built (the
     features through `card_reader`, the teacher through the base) and saved there."""
     from ..card_features import CARD_FEATURES
@@ -499,7 +517,8 @@ def _card_pool(config: TrainConfig, train, model, prompt, base, card_reader):
                                 "to build it")
     reader = card_reader()
     try:
-        pool = build_card_pool(spec, train, model, prompt, get_prompt_format(config.hypernet.prompt_format), reader)
+        pool = build_card_pool(spec, train, model, prompt, get_prompt_format(config.hypernet.prompt_format), reader,
+                               progress)
     finally:
         getattr(reader, "close", lambda: None)()
     pool.save(path)
@@ -519,7 +538,8 @@ def base_target(source: str | os.PathLike | None):
     return TargetSpec.from_gguf(path), path
 
 
-def _build_reconstruction(config: TrainConfig, device: torch.device, embed, full_logits: bool, card_reader=None):
+def _build_reconstruction(config: TrainConfig, device: torch.device, embed, full_logits: bool, card_reader=None,
+                          progress=None):
     from .reconstruction import ReconstructionObjective, load_library
 
     spec, source = base_target(config.base.model)

@@ -54,6 +54,39 @@ describe('prompts, as t2l_edge/prompts.py renders them', () => {
   });
 });
 
+describe('task cards, as t2l_edge/task_card.py renders them (card-v1)', () => {
+  const examples = [{ input: 'red fox', output: 'fox red' }, ['', '(nothing)']];
+  test('the description, then an Input: and an Output: line per example', () => {
+    assert.equal(t2l.renderCard('Reverse.', examples), 'Reverse.\nInput: red fox\nOutput: fox red\nInput: \nOutput: (nothing)');
+    assert.equal(t2l.renderCard(null, examples.slice(0, 1)), 'Input: red fox\nOutput: fox red');
+    assert.equal(t2l.taskText({ description: 'Sum.' }), 'Sum.');
+    assert.equal(t2l.taskText('Sum.'), 'Sum.');
+  });
+  test('what Python refuses is refused', () => {
+    for (const [bad, needle] of [[() => t2l.renderCard(null, []), 'give a description, examples, or both'],
+      [() => t2l.renderCard('  ', examples), 'description must be a non-empty string'],
+      [() => t2l.renderCard('Sum.', [{ input: 'a' }]), "example 1: field 'output' is missing"],
+      [() => t2l.renderCard('Sum.', [['a', 'b\nc']]), 'contains a line break'],
+      [() => t2l.renderCard('Sum.', [['a', ' ']]), "field 'output': is empty"],
+      [() => t2l.taskText(['Sum.']), 'a task is a non-empty string or a card'],
+      [() => t2l.taskText(''), 'non-empty string']]) {
+      assert.throws(bad, (e) => e instanceof t2l.BundleError && e.message.includes(needle), needle);
+    }
+  });
+  test('readExamples: JSONL, a JSON list, or an object holding "examples"; errors name the line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 't2l-examples-'));
+    const write = (name, text) => { writeFileSync(path.join(dir, name), text); return path.join(dir, name); };
+    const expected = [{ input: 'red fox', output: 'fox red' }, { input: 'a b', output: 'b a' }];
+    assert.deepEqual(await t2l.readExamples(write('a.jsonl', expected.map((x) => JSON.stringify(x)).join('\n'))), expected);
+    assert.deepEqual(await t2l.readExamples(write('b.json', JSON.stringify(expected))), expected);
+    assert.deepEqual(await t2l.readExamples(write('c.json', JSON.stringify({ name: 't', examples: expected }))), expected);
+    const bad = write('d.jsonl', `${JSON.stringify(expected[0])}\n\n{"input": "x"}\n`);
+    await assert.rejects(t2l.readExamples(bad), (e) => e instanceof t2l.BundleError && e.message === `${bad}:3: field 'output' is missing`);
+    await assert.rejects(t2l.readExamples(write('e.json', '[]')), /no examples in the file/);
+    await assert.rejects(t2l.readExamples(path.join(dir, 'none.json')), /none.json: file not found/);
+  });
+});
+
 test('every export is declared in t2l.d.ts', () => {
   const declared = new Set([...readFileSync(path.join(ROOT, 't2l.d.ts'), 'utf8')
     .matchAll(/^export (?:declare )?(?:class|function|const|type|interface) (\w+)/gm)].map((m) => m[1]));
@@ -86,6 +119,14 @@ describe('generate and apply', () => {
                                                           promptMode: 'instructed' });
     assert.equal(told.prompt, `${TASK}\n\nInput: red fox jumps\nOutput:`);
   });
+  test('a card: the adapter of its rendered text; the prompt carries its description, never its examples', async () => {
+    const card = { description: TASK, examples: [['red fox', 'fox red']] };
+    const text = t2l.renderCard(card.description, card.examples);
+    assert.deepEqual(await t2l.generate(card, { bundle: BUNDLE }), await t2l.generate(text, { bundle: BUNDLE }));
+    assert.notDeepEqual(await t2l.generate(card, { bundle: BUNDLE }), await t2l.generate(TASK, { bundle: BUNDLE }));
+    const told = await t2l.apply(card, 'red fox jumps', { bundle: BUNDLE, model: MODEL, maxTokens: 4, promptMode: 'instructed' });
+    assert.equal(told.prompt, `${TASK}\n\nInput: red fox jumps\nOutput:`);
+  });
   test('a missing bundle or model is a BundleError that says what to do', async () => {
     await assert.rejects(t2l.generate(TASK, { bundle: '/nonexistent/bundle' }), (e) =>
       e instanceof t2l.BundleError && /bundle not found: \/nonexistent\/bundle/.test(e.message) && /build-engine/.test(e.message));
@@ -107,7 +148,7 @@ describe('the command line', () => {
   test('--help prints the usage and exits 0', () => {
     const run = cli('--help');
     assert.equal(run.status, 0, run.stderr);
-    for (const option of ['--task', '--bundle', '--prompt', '--model', '--prompt-mode', '--llama-threads']) {
+    for (const option of ['--task', '--examples', '--bundle', '--prompt', '--model', '--prompt-mode', '--llama-threads']) {
       assert.ok(run.stdout.includes(option), option);
     }
   });
@@ -119,6 +160,8 @@ describe('the command line', () => {
     oneLineError(cli('--task', 'Sum', '--prompt', 'x', '--max-tokens', '0'), '--max-tokens must be a positive integer');
     oneLineError(cli('--bundle', BUNDLE, '--task', 'Sum', '--prompt', 'x', '--model', '/nonexistent/gemma.gguf'),
                  'base model not found');
-    oneLineError(cli('--bundle', BUNDLE), 'give --task');
+    oneLineError(cli('--bundle', BUNDLE), 'give --task TEXT and/or --examples FILE');
+    oneLineError(cli('--bundle', BUNDLE, '--task', ' '), 'the task description is empty');
+    oneLineError(cli('--bundle', BUNDLE, '--examples', '/nonexistent/examples.jsonl'), 'examples.jsonl: file not found');
   });
 });
