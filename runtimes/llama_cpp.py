@@ -343,17 +343,61 @@ class LlamaCompleter:
         return self.runner.generate(prompt, max_tokens=max_tokens, stop=self.stop)  # too long: InvalidInputError
 
 
+class _StopAtFinalNorm:
+    """llama.cpp's graph-evaluation callback that ends a decode once the final norm's states are computed (the node
+    llama.cpp names "result_embd_pooled" in an embedding context; with pooling "none" it is the final norm itself).
+    An embedding context marks every token as an output, so llama.cpp also multiplies every token's state by the
+    vocabulary (262k × 640 for Gemma 3 270M): half of a card's pass, for logits the card reader never reads. The
+    scheduler asks about each node before computing it (`ask`); observing this one computes the graph up to it, and
+    answering False after it stops the rest. Nothing before it changes: the states are the same numbers."""
+
+    NAME = b"result_embd_pooled"
+
+    def __init__(self, llama_cpp):
+        from llama_cpp._ctypes_extensions import load_shared_library
+        from llama_cpp._ggml import libggml_base_path
+
+        get_name = load_shared_library("ggml-base", libggml_base_path).ggml_get_name
+        get_name.argtypes, get_name.restype = [ctypes.c_void_p], ctypes.c_char_p
+        self.stops = 0  # decodes ended at the norm (a test checks the name still matches llama.cpp's graph)
+
+        def on_node(tensor, ask, _data) -> bool:
+            if ask:
+                return get_name(tensor) == self.NAME
+            self.stops += 1
+            return False
+
+        self.callback = llama_cpp.ggml_backend_sched_eval_callback(on_node)  # kept alive: llama.cpp holds it
+
+    def install(self, llm, llama_cpp) -> None:
+        """Give `llm` (a llama_cpp.Llama) a context made with this callback, in place of the one it made without."""
+        import contextlib
+
+        from llama_cpp import _internals
+
+        params = llm.context_params
+        params.cb_eval, params.cb_eval_user_data = self.callback, None
+        old = llm._ctx
+        llm._ctx = llm._stack.enter_context(contextlib.closing(
+            _internals.LlamaContext(model=llm._model, params=params, verbose=False)))
+        old.close()
+
+
 class CardReader:
     """Card features (t2l_edge/card_features.py) from the base model through llama.cpp: a second context on the same
     base GGUF in embedding mode (memory-mapped: the weights are shared with a generating runner's pages), one forward
-    pass per card, its final-layer states pooled. `reader(texts)` -> (N, F) float32. The context opens at the first
-    card, so a reader given to every generator costs nothing until a card with examples comes."""
+    pass per card up to its final norm (`_StopAtFinalNorm`), its final-layer states pooled. `reader(texts)` -> (N, F)
+    float32. The context opens at the first card, so a reader given to every generator costs nothing until a card
+    with examples comes. `stop_at_norm=False`: the whole pass, vocabulary projection included (the reference)."""
 
-    def __init__(self, base_model: str | os.PathLike | None = None, n_ctx: int = 1024, n_threads: int | None = None):
+    def __init__(self, base_model: str | os.PathLike | None = None, n_ctx: int = 1024, n_threads: int | None = None,
+                 stop_at_norm: bool = True):
         from t2l_edge.card_features import CARD_FEATURES
 
         self.base_model, self.name, self.n_ctx, self.n_threads = base_model, CARD_FEATURES, n_ctx, n_threads
+        self.stop_at_norm = stop_at_norm
         self._llm = None
+        self._stop: _StopAtFinalNorm | None = None
 
     @property
     def llm(self):
@@ -362,14 +406,23 @@ class CardReader:
             _quiet_logs(llama_cpp, False)
             self.model_path = resolve_base_model(self.base_model)
             try:
-                self._llm = llama_cpp.Llama(
+                llm = llama_cpp.Llama(
                     model_path=str(self.model_path), embedding=True, pooling_type=llama_cpp.LLAMA_POOLING_TYPE_NONE,
                     n_ctx=self.n_ctx, n_batch=self.n_ctx, n_ubatch=self.n_ctx,
                     n_threads=self.n_threads or min(4, os.cpu_count() or 1), use_mmap=True, verbose=False,
                 )
+                if self.stop_at_norm:
+                    self._stop = _StopAtFinalNorm(llama_cpp)
+                    self._stop.install(llm, llama_cpp)
             except ValueError as e:
                 raise RuntimeBackendError(f"{self.model_path}: llama.cpp could not load the base model ({quote(e, 120)})") from None
+            self._llm = llm
         return self._llm
+
+    @property
+    def stops(self) -> int:
+        """Passes that ended at the final norm (0 with `stop_at_norm=False`)."""
+        return self._stop.stops if self._stop is not None else 0
 
     @property
     def n_features(self) -> int:

@@ -54,6 +54,10 @@ def test_card_features_are_the_bases_final_hidden_states_as_pytorch_computes_the
     assert features.shape == (2, n_card_features(640)) and np.array_equal(features[0], again[0])
     assert np.array_equal(features[0], pool_card_states(states))
     assert not np.allclose(features[0], features[1])
+    with CardReader(n_threads=2, stop_at_norm=False) as whole:  # the pass with the vocabulary projection
+        assert np.array_equal(whole([CARD.text, "Uppercase it.\nInput: ab\nOutput: AB"]), features)
+        assert whole.stops == 0
+    assert reader.stops == 4  # every pass above ended at the final norm: the node's name still matches llama.cpp's
     base = load_base_model(None)  # the same base in PyTorch (dequantized fp32)
     ids = base.tokenizer(CARD.text, return_tensors="pt").input_ids
     assert ids.shape[1] == states.shape[0]  # llama.cpp and transformers tokenize the card alike
