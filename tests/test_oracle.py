@@ -4,6 +4,7 @@ itself loads back to the trained model, with their task descriptions, usable as 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -40,6 +41,10 @@ def test_train_lora_writes_peft_dirs_that_peft_loads_and_that_learned(capsys, tm
     assert code == 0, err
     assert "wrote 2 oracle LoRA(s)" in out
     tasks = {t.name: t for t in load_tasks(tmp_path / "tiny_tasks.jsonl")}
+    # off a terminal, a heartbeat at most once a minute: the first step (no rate yet), and each task's last
+    assert re.match(rf"oracle {next(iter(tasks))}: step 1/40 · loss \d+\.\d{{4}} · ETA -\n", err), err
+    for name in tasks:
+        assert re.search(rf"^oracle {name}: step 40/40 · loss \d+\.\d{{4}} · ETA 0:00:00$", err, re.M), err
     base = load_base_model(tmp_path / "tiny-base")
     prompt = PromptTokenizer(base.tokenizer, get_prompt_format(), 32)
     for name, task in tasks.items():

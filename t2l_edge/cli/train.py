@@ -53,11 +53,13 @@ class _Progress:
     def __exit__(self, *exc):
         self.progress.stop()
 
-    def _eta(self, step: int, total: int, step_time: float) -> str:
+    def _eta(self, step: int, total: int, step_time: float | None) -> str:
         if self.started is None:  # timed from the first step's start (not from an evaluation before it)
-            self.started = (time.monotonic() - step_time, step - 1)
+            self.started = (time.monotonic() - (step_time or 0.0), step - (step_time is not None))
         began, first = self.started
-        left = (time.monotonic() - began) / max(1, step - first) * (total - step)
+        if step == first:  # a step of unknown length: no rate yet
+            return "-"
+        left = (time.monotonic() - began) / (step - first) * (total - step)
         return f"{int(left // 3600)}:{int(left % 3600 // 60):02d}:{int(left % 60):02d}"
 
     def __call__(self, event) -> None:
@@ -82,7 +84,7 @@ class _Progress:
                 speed = ""
             self.progress.update(self.task, completed=event.step, loss=f"{v['loss']:.4f}", speed=speed)
             parts = [f"step {event.step}/{event.total}", f"loss {v['loss']:.4f}", speed,
-                     f"ETA {self._eta(event.step, event.total, v.get('step_time', 0.0))}"]
+                     f"ETA {self._eta(event.step, event.total, v.get('step_time'))}"]
             self.heartbeat(f"{self.current}: " + " · ".join(p for p in parts if p), last=event.step == event.total)
         elif event.kind == "eval":
             shown = " · ".join(f"{k} {x:.4f}" for k, x in v.items())
