@@ -369,7 +369,7 @@ class _StopAtFinalNorm:
 
         self.callback = llama_cpp.ggml_backend_sched_eval_callback(on_node)  # kept alive: llama.cpp holds it
 
-    def install(self, llm, llama_cpp) -> None:
+    def install(self, llm) -> None:
         """Give `llm` (a llama_cpp.Llama) a context made with this callback, in place of the one it made without."""
         import contextlib
 
@@ -413,7 +413,7 @@ class CardReader:
                 )
                 if self.stop_at_norm:
                     self._stop = _StopAtFinalNorm(llama_cpp)
-                    self._stop.install(llm, llama_cpp)
+                    self._stop.install(llm)
             except ValueError as e:
                 raise RuntimeBackendError(f"{self.model_path}: llama.cpp could not load the base model ({quote(e, 120)})") from None
             self._llm = llm

@@ -33,8 +33,8 @@ Gemma 3 270M and the adapter applied (node-llama-cpp, greedy): the same answer a
   -h, --help           this text`;
 
 const OPTIONS = {
-  bundle: { type: 'string' }, task: { type: 'string' }, examples: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' },
-  prompt: { type: 'string' }, 'max-tokens': { type: 'string' }, 'prompt-mode': { type: 'string' },
+  bundle: { type: 'string' }, task: { type: 'string' }, examples: { type: 'string' }, out: { type: 'string' },
+  model: { type: 'string' }, prompt: { type: 'string' }, 'max-tokens': { type: 'string' }, 'prompt-mode': { type: 'string' },
   context: { type: 'string' }, threads: { type: 'string' }, 'llama-threads': { type: 'string' },
   raw: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -86,8 +86,8 @@ async function main(argv) {
   const generator = await AdapterGenerator.open(bundle, { threads });
   const start = performance.now();
   const adapter = await generator.generateGguf(task);
-  const result = { task: a.task ?? null, ...(examples.length ? { examples: examples.length } : {}), recipe: generator.gguf.recipe, adapter_bytes: adapter.length,
-                   generate_ms: performance.now() - start };
+  const result = { task: a.task ?? null, ...(examples.length ? { examples: examples.length } : {}),
+                   recipe: generator.gguf.recipe, adapter_bytes: adapter.length, generate_ms: performance.now() - start };
   if (a.out) {
     await writeFile(a.out, adapter);
     result.out = a.out;

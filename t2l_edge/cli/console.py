@@ -82,8 +82,8 @@ def notice(message: str) -> None:
 
 
 class Heartbeat:
-    """`beat(message, last=False)`: the message on stderr when stderr is not a terminal and `interval` seconds have
-    passed since the previous line (or it is the first or the last)."""
+    """`heartbeat(message, last=False)` prints the message on stderr when stderr is not a terminal and `interval`
+    seconds have passed since the previous line, or it is the first or the last."""
 
     def __init__(self, interval: float = 60.0):
         self.interval, self.said_at = interval, None

@@ -3,9 +3,9 @@
 A runtime reports for every completion the prompt's processing (`prompt_ms`, `prompt_tokens`: the time to the first
 token's logits, by the clock: llama.cpp's own prompt counter reads ≈ 0 once an adapter is set) and the decoding
 after it (`decode_ms`, `decode_tokens`: each further token's forward pass, llama.cpp's counter). Loading and
-switching adapters are not counted. Summaries give the median (p50) and the
-95th percentile (p95) over answers; tokens/s is decode_tokens / decode time per answer (answers of one token have no
-decode time and are left out of it) and, overall, all decode tokens over all decode time.
+switching adapters are not counted. Summaries give the median (p50) and the 95th percentile (p95) over answers;
+tokens/s is decode_tokens / decode time per answer (answers of one token have no decode time and are left out of it)
+and, overall, all decode tokens over all decode time.
 """
 
 from __future__ import annotations

@@ -192,7 +192,8 @@ def latency_table(results: Results, metrics=()):
         columns += ["prompt ms p50 / p95", "decode ms p50 / p95", "total ms p50 / p95"]
     if show_rate:
         columns += ["tokens/s p50 / p95", "tokens/s overall"]
-    table = Table(*columns, title="response time per answer (the prompt to the first token, then decoding; adapter switches not counted)")
+    table = Table(*columns, title="response time per answer (the prompt to the first token, then decoding; adapter "
+                                  "switches not counted)")
     for column in table.columns[1:]:
         column.justify = "right"
 
