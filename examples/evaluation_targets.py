@@ -68,7 +68,7 @@ def rows(out: Path) -> list[tuple[str, str, str, str]]:
     """(what, measured with interval, bar, verdict) per target."""
     table = []
     for what, name, a, b, bar, above_zero in DIFFERENCE_TARGETS:
-        chosen = "" if a else f" ({best_mode(load(out, name))})"  # the best mode is named; a fixed one is in `what`
+        picked = a is None  # the best mode is named in the row; a fixed one is in `what`
         a = a or best_mode(load(out, name))
         measured = difference(out, name, a, b)
         if measured is None:
@@ -77,7 +77,7 @@ def rows(out: Path) -> list[tuple[str, str, str, str]]:
         d, ci = measured
         met = bar is None or (d >= bar and (not above_zero or ci[0] > 0))
         shown_bar = "report" if bar is None else f"≥ {bar:+d}" + (", interval > 0" if above_zero else "")
-        table.append((what + chosen, f"{d:+.1f} [{ci[0]:+.1f}, {ci[1]:+.1f}]", shown_bar,
+        table.append((what + (f" ({a})" if picked else ""), f"{d:+.1f} [{ci[0]:+.1f}, {ci[1]:+.1f}]", shown_bar,
                       "" if bar is None else "met" if met else "MISSED"))
     for what, name, condition, bar in MEAN_TARGETS:
         v, ci = mean(load(out, name), condition)

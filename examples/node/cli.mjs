@@ -81,12 +81,12 @@ async function main(argv) {
   const answering = a.prompt !== undefined;
   const modelPath = a.model ?? defaultModelPath();
   if (answering) requireFile(modelPath, 'base model', MODEL_HINT); // before any work
-  const examples = a.examples !== undefined ? await readExamples(a.examples) : [];
-  const task = examples.length ? renderCard(a.task, examples) : a.task; // a card: as `t2l-edge --examples` renders it
+  const examples = a.examples !== undefined ? await readExamples(a.examples) : null;
+  const task = examples ? renderCard(a.task, examples) : a.task; // a card: as `t2l-edge --examples` renders it
   const generator = await AdapterGenerator.open(bundle, { threads });
   const start = performance.now();
   const adapter = await generator.generateGguf(task);
-  const result = { task: a.task ?? null, ...(examples.length ? { examples: examples.length } : {}),
+  const result = { task: a.task ?? null, ...(examples ? { examples: examples.length } : {}),
                    recipe: generator.gguf.recipe, adapter_bytes: adapter.length, generate_ms: performance.now() - start };
   if (a.out) {
     await writeFile(a.out, adapter);
