@@ -330,15 +330,16 @@ class LlamaCppRunner:
 
 class LlamaCompleter:
     """`complete(prompt, adapter_bytes | None, max_tokens)` on a `LlamaCppRunner`, the callable evaluation drives:
-    greedy, stopping at `stop`; the active adapter changes only when another bytes object comes."""
+    greedy, stopping at `stop`; the active adapter changes only when another bytes object comes. `scale` multiplies
+    every adapter's ΔW (llama.cpp's adapter scale)."""
 
-    def __init__(self, runner: LlamaCppRunner, stop):
-        self.runner, self.stop = runner, list(stop)
+    def __init__(self, runner: LlamaCppRunner, stop, scale: float = 1.0):
+        self.runner, self.stop, self.scale = runner, list(stop), scale
         self.current: bytes | None = None
 
     def __call__(self, prompt: str, adapter: bytes | None, max_tokens: int) -> str:
         if adapter is not self.current:
-            self.runner.use(adapter)
+            self.runner.use(adapter, self.scale)
             self.current = adapter
         return self.runner.generate(prompt, max_tokens=max_tokens, stop=self.stop)  # too long: InvalidInputError
 

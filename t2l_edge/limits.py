@@ -19,6 +19,7 @@ MAX_RANK = 1024  # a LoRA rank: no module of a 70B model has min(in, out) above 
 MAX_WIDTH = 1 << 16  # a hypernetwork's latent or head width, or its embedding size
 MAX_BLOCKS = 64  # residual blocks of a hypernetwork
 MAX_LORA_SCALE = 1e4  # alpha / r (or alpha / √r): real adapters use 0.1-100; 3e38 turned every logit into NaN
+MAX_LORA_MULTIPLIER = 4.0  # what a user may multiply an adapter's own scale by (serve's lora_scale, --lora-scale)
 
 
 def check_int(value: object, what: str, low: int, high: int) -> int:

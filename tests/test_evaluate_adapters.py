@@ -91,3 +91,35 @@ def test_refusals(capsys, data, gemma_spec):
         code, _, err = run(capsys, "evaluate", *args, "--test-data", data / "reverse.jsonl", "-o", data / "x.json")
         assert_one_line_error(code, err, *words)
         assert code == 2
+
+
+def test_lora_scale_multiplies_the_adapter(capsys, data):
+    """--lora-scale S answers as the same adapter with alpha × S (llama.cpp scales ΔW), and 0 as the base."""
+    import dataclasses
+
+    from t2l_edge.export.formats import load_adapter
+    from t2l_edge.export.gguf import to_gguf_bytes
+    from t2l_edge.export.recipes import Recipe
+
+    code, _, err = run(capsys, "generate", "--task", TASK, "-q", "f16", "--output", data / "f16.gguf")
+    assert code == 0, err
+    adapter = load_adapter(data / "f16.gguf")
+    (data / "f16x2.gguf").write_bytes(to_gguf_bytes(dataclasses.replace(adapter, alpha=adapter.alpha * 2), Recipe.F16))
+    results = {}
+    for scale, names in [("2", ["mine=f16.gguf"]), ("0", ["mine=f16.gguf"]), ("1", ["mine=f16.gguf", "doubled=f16x2.gguf"])]:
+        args = [a for n in names for a in ("-a", f"{n.split('=')[0]}={data / n.split('=')[1]}")]
+        code, _, err = run(capsys, "evaluate", *args, "--test-data", data / "reverse.jsonl", "--lora-scale", scale,
+                           "-o", data / f"scale{scale}.json")
+        assert code == 0, err
+        full = json.loads((data / f"scale{scale}.json").read_text())
+        assert full["meta"]["lora_scale"] == float(scale)
+        results[scale] = {c: [p["prediction"] for p in full["predictions"] if p["condition"] == c]
+                          for c in ("base", "mine", "doubled")}
+    assert results["2"]["mine"] == results["1"]["doubled"]  # the multiplier is the adapter's alpha × S
+    assert results["1"]["mine"] != results["1"]["doubled"]  # and it changes the answers here
+    assert results["0"]["mine"] == results["0"]["base"]  # 0: the base answers
+    for bad in ("-1", "4.5", "many"):
+        code, _, err = run(capsys, "evaluate", "-a", f"x={data / 'f16.gguf'}", "--test-data", data / "reverse.jsonl",
+                           "--lora-scale", bad, "-o", data / "x.json")
+        assert_one_line_error(code, err, "--lora-scale")
+        assert code == 2

@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidInputError
-from ..limits import MAX_SEED
+from ..limits import MAX_LORA_MULTIPLIER, MAX_SEED
 from .console import console, err
 from .options import DEFAULT_CONTEXT, BaseModel, Bundle, Checkpoint, Context, Encoder, Quantization, recipe_or_default
 
@@ -93,6 +93,10 @@ def evaluate(
     plot: Annotated[Optional[Path], typer.Option("--plot", help="PNG chart of accuracy per task and condition.")] = None,
     context: Context = DEFAULT_CONTEXT,
     threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="llama.cpp threads (default: up to 4).")] = None,
+    lora_scale: Annotated[
+        float, typer.Option("--lora-scale", min=0.0, max=MAX_LORA_MULTIPLIER, help="Multiply every adapter's ΔW by this "
+                            "(llama.cpp's adapter scale; 0: the base answers).")
+    ] = 1.0,
     seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the mismatched pairing and the bootstrap.")] = 0,
     adapter: Annotated[
         Optional[list[str]],
@@ -176,6 +180,7 @@ def evaluate(
         meta = {
             "base_model": str(base_path),
             "quantization": recipe.value,
+            "lora_scale": lora_scale,
             "generator": provenance,
             "task_files": specs,
             "oracle_dir": str(oracle_dir) if use_oracles else None,
@@ -187,7 +192,7 @@ def evaluate(
         with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
             job = bar.add_task("evaluating", total=None)
             results = run_evaluation(
-                task_list, chosen, make_adapters, LlamaCompleter(runner, fmt.stop),
+                task_list, chosen, make_adapters, LlamaCompleter(runner, fmt.stop, lora_scale),
                 lambda adapter: to_gguf_bytes(adapter, recipe), limit=limit, oracle=oracles, multitask=shared,
                 shots=shots, prompt_format=fmt,
                 seed=seed, meta=meta, progress=lambda done, total: bar.update(job, completed=done, total=total),

@@ -11,8 +11,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..limits import MAX_LORA_MULTIPLIER
+
 MAX_STOP_SEQUENCES = 4
-MAX_LORA_SCALE = 4.0
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -54,7 +55,7 @@ class GenerationRequest(Body):
     task: str | None = None
     examples: list[dict[str, str]] | None = None  # with or instead of `task`: a task card (input/output pairs)
     adapter: str | None = None
-    lora_scale: float = Field(default=1.0, ge=0.0, le=MAX_LORA_SCALE)  # 0: the base answers the rendered prompt
+    lora_scale: float = Field(default=1.0, ge=0.0, le=MAX_LORA_MULTIPLIER)  # 0: the base answers the rendered prompt
     prompt_mode: Literal["instructed", "bare"] | None = None  # None: the mode the adapter records
 
     @field_validator("stop", mode="after")
