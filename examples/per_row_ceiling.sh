@@ -7,7 +7,8 @@
 # Draws ROWS (default 16) training rows at random (seed 0), trains an ordinary LoRA per row on its 64 training
 # instances (`train-lora`, STEPS steps of 8, default 150; the default's modules and rank), and evaluates the rows'
 # held-out wordings and instances (seed 1, up to 12 each) with t2l, t2l+desc, the per-row LoRAs and the multitask
-# LoRA. One core: ≈ 3 min per row, then ≈ 4 min of evaluation.
+# LoRA (`none`: without it). One core: ≈ 3 min per row, then ≈ 4 min of evaluation. Results that exist are kept, so a
+# stopped run resumes.
 set -euo pipefail
 out=$1; multitask=$2; rows=${3:-16}; steps=${4:-150}
 mkdir -p "$out"
@@ -27,5 +28,7 @@ for name, picked in lines.items():
 EOF
 [ -d "$out/oracles" ] || $cmd train-lora --tasks "$out/train-rows.jsonl" --output "$out/oracles" --steps "$steps" --rank 8 \
   --modules q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj
+conditions=t2l,t2l+desc,oracle; baseline=()
+[ "$multitask" = none ] || { conditions+=,multitask; baseline=(--multitask-lora "$multitask"); }
 [ -s "$out/ceiling.json" ] || $cmd evaluate -o "$out/ceiling.json" --tasks "$out/heldout-rows.jsonl" \
-  --conditions t2l,t2l+desc,oracle,multitask --oracle-dir "$out/oracles" --multitask-lora "$multitask" --threads 2
+  --conditions "$conditions" --oracle-dir "$out/oracles" "${baseline[@]}" --threads 2
