@@ -188,6 +188,7 @@ def test_train_lora_multitask_lowers_heldout_loss(capsys, tmp_path):
     info = json.loads((out / "task.json").read_text())
     assert info["name"] == "multitask" and info["tasks"] == ["shout", "count"] and info["steps"] == 40
     assert info["heldout_loss"] < info["heldout_loss_base"] - 0.5, info
+    assert len(info["losses"]) == 40 and info["losses"][-1] == info["train_loss"]
     adapter = read_peft(out)
     assert adapter.rank == 4 and [k.value for k in adapter.target.modules] == ["q_proj", "v_proj", "down_proj"]
 

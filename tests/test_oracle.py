@@ -53,6 +53,8 @@ def test_train_lora_writes_peft_dirs_that_peft_loads_and_that_learned(capsys, tm
         info = json.loads((folder / "task.json").read_text())
         assert info["name"] == name and info["descriptions"] == list(task.descriptions) and info["steps"] == 40
         assert info["heldout_loss"] < info["heldout_loss_base"] - 0.5  # it learned the task
+        curve = info["losses"]  # every step's loss, the last one the train_loss reported
+        assert len(curve) == 40 and curve[-1] == info["train_loss"] and min(curve[-5:]) < curve[0] - 0.5
 
         adapter = read_peft(folder)
         assert adapter.task == task.descriptions[0] and adapter.rank == 4 and adapter.alpha == 8.0

@@ -4,7 +4,8 @@ multitask LoRA (`train_multitask`): one ordinary LoRA on the hypernetwork's whol
 `multitask` baseline.
 
 Each task becomes `<output>/<task name>/`: a PEFT directory (adapter_config.json + adapter_model.safetensors, with
-`t2l.task` set to the task's first description) and `task.json` with every description and the training figures.
+`t2l.task` set to the task's first description) and `task.json` with every description and the training figures
+(held-out loss before and after, the loss of every step: `losses`).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class _PeftLora:
             self.peft_model = get_peft_model(model, lora_config)
         self.lm = self.peft_model.get_base_model()
         self.params = [p for p in self.peft_model.parameters() if p.requires_grad]
+        self.losses: list[float] = []  # every step's, for task.json
 
     def fit(self, batch: Callable[[int], list[Encoded]], pad_id: int, emit: Callable[[Event], None], name: str) -> float:
         """Train `[optim] steps` steps on `batch(step)`; the last step's loss."""
@@ -85,6 +87,7 @@ class _PeftLora:
                 torch.nn.utils.clip_grad_norm_(self.params, o.clip)
             optimizer.step()
             loss_value = float(loss.detach())
+            self.losses.append(loss_value)
             emit(Event("step", step + 1, o.steps, {"task": name, "loss": loss_value}))
         return loss_value
 
@@ -153,7 +156,7 @@ def train_oracles(config: TrainConfig, tasks: Sequence[Task], output: str | os.P
         path = write_peft(adapter, output / dirname, base_model=str(base.source))
         write_task_sidecar(
             path, task.name, task.descriptions, metric=task.metric.value, steps=o.steps, train_loss=loss_value,
-            heldout_loss_base=before, heldout_loss=after, base=str(base.source),
+            heldout_loss_base=before, heldout_loss=after, base=str(base.source), losses=lora.losses,
         )
         model = lora.unload()  # the plain base again, for the next task
         result = OracleResult(task.name, path, o.steps, before, after, loss_value)
@@ -213,6 +216,7 @@ def train_multitask(config: TrainConfig, output: str | os.PathLike,
     write_task_sidecar(
         path, MULTITASK_NAME, [adapter.task], tasks=[t.name for t in train], steps=o.steps, train_loss=loss_value,
         heldout_loss_base=before, heldout_loss=after, base=str(base.source), prompt="description + input",
+        losses=lora.losses,
     )
     emit(Event("end", o.steps, o.steps, {"task": MULTITASK_NAME, "path": str(path), "heldout_loss_base": before,
                                           "heldout_loss": after, "train_loss": loss_value}))
