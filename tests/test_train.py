@@ -341,3 +341,51 @@ def test_cli_train_then_generate(capsys, tmp_path):
                      r"re-planned, the learning rate goes from ([\d.e-]+) to ([\d.e-]+) \(([\d.]+)×\)", err)
     assert note, err
     assert float(note[2]) > float(note[1]) and abs(float(note[3]) - float(note[2]) / float(note[1])) < 0.02
+
+
+@pytest.mark.slow
+def test_compiled_decoder_trains_as_the_eager_one(tmp_path):
+    """[run] compile = true: the base's decoder goes through torch.compile (inductor, shapes dynamic) and the run
+    computes what the eager one does: the same losses over steps of different sequence lengths."""
+    from t2l_edge.train.sft import decoder_and_head
+
+    path = tiny_run_dir(tmp_path, **SHORT)
+    eager = Trainer(TrainConfig.load(path, "sft"), "sft", tmp_path / "eager")
+    path.write_text(path.read_text().replace("[run]\n", "[run]\ncompile = true\n"))
+    compiled = Trainer(TrainConfig.load(path, "sft"), "sft", tmp_path / "compiled")
+    decoder, _, _ = decoder_and_head(compiled.objective.model)
+    assert decoder._compiled_call_impl is not None and decoder_and_head(eager.objective.model)[0]._compiled_call_impl is None
+    lengths = set()
+    for _ in range(4):
+        a, b = eager.train_step(), compiled.train_step()
+        assert b["loss"] == pytest.approx(a["loss"], rel=1e-4, abs=1e-5)
+        lengths.add(a["tokens"])
+    assert len(lengths) > 1  # batches of different lengths: one dynamic graph serves them
+
+
+def test_compile_must_be_a_boolean(tmp_path):
+    path = tiny_run_dir(tmp_path)
+    path.write_text(path.read_text().replace("[run]\n", "[run]\ncompile = \"yes\"\n"))
+    with pytest.raises(InvalidInputError, match=r"\[run\] field 'compile': must be true or false"):
+        TrainConfig.load(path, "sft")
+
+
+@pytest.mark.slow
+def test_profile_script_times_compiled_beside_eager(tmp_path):
+    """examples/profile_train_step.py --compile-vs-eager: both trainers on the same batches (equal losses per step),
+    and the medians it reports are those of its step lines."""
+    import statistics
+
+    script = Path(__file__).resolve().parent.parent / "examples" / "profile_train_step.py"
+    done = subprocess.run([sys.executable, str(script), str(tiny_run_dir(tmp_path)), "1", "5", "--compile-vs-eager"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    steps = re.findall(r"^step \d+: ([\d.]+) s, loss ([\d.]+) · compiled ([\d.]+) s, loss ([\d.]+)$", done.stdout, re.M)
+    assert len(steps) == 5
+    for _, eager_loss, _, compiled_loss in steps:
+        assert float(compiled_loss) == pytest.approx(float(eager_loss), rel=1e-4, abs=1e-5)
+    eager = statistics.median(float(s[0]) for s in steps[2:])
+    compiled = statistics.median(float(s[2]) for s in steps[2:])
+    assert f"median {eager:.3f} s/step" in done.stdout and f"compiled: median {compiled:.3f} s/step" in done.stdout
+    ratio = re.search(r"eager / compiled ([\d.]+)×", done.stdout)
+    assert ratio and float(ratio.group(1)) == pytest.approx(eager / compiled, rel=0.05)  # from the unrounded times

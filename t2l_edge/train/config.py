@@ -11,7 +11,7 @@
     [optim]       lr, warmup, schedule, min_lr_ratio, clip, weight_decay, betas, eps, l2, steps
     [eval]        every, n, split | tasks | library, holdout
     [checkpoint]  every, keep
-    [run]         seed, output, threads, device
+    [run]         seed, output, threads, device, init, compile (torch.compile the base model's decoder)
 
 Every section is a dataclass that checks itself; `TrainConfig.load` adds the file and the section to each message:
 ``train.toml: [optim] field 'lr': must be a positive number, got -1``. Relative paths are relative to the file.
@@ -347,9 +347,12 @@ class RunSection:
     threads: int | None = None  # torch CPU threads per process; None: torch's default
     device: str = Device.AUTO.value
     init: str | None = None  # start from this checkpoint's weights (a fine-tune); new parts start fresh
+    compile: bool = False  # torch.compile the base's decoder: ≈ 1.17× the steps/s on CPU after a ≈ 3 min first step
 
     def __post_init__(self):
         _int(self.seed, "seed", 0)
+        if not isinstance(self.compile, bool):
+            raise InvalidInputError(f"field 'compile': must be true or false, got {self.compile!r}")
         self.output = _optional_str(self.output, "output")
         self.init = _optional_str(self.init, "init")
         if self.threads is not None:

@@ -493,6 +493,10 @@ def _build_sft(config: TrainConfig, device: torch.device, embed, full_logits: bo
                              config.run.seed, config.optim.l2, config.eval.n, device, full_logits, d.card_mix(),
                              d.instructed, pool, d.card_share, config.optim.distill)
     objective.card_features = n_features
+    if config.run.compile:  # after the hooks are in place and the card pool is read: one graph, shapes dynamic
+        from .sft import decoder_and_head
+
+        decoder_and_head(model)[0].compile(dynamic=True)
     return objective, target, base.source
 
 
