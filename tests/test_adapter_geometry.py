@@ -1,5 +1,6 @@
 """examples/adapter_geometry.py: the ΔW inner products it reads from the LoRA factors equal those of the dense ΔW,
-and its summary says 1 / 100% for one adapter repeated and ≈ 0 for independent ones."""
+and its summary says 1 / 100% for one adapter repeated and ≈ 0 for independent ones; examples/guidance_ablation.py's
+guided adapter is g·ΔW − (g − 1)·ΔW_mean."""
 
 from __future__ import annotations
 
@@ -40,3 +41,15 @@ def test_summary_of_repeated_and_independent_adapters():
     assert np.abs(off).max() < 0.2  # independent random factors: nearly orthogonal ΔW
     share = apart.sum() / 36 / np.diag(apart).mean()
     assert f"holds {share:.1%}" in geometry.describe("apart", apart) and share < 0.35  # ≈ 1/6
+
+
+def test_guided_adapter_is_g_times_its_own_minus_the_mean():
+    spec = importlib.util.spec_from_file_location(
+        "guidance_ablation", Path(__file__).resolve().parent.parent / "examples" / "guidance_ablation.py")
+    guidance = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(guidance)
+    own, mean = LoraAdapter.random(TARGET, 4, alpha=8.0, seed=4), LoraAdapter.random(TARGET, 4, alpha=8.0, seed=5)
+    for g in (1.0, 2.0, 0.5):
+        out = guidance.guided(own, mean, g)
+        assert out.rank == 8 and out.scale == own.scale
+        np.testing.assert_allclose(dense(out), g * dense(own) - (g - 1) * dense(mean), rtol=1e-5, atol=1e-9)
