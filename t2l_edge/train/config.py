@@ -347,7 +347,7 @@ class RunSection:
     threads: int | None = None  # torch CPU threads per process; None: torch's default
     device: str = Device.AUTO.value
     init: str | None = None  # start from this checkpoint's weights (a fine-tune); new parts start fresh
-    compile: bool = False  # torch.compile the base's decoder: ≈ 1.17× the steps/s on CPU after a ≈ 3 min first step
+    compile: bool = False  # SFT: torch.compile the base's decoder, ≈ 1.15× the steps/s on CPU after a 1–3 min first step
 
     def __post_init__(self):
         _int(self.seed, "seed", 0)
