@@ -62,14 +62,15 @@ def main(tasks_path: str, *rest: str) -> None:
     print(describe("generated", g))
     if rest:
         found = oracle_paths(rest[0], [t.name for t in tasks])
-        pairs = [(a, load_adapter(found[t.name], target=a.target)) for t, a in zip(tasks, generated) if t.name in found]
-        gen, oracles = [a for a, _ in pairs], [o for _, o in pairs]
+        paired = [i for i, t in enumerate(tasks) if t.name in found]  # tasks with an oracle
+        gen = [generated[i] for i in paired]
+        oracles = [load_adapter(found[tasks[i].name], target=generated[i].target) for i in paired]
         go = gram(oracles)
         print(describe("oracles", go))
-        norms_g, norms_o = np.sqrt(np.diag(gram(gen))), np.sqrt(np.diag(go))
+        norms_g, norms_o = np.sqrt(np.diag(g)[paired]), np.sqrt(np.diag(go))  # the generated ones' from g: no second Gram
         c = cosines(gram(gen, oracles), norms_g, norms_o)
         off = c[~np.eye(len(c), dtype=bool)]
-        print(f"generated vs oracle ({len(pairs)} tasks): own task's {np.diag(c).mean():.3f} "
+        print(f"generated vs oracle ({len(paired)} tasks): own task's {np.diag(c).mean():.3f} "
               f"(min {np.diag(c).min():.3f}, max {np.diag(c).max():.3f}), other tasks' {off.mean():.3f}")
 
 

@@ -19,7 +19,9 @@ from t2l_edge.adapter import LoraAdapter
 
 
 def guided(adapter: LoraAdapter, mean: LoraAdapter, g: float) -> LoraAdapter:
-    """The rank-2r LoRA of g·ΔW_adapter − (g − 1)·ΔW_mean (same alpha / r, so the same scale)."""
+    """The rank-2r LoRA of g·ΔW_adapter − (g − 1)·ΔW_mean (same alpha / r, so the same scale). The ΔW of
+    `merge_adapters([adapter, mean], "cat", [g, 1 - g])`, but that folds g·scale into A, and A's q4_0 blocks would
+    then round otherwise than the published figures' did."""
     weights = {slot: (np.concatenate([a, mean.weights[slot][0]]), np.concatenate([g * b, (1 - g) * mean.weights[slot][1]], axis=1))
                for slot, (a, b) in adapter.weights.items()}
     return LoraAdapter(adapter.target, 2 * adapter.rank, 2 * adapter.alpha, weights, adapter.scale_rule, task=adapter.task,

@@ -18,13 +18,13 @@ from t2l_edge.train.loop import Trainer
 WARMUP = 2
 
 
-def trainer(config: str, threads: int, out: str, cache: str, compile: bool = False) -> tuple[Trainer, int]:
+def trainer(config: str, threads: int, out: str, cache: str, compile: bool = False) -> Trainer:
     cfg = TrainConfig.load(config)
     cfg.run.threads, cfg.run.compile = threads, compile
     cfg.encoder.cache = cfg.encoder.cache or cache  # the second trainer reads the descriptions' embeddings back
     cfg.eval.every = 0
     cfg.checkpoint.every = 0
-    return Trainer(cfg, "sft", out), cfg.data.batch_size
+    return Trainer(cfg, "sft", out)
 
 
 def per_hour(seconds: float, batch: int) -> str:
@@ -34,8 +34,8 @@ def per_hour(seconds: float, batch: int) -> str:
 def main(config: str, threads: str = "1", steps: str = "20", *flags: str) -> None:
     with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as out2:
         cache = f"{out}/embeddings.safetensors"
-        run, batch = trainer(config, int(threads), f"{out}/run", cache)
-        other = trainer(config, int(threads), out2, cache, compile=True)[0] if "--compile-vs-eager" in flags else None
+        run = trainer(config, int(threads), f"{out}/run", cache)
+        other = trainer(config, int(threads), out2, cache, compile=True) if "--compile-vs-eager" in flags else None
         times, other_times = [], []
         for i in range(int(steps)):
             step = run.train_step()
@@ -46,6 +46,7 @@ def main(config: str, threads: str = "1", steps: str = "20", *flags: str) -> Non
                 other_times.append(compiled["step_time"])
                 line += f" · compiled {compiled['step_time']:.3f} s, loss {compiled['loss']:.5f}"
             print(line, flush=True)
+    batch = run.config.data.batch_size
     median = statistics.median(times[WARMUP:])
     print(f"median {per_hour(median, batch)} ({threads} thread(s), batch {batch})")
     if other is not None:
